@@ -16,18 +16,21 @@ public enum XMLCheck {
     /// not through libxml2's global handler.
     public static func problems(in xml: String) -> [XMLProblem] {
         libxmlInitialized.touch()
-        var utf8 = Array(xml.utf8)
-        if utf8.isEmpty {
+        if xml.utf8.isEmpty {
+            // libxml2 refuses to create a context for zero bytes; say what it would have said.
             return [XMLProblem(line: 1, column: 1, message: "Document is empty")]
         }
-        guard utf8.count <= Int(Int32.max) else {
+        guard xml.utf8.count <= Int(Int32.max) else {
             return [XMLProblem(line: 0, column: 0, message: "Document is larger than 2 GiB")]
         }
-        return utf8.withUnsafeMutableBufferPointer { bytes in
-            bytes.baseAddress!.withMemoryRebound(to: CChar.self, capacity: bytes.count) { base in
-                parse(base, count: Int32(bytes.count))
+        let parseBytes = { (bytes: UnsafeBufferPointer<UInt8>) -> [XMLProblem] in
+            bytes.withMemoryRebound(to: CChar.self) { chars in
+                parse(chars.baseAddress!, count: Int32(chars.count))
             }
         }
+        // Native strings are contiguous UTF-8 already; only bridged ones need a copy.
+        return xml.utf8.withContiguousStorageIfAvailable(parseBytes)
+            ?? Array(xml.utf8).withUnsafeBufferPointer(parseBytes)
     }
 
     /// Whether `xml` is well-formed, with no warnings either.
@@ -50,8 +53,8 @@ public enum XMLCheck {
         let unmanaged = Unmanaged.passRetained(collector)
         defer { unmanaged.release() }
 
-        // libxml2 hands a context's structured handler `ctxt->userData`, which is the context
-        // itself; `_private` is the field it promises never to touch, so the collector goes there.
+        // The handler is the context's own, not libxml2's global one, and it finds this call's
+        // collector through the context: `_private` is the field libxml2 promises never to touch.
         context.pointee._private = unmanaged.toOpaque()
         context.pointee.sax.pointee.serror = collectProblem
         _ = xmlCtxtUseOptions(context, Int32(XML_PARSE_NONET.rawValue))
