@@ -1,0 +1,66 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// SockLab: a chapter site and an autograder whose every number comes from one simulation core.
+///
+/// Layers (dependencies point down only):
+///   socklab, socklab-bench          the commands (I/O, environment, exit codes)
+///   SiteBuilder, Grader             building the site, grading answer files
+///   CourseModel, Diagrams, XMLCheck exercises and scenario loading, SVG, XML validation
+///   SocketSim                       the simulation core (standard library only)
+let package = Package(
+    name: "SockLab",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "socklab", targets: ["socklab"]),
+        .executable(name: "socklab-bench", targets: ["socklab-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
+    ],
+    targets: [
+        // Layer 1: the simulation core. Standard library only: no Foundation, no I/O.
+        .target(name: "SocketSim"),
+
+        // Layer 2.
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0",
+                       providers: [.apt(["libxml2-dev"])]),
+        .target(name: "XMLCheck", dependencies: ["CLibXML2"]),
+        .target(name: "CourseModel", dependencies: [
+            "SocketSim",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        .target(name: "Diagrams", dependencies: ["SocketSim"]),
+
+        // Layer 3.
+        .target(name: "SiteBuilder", dependencies: [
+            "SocketSim", "CourseModel", "Diagrams", "XMLCheck",
+            .product(name: "Mustache", package: "swift-mustache"),
+            .product(name: "Ink", package: "Ink"),
+        ]),
+        .target(name: "Grader", dependencies: ["SocketSim", "CourseModel"]),
+
+        // Layer 4: the commands.
+        .executableTarget(name: "socklab", dependencies: [
+            "SocketSim", "CourseModel", "SiteBuilder", "Grader",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "socklab-bench", dependencies: [
+            "SocketSim", "CourseModel", "SiteBuilder", "Grader",
+        ]),
+
+        .testTarget(name: "SocketSimTests", dependencies: ["SocketSim"],
+                    exclude: ["Golden"]),
+        .testTarget(name: "XMLCheckTests", dependencies: ["XMLCheck"]),
+        .testTarget(name: "CourseModelTests", dependencies: ["CourseModel", "SocketSim"]),
+        .testTarget(name: "DiagramsTests", dependencies: ["Diagrams", "SocketSim", "XMLCheck", "CourseModel"],
+                    exclude: ["Golden"]),
+        .testTarget(name: "SiteBuilderTests", dependencies: ["SiteBuilder", "CourseModel", "XMLCheck"]),
+        .testTarget(name: "GraderTests", dependencies: ["Grader", "CourseModel", "SocketSim"],
+                    exclude: ["Fixtures"]),
+        .testTarget(name: "SocklabCLITests", dependencies: []),
+    ]
+)
