@@ -1,0 +1,121 @@
+import Yams
+
+/// A YAML document read for content: every value keeps its file and line, so every complaint can
+/// point at the exact place.
+public struct YAMLDocument {
+    public let file: String
+    public let root: Node
+
+    /// The largest content or answer file read; larger is refused before parsing.
+    public static let maxBytes = 2_000_000
+
+    /// Parses `text`; malformed YAML becomes one diagnostic with the parser's line and column.
+    public init(text: String, file: String) throws(DiagnosticError) {
+        self.file = file
+        if text.utf8.count > Self.maxBytes {
+            throw DiagnosticError(Diagnostic(at: SourceLocation(file: file), id: "yaml.too-large",
+                                             "the file is \(text.utf8.count) bytes; at most \(Self.maxBytes) are read"))
+        }
+        if text.utf8.contains(0) {
+            throw DiagnosticError(Diagnostic(at: SourceLocation(file: file), id: "yaml.binary",
+                                             "the file contains NUL bytes: it is binary, not YAML text"))
+        }
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                throw DiagnosticError(Diagnostic(at: SourceLocation(file: file, line: 1), id: "yaml.empty", "the file is empty"))
+            }
+            root = node
+        } catch let e as DiagnosticError {
+            throw e
+        } catch let e as YamlError {
+            throw DiagnosticError(Self.diagnostic(for: e, file: file))
+        } catch {
+            throw DiagnosticError(Diagnostic(at: SourceLocation(file: file), id: "yaml.malformed", "not valid YAML: \(error)"))
+        }
+    }
+
+    static func diagnostic(for e: YamlError, file: String) -> Diagnostic {
+        switch e {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+             .composer(let context, let problem, let mark, _):
+            var msg = "not valid YAML: \(problem)"
+            if let context { msg += " (\(context.text))" }
+            return Diagnostic(at: SourceLocation(file: file, line: mark.line, column: mark.column), id: "yaml.malformed", msg)
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return Diagnostic(at: SourceLocation(file: file, line: context.mark.line, column: context.mark.column),
+                              id: "yaml.duplicate-key", "duplicate key \(duplicates.joined(separator: ", "))")
+        default:
+            return Diagnostic(at: SourceLocation(file: file), id: "yaml.malformed", "not valid YAML: \(e)")
+        }
+    }
+
+    public func location(_ node: Node?) -> SourceLocation {
+        SourceLocation(file: file, line: node?.mark?.line, column: node?.mark?.column)
+    }
+
+    public func error(_ node: Node?, _ id: String, _ message: String, notes: [String] = []) -> Diagnostic {
+        Diagnostic(at: location(node), id: id, message, notes: notes)
+    }
+}
+
+/// Typed reads of YAML nodes that explain what was expected.
+public struct YAMLReader {
+    public let doc: YAMLDocument
+    public var diagnostics: [Diagnostic] = []
+
+    public init(_ doc: YAMLDocument) { self.doc = doc }
+
+    /// The key/value pairs of a mapping, in file order, or a diagnostic.
+    public mutating func mapping(_ node: Node, _ what: String) -> [(key: String, keyNode: Node, value: Node)]? {
+        guard case .mapping(let m) = node else {
+            diagnostics.append(doc.error(node, "yaml.type", "\(what) must be a mapping (key: value lines)"))
+            return nil
+        }
+        return m.map { (key: $0.key.string ?? "", keyNode: $0.key, value: $0.value) }
+    }
+
+    public mutating func sequence(_ node: Node, _ what: String) -> [Node]? {
+        guard case .sequence(let s) = node else {
+            diagnostics.append(doc.error(node, "yaml.type", "\(what) must be a list (lines starting with '- ')"))
+            return nil
+        }
+        return Array(s)
+    }
+
+    public mutating func string(_ node: Node, _ what: String) -> String? {
+        guard case .scalar(let s) = node else {
+            diagnostics.append(doc.error(node, "yaml.type", "\(what) must be text, not a list or mapping"))
+            return nil
+        }
+        return s.string
+    }
+
+    public mutating func integer(_ node: Node, _ what: String, range: ClosedRange<Int>? = nil) -> Int? {
+        guard case .scalar(let s) = node, let v = Int(s.string.trimmed()) else {
+            diagnostics.append(doc.error(node, "yaml.type", "\(what) must be a whole number, got '\(node.scalar?.string ?? "a list or mapping")'"))
+            return nil
+        }
+        if let range, !range.contains(v) {
+            diagnostics.append(doc.error(node, "yaml.range", "\(what) must be between \(range.lowerBound) and \(range.upperBound), got \(v)"))
+            return nil
+        }
+        return v
+    }
+
+    public mutating func add(_ d: Diagnostic) { diagnostics.append(d) }
+
+    public mutating func unknownKey(_ key: String, _ node: Node, in what: String, known: [String]) {
+        diagnostics.append(doc.error(node, "yaml.unknown-key", "unknown key '\(key)' in \(what)",
+                                     notes: ["expected one of: \(known.joined(separator: ", "))"]))
+    }
+}
+
+extension StringProtocol {
+    /// Without leading and trailing spaces, tabs and newlines.
+    func trimmed() -> String {
+        var s = Substring(self)
+        while let f = s.first, f == " " || f == "\t" || f == "\n" || f == "\r" { s.removeFirst() }
+        while let l = s.last, l == " " || l == "\t" || l == "\n" || l == "\r" { s.removeLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,431 @@
+/// Runs a scenario: hosts, their sockets, the network between them and the clock.
+///
+/// One value holds the whole world, and every step is a mutation of it that records what changed.
+/// The textbook's rules (when `send` returns, when both ends deadlock) are not written anywhere
+/// here: they follow from bounded queues, flow control and blocking calls.
+public struct Simulator: Sendable {
+    public private(set) var parameters: Parameters
+    public let hostConfigs: [HostConfig]
+    var hosts: [HostRuntime]
+    var sockets: [SocketRecord] = []
+    var network: [Segment] = []
+    var networkHead = 0
+    public private(set) var clock = 0
+    var nextSegmentID = 1
+    var connectionsOpened = 0
+
+    /// Whether to record segments, state changes and snapshots. A benchmark turns it off.
+    public var recording = true
+
+    // Per-step recording.
+    var currentStep = 0
+    var events: [SegmentEvent] = []
+    var changes: [StateChange] = []
+    var completions: [Completion] = []
+
+    public init(scenario: Scenario) {
+        parameters = scenario.parameters
+        hostConfigs = scenario.hosts
+        hosts = scenario.hosts.enumerated().map { i, config in
+            HostRuntime(index: i, config: config,
+                        sqs: config.sqs ?? scenario.parameters.sqs,
+                        rqs: config.rqs ?? scenario.parameters.rqs,
+                        nextEphemeral: scenario.parameters.ephemeralFirst)
+        }
+        if scenario.start == .established, hosts.count >= 2 {
+            establishInitialConnection()
+        }
+    }
+
+    /// Runs every step of `scenario` and returns the trace.
+    public static func run(_ scenario: Scenario) -> Trace {
+        var sim = Simulator(scenario: scenario)
+        var records: [StepRecord] = []
+        records.reserveCapacity(scenario.steps.count)
+        for (i, step) in scenario.steps.enumerated() {
+            records.append(sim.perform(step, index: i + 1))
+        }
+        // Tell each blocked step when it returned.
+        var returnedAt: [Int: Int] = [:]
+        for r in records {
+            for c in r.completed { returnedAt[c.index] = r.index }
+        }
+        for i in records.indices where records[i].status == .blocked {
+            records[i].returnedAtStep = returnedAt[records[i].index]
+        }
+        let blocked = sim.blockedCalls()
+        var deadlock: Deadlock?
+        if !blocked.isEmpty {
+            // The run got stuck at the last step in which anything happened to a call still blocked.
+            let atStep = blocked.map(\.index).max() ?? records.count
+            deadlock = Deadlock(atStep: atStep, blocked: blocked)
+        }
+        return Trace(title: scenario.title, parameters: scenario.parameters, hosts: scenario.hosts,
+                     outcome: deadlock == nil ? .completed : .deadlock, deadlock: deadlock, steps: records)
+    }
+
+    /// Calls still blocked, and steps queued behind them, host by host.
+    public func blockedCalls() -> [BlockedCall] {
+        var out: [BlockedCall] = []
+        for h in hosts {
+            guard let p = h.blocked else { continue }
+            out.append(BlockedCall(actor: h.config.name, call: p.text, index: p.stepIndex, remaining: remaining(p)))
+        }
+        return out
+    }
+
+    func remaining(_ p: PendingCall) -> Int? {
+        switch p.call {
+        case .send(let n, _): return n - p.progress
+        case .recv(let n, _): return n
+        default: return nil
+        }
+    }
+
+    // MARK: - Steps
+
+    /// Performs one step and records what it did.
+    public mutating func perform(_ step: Step, index: Int) -> StepRecord {
+        currentStep = index
+        events.removeAll(keepingCapacity: true)
+        changes.removeAll(keepingCapacity: true)
+        completions.removeAll(keepingCapacity: true)
+
+        var status = StepStatus.returned
+        var result = CallResult()
+        var deferred = false
+        switch step.action {
+        case .advance(let ms):
+            advanceClock(by: ms)
+            result.value = ms
+        case .network(let call):
+            switch performNetwork(call) {
+            case .success(let n): result.value = n
+            case .failure(let e): status = .error; result.error = e
+            }
+        case .call(let call, let fd):
+            guard case .host(let name) = step.actor, let h = hosts.firstIndex(where: { $0.config.name == name }) else {
+                status = .error
+                result.error = .EINVAL
+                break
+            }
+            if hosts[h].blocked != nil || !hosts[h].deferred.isEmpty {
+                hosts[h].deferred.append((index, step))
+                status = .blocked
+                deferred = true
+            } else {
+                switch start(call, fd: fd, host: h, index: index, text: step.text) {
+                case .done(let r):
+                    result = r
+                    status = r.error == nil ? .returned : .error
+                case .blocked:
+                    status = .blocked
+                }
+            }
+        }
+        settle()
+        // A call that blocked and returned within its own step simply returned.
+        if status == .blocked, let i = completions.firstIndex(where: { $0.index == index }) {
+            result = completions[i].result
+            status = result.error == nil ? .returned : .error
+            deferred = false
+            completions.remove(at: i)
+        }
+        guard recording else {
+            return StepRecord(index: index, actor: step.actor.name, call: step.text, status: status, result: result,
+                              deferred: deferred, returnedAtStep: nil, completed: completions, hosts: [], sockets: [],
+                              segments: [], time: clock, transitions: [])
+        }
+        return StepRecord(index: index, actor: step.actor.name, call: step.text, status: status, result: result,
+                          deferred: deferred, returnedAtStep: nil, completed: completions,
+                          hosts: hostSnapshots(), sockets: socketSnapshots(), segments: events, time: clock,
+                          transitions: changes)
+    }
+
+    /// Lets TCP and the blocked calls make all the progress they can without a new step.
+    mutating func settle() {
+        while true {
+            var progress = false
+            if parameters.network == .auto {
+                if deliver(count: nil) > 0 { progress = true }
+                if transmitAll(limit: nil, from: nil) > 0 { progress = true }
+            }
+            for h in hosts.indices where resume(host: h) { progress = true }
+            if !progress { break }
+        }
+    }
+
+    enum Started {
+        case done(CallResult)
+        case blocked
+    }
+
+    // MARK: - Network steps
+
+    mutating func performNetwork(_ call: NetworkCall) -> Result<Int, Errno> {
+        switch call {
+        case .transfer(let limit, let from):
+            var fromHost: Int?
+            if let from { fromHost = hosts.firstIndex { $0.config.name == from } }
+            return .success(transmitAll(limit: limit, from: fromHost))
+        case .deliver(let count):
+            return .success(deliver(count: count))
+        case .drop(let count):
+            var dropped = 0
+            while dropped < count, networkHead < network.count {
+                let seg = network[networkHead]
+                networkHead += 1
+                record(.dropped, seg, note: "lost in the network")
+                dropped += 1
+            }
+            compactNetwork()
+            return .success(dropped)
+        }
+    }
+
+    /// Delivers segments in flight, oldest first; `nil` keeps going until none is left.
+    @discardableResult
+    mutating func deliver(count: Int?) -> Int {
+        var delivered = 0
+        while networkHead < network.count, count.map({ delivered < $0 }) ?? true {
+            let seg = network[networkHead]
+            networkHead += 1
+            record(.delivered, seg)
+            receive(seg)
+            delivered += 1
+        }
+        compactNetwork()
+        return delivered
+    }
+
+    mutating func compactNetwork() {
+        if networkHead == network.count {
+            network.removeAll(keepingCapacity: true)
+            networkHead = 0
+        }
+    }
+
+    /// Segments still in flight, oldest first.
+    public var inFlight: ArraySlice<Segment> { network[networkHead...] }
+
+    // MARK: - Time
+
+    mutating func advanceClock(by ms: Int) {
+        let target = clock + ms
+        while let (deadline, sid, timer) = nextTimer(), deadline <= target {
+            clock = deadline
+            fire(timer, socket: sid)
+            settle()
+        }
+        clock = target
+    }
+
+    enum Timer {
+        case retransmit, timeWait, finWait2
+    }
+
+    func nextTimer() -> (Int, Int, Timer)? {
+        var best: (Int, Int, Timer)?
+        for s in sockets where !s.freed {
+            for (t, kind) in [(s.retransmitAt, Timer.retransmit), (s.timeWaitUntil, .timeWait), (s.finWait2Until, .finWait2)] {
+                if let t, best.map({ t < $0.0 }) ?? true { best = (t, s.id, kind) }
+            }
+        }
+        return best
+    }
+
+    mutating func fire(_ timer: Timer, socket sid: Int) {
+        switch timer {
+        case .retransmit:
+            guard let seg = sockets[sid].retransmitSegment else { sockets[sid].retransmitAt = nil; return }
+            if sockets[sid].retransmissions >= parameters.maxRetransmissions {
+                sockets[sid].retransmitAt = nil
+                abort(sid, error: .ETIMEDOUT, cause: .retransmissionTimeout)
+                return
+            }
+            sockets[sid].retransmissions += 1
+            sockets[sid].currentRTO *= 2
+            sockets[sid].retransmitAt = clock + sockets[sid].currentRTO
+            var copy = seg
+            copy.id = nextSegmentID
+            nextSegmentID += 1
+            copy.ack = sockets[sid].rcvNxt
+            network.append(copy)
+            record(.retransmitted, copy, note: "retransmission \(sockets[sid].retransmissions)")
+        case .timeWait:
+            sockets[sid].timeWaitUntil = nil
+            setState(sid, .closed, .timeout2MSL)
+            release(sid)
+        case .finWait2:
+            sockets[sid].finWait2Until = nil
+            setState(sid, .closed, .finWait2Timeout)
+            release(sid)
+        }
+    }
+
+    // MARK: - Recording
+
+    mutating func record(_ kind: SegmentEventKind, _ seg: Segment, note: String? = nil) {
+        guard recording else { return }
+        events.append(SegmentEvent(kind: kind, segment: seg, time: clock, note: note))
+    }
+
+    mutating func setState(_ sid: Int, _ to: TCPState, _ cause: TransitionCause) {
+        let from = sockets[sid].state
+        guard from != to else { return }
+        assert(Transition.rfc9293.contains(Transition(from, to)), "\(from) -> \(to) is not an arrow of RFC 9293")
+        sockets[sid].state = to
+        switch to {
+        case .timeWait:
+            sockets[sid].timeWaitUntil = clock + 2 * parameters.msl
+            sockets[sid].finWait2Until = nil
+        case .finWait2:
+            if sockets[sid].fd == nil { sockets[sid].finWait2Until = clock + parameters.finWait2Timeout }
+        case .closed:
+            sockets[sid].retransmitAt = nil
+            sockets[sid].retransmitSegment = nil
+            sockets[sid].timeWaitUntil = nil
+            sockets[sid].finWait2Until = nil
+        default:
+            break
+        }
+        if recording {
+            changes.append(StateChange(socket: sid, host: hosts[sockets[sid].host].config.name, from: from, to: to, cause: cause, time: clock))
+        }
+    }
+
+    func hostSnapshots() -> [HostSnapshot] {
+        hosts.map { h in
+            let sid = h.dataSocket ?? h.lastCreated
+            let s = sid.map { sockets[$0] }
+            return HostSnapshot(name: h.config.name, sendq: s?.sendQ.count ?? 0, recvq: s?.recvQ.count ?? 0,
+                                delivered: s?.delivered ?? 0, state: s?.state, socket: sid, blockedIn: h.blocked?.text)
+        }
+    }
+
+    func socketSnapshots() -> [SocketSnapshot] {
+        sockets.filter { !$0.freed || $0.fd != nil }.map { s in
+            SocketSnapshot(id: s.id, host: hosts[s.host].config.name, fd: s.fd, local: s.local, remote: s.remote,
+                           state: s.state, sendq: QueueSnapshot(s.sendQ), recvq: QueueSnapshot(s.recvQ),
+                           delivered: s.delivered, deliveredRuns: s.deliveredRuns,
+                           isListening: s.state == .listen, incomplete: s.incomplete, completed: s.completed,
+                           reuseAddress: s.reuseAddress)
+        }
+    }
+
+    /// Sockets whose structure still exists (not yet reclaimed by the system).
+    public var liveSocketCount: Int { sockets.filter { !$0.freed }.count }
+
+    /// Live sockets no descriptor refers to and no timer will ever reclaim: the system leaked them.
+    public var leakedSockets: [Int] {
+        sockets.filter { s in
+            !s.freed && s.fd == nil && s.parent == nil && s.state == .closed
+        }.map(\.id)
+    }
+
+    /// Byte accounting per socket, for conservation checks.
+    public func accounting(socket sid: Int) -> ByteAccounting {
+        let s = sockets[sid]
+        return ByteAccounting(accepted: s.bytesAccepted, transmitted: s.bytesTransmitted, lost: s.bytesLost,
+                              sendq: s.sendQ.count, arrived: s.bytesArrived, recvq: s.recvQ.count,
+                              delivered: s.delivered, discarded: s.bytesDiscarded, peer: s.peer)
+    }
+
+    public var socketCount: Int { sockets.count }
+}
+
+/// Where every byte a socket handled went; `accepted == sendq + transmitted + lost` and
+/// `arrived == recvq + delivered + discarded` always hold.
+public struct ByteAccounting: Hashable, Sendable {
+    public var accepted: Int
+    public var transmitted: Int
+    public var lost: Int
+    public var sendq: Int
+    public var arrived: Int
+    public var recvq: Int
+    public var delivered: Int
+    public var discarded: Int
+    public var peer: Int?
+}
+
+/// A call waiting for something: queue space, data, a connection.
+struct PendingCall: Sendable {
+    var stepIndex: Int
+    var call: SocketCall
+    var text: String
+    var socket: Int
+    /// For `send`: bytes already placed in SendQ.
+    var progress = 0
+    var origin: Origin?
+}
+
+struct HostRuntime: Sendable {
+    var index: Int
+    var config: HostConfig
+    var sqs: Int
+    var rqs: Int
+    var fds: [Int: Int] = [:]
+    /// The socket that `send`, `recv`, `shutdown` and `close` use by default.
+    var dataSocket: Int?
+    /// The newest socket (`bind` and `listen` use it).
+    var lastCreated: Int?
+    /// The newest listening socket (`accept` uses it).
+    var listener: Int?
+    var sendCount = 0
+    var blocked: PendingCall?
+    var deferred: [(Int, Step)] = []
+    var nextEphemeral: Int
+
+    func lowestFreeFD() -> Int {
+        var fd = 3
+        while fds[fd] != nil { fd += 1 }
+        return fd
+    }
+}
+
+/// A socket structure: the queues, the addresses and the protocol state (the chapter's first figure).
+struct SocketRecord: Sendable {
+    var id: Int
+    var host: Int
+    var fd: Int?
+    var local: Endpoint?
+    var remote: Endpoint?
+    var state: TCPState = .closed
+    var sendQ: ByteQueue
+    var recvQ: ByteQueue
+    var delivered = 0
+    var deliveredRuns: [ByteRun] = []
+    var backlog = 0
+    var incomplete: [Int] = []
+    var completed: [Int] = []
+    var parent: Int?
+    var reuseAddress = false
+    var everConnected = false
+    var shutRead = false
+    var shutWrite = false
+    var finPending = false
+    var finSent = false
+    var finSeq = 0
+    var finAcked = false
+    var finReceived = false
+    var iss = 0
+    var sndNxt = 0
+    var irs = 0
+    var rcvNxt = 0
+    var retransmitSegment: Segment?
+    var retransmitAt: Int?
+    var retransmissions = 0
+    var currentRTO = 0
+    var timeWaitUntil: Int?
+    var finWait2Until: Int?
+    var pendingError: Errno?
+    var wasReset = false
+    /// Reclaimed by the system; kept so old records still resolve.
+    var freed = false
+    var peer: Int?
+    var bytesAccepted = 0
+    var bytesTransmitted = 0
+    var bytesLost = 0
+    var bytesArrived = 0
+    var bytesDiscarded = 0
+}

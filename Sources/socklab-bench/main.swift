@@ -1,0 +1,1 @@
+print("socklab-bench: nothing to measure yet")

@@ -1,0 +1,97 @@
+import ArgumentParser
+import CourseModel
+import Foundation
+import SocketSim
+
+struct Simulate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a scenario file and print its trace.",
+        discussion: """
+        A scenario that leaves out sqs, rqs, mss or msl takes the course's values from \
+        CONTENT/course.yaml when that file exists.
+        """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
+
+    @Argument(help: "The scenario file (YAML).")
+    var file: String
+
+    @Option(help: "Output format: text or json.")
+    var format: Format = .text
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a parameter, e.g. --set sqs=1000 (repeatable).", valueName: "KEY=VALUE"))
+    var settings: [String] = []
+
+    @Option(help: "The content folder whose course.yaml gives default parameters.")
+    var content: String = "content"
+
+    func run() throws {
+        let overrides = try parseSettings(settings)
+        var variables: [String: Int] = [:]
+        let coursePath = (content as NSString).appendingPathComponent("course.yaml")
+        if FileManager.default.fileExists(atPath: coursePath) {
+            let course = try report { () throws(DiagnosticError) in try CourseConfig.load(text: try readText(coursePath), file: coursePath) }
+            variables = course.parameters
+        }
+        let text = try report { () throws(DiagnosticError) in try readText(file) }
+        let scenario = try report { () throws(DiagnosticError) in
+            try ScenarioLoader.load(text: text, file: file, variables: variables, overrides: overrides)
+        }
+        let trace = Simulator.run(scenario)
+        switch format {
+        case .text: print(trace.textReport(), terminator: "")
+        case .json: print(try trace.jsonString(), terminator: "")
+        }
+    }
+}
+
+/// `--set KEY=VALUE` pairs as a dictionary; a malformed one is a usage error.
+func parseSettings(_ settings: [String]) throws -> [String: String] {
+    var out: [String: String] = [:]
+    for s in settings {
+        guard let eq = s.firstIndex(of: "="), eq != s.startIndex else {
+            throw ValidationError("--set needs KEY=VALUE, e.g. --set sqs=1000; got '\(s)'")
+        }
+        out[String(s[..<eq])] = String(s[s.index(after: eq)...])
+    }
+    return out
+}
+
+/// Reads a UTF-8 text file; a missing, unreadable or non-text file is a diagnostic.
+func readText(_ path: String, limit: Int = YAMLDocument.maxBytes) throws(DiagnosticError) -> String {
+    let url = URL(fileURLWithPath: path)
+    let data: Data
+    do {
+        let attrs = try FileManager.default.attributesOfItem(atPath: path)
+        if let size = attrs[.size] as? Int, size > limit {
+            throw DiagnosticError(Diagnostic(at: SourceLocation(file: path), id: "file.too-large", "the file is \(size) bytes; at most \(limit) are read"))
+        }
+        data = try Data(contentsOf: url)
+    } catch let e as DiagnosticError {
+        throw e
+    } catch {
+        throw DiagnosticError(Diagnostic(at: SourceLocation(file: path), id: "file.unreadable", "cannot read the file: \((error as NSError).localizedDescription)"))
+    }
+    guard let text = String(data: data, encoding: .utf8) else {
+        throw DiagnosticError(Diagnostic(at: SourceLocation(file: path), id: "file.not-text", "the file is not UTF-8 text"))
+    }
+    return text
+}
+
+/// Prints diagnostics to standard error and turns them into a failing exit code.
+func report<T>(_ body: () throws(DiagnosticError) -> T) throws -> T {
+    do {
+        return try body()
+    } catch {
+        printDiagnostics(error.diagnostics)
+        throw ExitCode.failure
+    }
+}
+
+func printDiagnostics(_ diagnostics: [Diagnostic]) {
+    for d in diagnostics.sorted(by: { $0.location < $1.location }) {
+        FileHandle.standardError.write(Data((d.description + "\n").utf8))
+    }
+}
