@@ -1,6 +1,12 @@
 import SocketSim
 import Yams
 
+/// A scenario with the names its expressions were evaluated with.
+public struct LoadedScenario: Sendable, Hashable {
+    public var scenario: Scenario
+    public var variables: [String: Int]
+}
+
 /// Reads scenario files (the contract in README "Scenario files") into `Scenario` values.
 ///
 /// Numbers may be `{expressions}` over the course parameters and the scenario's own `let:` names, so
@@ -29,6 +35,18 @@ public enum ScenarioLoader {
 
     public static func load(_ doc: YAMLDocument, variables base: [String: Int] = [:],
                             overrides: [String: String] = [:]) throws(DiagnosticError) -> Scenario {
+        try loadWithVariables(doc, variables: base, overrides: overrides).scenario
+    }
+
+    /// Loads a scenario and also returns every name its `{expressions}` could see (course parameters,
+    /// the scenario's final parameters and its `let:` names), for `param NAME` queries.
+    public static func loadWithVariables(text: String, file: String, variables: [String: Int] = [:],
+                                         overrides: [String: String] = [:]) throws(DiagnosticError) -> LoadedScenario {
+        try loadWithVariables(YAMLDocument(text: text, file: file), variables: variables, overrides: overrides)
+    }
+
+    public static func loadWithVariables(_ doc: YAMLDocument, variables base: [String: Int] = [:],
+                                         overrides: [String: String] = [:]) throws(DiagnosticError) -> LoadedScenario {
         var r = YAMLReader(doc)
         guard let entries = r.mapping(doc.root, "a scenario") else { throw DiagnosticError(r.diagnostics) }
         var byKey: [String: (keyNode: Node, value: Node)] = [:]
@@ -211,7 +229,8 @@ public enum ScenarioLoader {
         if startMode == .established && hosts.count < 2 {
             throw DiagnosticError(doc.error(doc.root, "scenario.start", "start: established needs two hosts"))
         }
-        return Scenario(title: title, parameters: params, hosts: hosts, start: startMode, steps: steps)
+        return LoadedScenario(scenario: Scenario(title: title, parameters: params, hosts: hosts, start: startMode, steps: steps),
+                              variables: variables)
     }
 
     static func validate(_ p: Parameters, _ r: inout YAMLReader, doc: YAMLDocument, byKey: [String: (keyNode: Node, value: Node)]) {

@@ -1,1 +1,237 @@
-// The SiteBuilder module.
+import CourseModel
+import Diagrams
+import Foundation
+import SocketSim
+import XMLCheck
+
+/// How to build: parameter overrides (`--set`) and whether this is the instructor's build.
+public struct BuildOptions: Sendable, Hashable {
+    public var overrides: [String: String]
+    /// The instructor build: answer keys and explanations included.
+    public var solutions: Bool
+
+    public init(overrides: [String: String] = [:], solutions: Bool = false) {
+        self.overrides = overrides
+        self.solutions = solutions
+    }
+}
+
+/// One file of the built site, as text, at a path relative to the output folder.
+public struct OutputFile: Sendable, Hashable {
+    public var path: String
+    public var contents: String
+}
+
+public struct BuildResult: Sendable {
+    public var files: [OutputFile]
+    public var diagnostics: [Diagnostic]
+    public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+}
+
+/// The build as a list of steps over values: load the chapter, run its scenarios, compute the quoted
+/// values, draw the figures, render the pages, check every SVG and XHTML file with libxml2.
+public enum SiteBuilder {
+    /// Bumped whenever the output format changes, so a cached build is not reused across versions.
+    public static let formatVersion = "1"
+
+    public static func build(_ tree: SourceTree, options: BuildOptions = BuildOptions()) -> BuildResult {
+        var (loaded, diagnostics) = ChapterLoader.load(tree)
+        guard var chapter = loaded else { return BuildResult(files: [], diagnostics: diagnostics) }
+        do { try chapter.course.apply(overrides: options.overrides) } catch {
+            return BuildResult(files: [], diagnostics: diagnostics + error.diagnostics)
+        }
+        var context = BuildContext(chapter: chapter, options: options)
+        var files: [OutputFile] = []
+
+        let templates = Templates.load(tree)
+        diagnostics += templates.diagnostics
+
+        var rendered: [RenderedPage] = []
+        let all = chapter.sections + chapter.pages
+        for (i, page) in all.enumerated() {
+            let number = page.isSection ? (chapter.sections.firstIndex(of: page).map { $0 + 1 }) : nil
+            let r = context.render(page, number: number)
+            diagnostics += r.diagnostics
+            files += r.figureFiles
+            rendered.append(RenderedPage(source: page, number: number, html: r.html, index: i))
+        }
+
+        let exerciseOutput = ExercisePages.build(chapter: chapter, context: &context, options: options)
+        diagnostics += exerciseOutput.diagnostics
+
+        if let library = templates.library {
+            files += Layout.pages(chapter: chapter, rendered: rendered, exercises: exerciseOutput, library: library,
+                                  options: options, diagnostics: &diagnostics)
+        }
+        files += exerciseOutput.extraFiles
+        files += templates.assets
+
+        // Every SVG and XHTML file is checked by libxml2; a malformed one fails the build with its path.
+        for file in files where file.path.hasSuffix(".html") || file.path.hasSuffix(".svg") {
+            for p in XMLCheck.problems(in: file.contents).prefix(5) {
+                diagnostics.append(Diagnostic(at: SourceLocation(file: file.path, line: p.line, column: p.column),
+                                              id: "output.malformed-xml", "the generated file is not well-formed XML: \(p.message)"))
+            }
+        }
+        files.sort { $0.path < $1.path }
+        return BuildResult(files: files, diagnostics: diagnostics)
+    }
+
+    /// A key that changes whenever anything the build reads changes.
+    public static func inputKey(_ tree: SourceTree, options: BuildOptions) -> String {
+        var h = StableHash()
+        h.combine(formatVersion)
+        for path in tree.files.keys.sorted() {
+            h.combine(path)
+            h.combine(tree.files[path]!)
+        }
+        for (k, v) in options.overrides.sorted(by: { $0.key < $1.key }) { h.combine("\(k)=\(v)") }
+        h.combine(options.solutions ? "solutions" : "student")
+        return h.hex
+    }
+}
+
+struct RenderedPage {
+    var source: PageSource
+    var number: Int?
+    var html: String
+    var index: Int
+}
+
+/// What rendering one page needs and remembers: scenario traces are run once and shared.
+struct BuildContext {
+    let chapter: Chapter
+    let options: BuildOptions
+    var traces: [String: Result<(Trace, [String: Int]), DiagnosticError>] = [:]
+
+    init(chapter: Chapter, options: BuildOptions) {
+        self.chapter = chapter
+        self.options = options
+    }
+
+    /// The course parameters as `{expression}` variables and as prose names.
+    var courseVariables: [String: Int] { chapter.course.parameters }
+
+    mutating func trace(_ name: String, variables extra: [String: Int] = [:]) -> Result<(Trace, [String: Int]), DiagnosticError> {
+        let key = extra.isEmpty ? name : name + "?" + extra.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
+        if let cached = traces[key] { return cached }
+        let result: Result<(Trace, [String: Int]), DiagnosticError>
+        if let (path, text) = chapter.scenarios[name] {
+            do {
+                let loaded = try ScenarioLoader.loadWithVariables(text: text, file: path, variables: courseVariables.merging(extra) { $1 })
+                result = .success((Simulator.run(loaded.scenario), loaded.variables))
+            } catch {
+                result = .failure(error)
+            }
+        } else {
+            result = .failure(DiagnosticError(Diagnostic(at: SourceLocation(file: "content/scenarios/\(name).yaml"), id: "content.unknown-scenario",
+                                                         "no scenario '\(name)' in content/scenarios/")))
+        }
+        traces[key] = result
+        return result
+    }
+
+    /// Prose names every page may use: the course parameters (durations written as durations).
+    var parameterNames: [String: String] {
+        var out: [String: String] = [:]
+        for (k, v) in chapter.course.parameters {
+            out[k] = Parameters.durationNames.contains(k) ? SocketSim.Duration.format(v) : String(v)
+        }
+        if let msl = chapter.course.parameters["msl"] { out["twoMsl"] = SocketSim.Duration.format(2 * msl) }
+        return out
+    }
+
+    struct PageOutput {
+        var html: String
+        var figureFiles: [OutputFile]
+        var diagnostics: [Diagnostic]
+    }
+
+    mutating func render(_ page: PageSource, number: Int?) -> PageOutput {
+        var diagnostics: [Diagnostic] = []
+        var figureFiles: [OutputFile] = []
+
+        // Values quoted in the prose.
+        var values: [String: String] = [:]
+        for v in page.values {
+            do throws(DiagnosticError) {
+                values[v.id] = try value(v)
+            } catch {
+                diagnostics += error.diagnostics
+            }
+        }
+
+        // Figures, drawn from their scenarios' traces.
+        var figureHTML: [String: String] = [:]
+        for (k, spec) in page.figures.enumerated() {
+            var traceValue: Trace?
+            if let s = spec.scenario {
+                switch trace(s) {
+                case .failure(let e):
+                    diagnostics += e.diagnostics
+                    continue
+                case .success(let (t, _)): traceValue = t
+                }
+            }
+            let request = FigureRequest(id: "\(page.id)-\(spec.id)", kind: spec.kind, trace: traceValue, after: spec.after,
+                                        host: spec.host, queue: spec.queue, caption: spec.caption, options: spec.options)
+            do throws(DiagramError) {
+                let figure = try Diagrams.render(request)
+                let label = number.map { "그림 \($0).\(k + 1)" } ?? "그림 \(k + 1)"
+                figureHTML[spec.id] = FigureHTML.html(figure, label: label, caption: spec.caption, fileStem: "figures/\(page.id)-\(spec.id)")
+                for (i, frame) in figure.frames.enumerated() {
+                    figureFiles.append(OutputFile(path: "figures/\(page.id)-\(spec.id)-\(i + 1).svg", contents: frame.svg))
+                }
+            } catch {
+                diagnostics.append(Diagnostic(at: spec.location, id: "content.figure", "figure \(spec.id): \(error)"))
+            }
+        }
+
+        // Check every name the prose uses before rendering: Mustache would render a typo as nothing.
+        let params = parameterNames
+        var placed = Set<String>()
+        for ref in Prose.references(in: page.body, firstLine: page.bodyLine) {
+            let name = ref.name
+            let loc = SourceLocation(file: page.file, line: ref.line)
+            if name.hasPrefix("values.") {
+                let id = String(name.dropFirst(7))
+                if !page.values.contains(where: { $0.id == id }) {
+                    diagnostics.append(Diagnostic(at: loc, id: "content.unknown-value", "'{{\(name)}}' names no value in this page's front matter",
+                                                  notes: ["values: \(page.values.map(\.id).joined(separator: ", "))"]))
+                }
+            } else if name.hasPrefix("figures.") {
+                let id = String(name.dropFirst(8))
+                if !page.figures.contains(where: { $0.id == id }) {
+                    diagnostics.append(Diagnostic(at: loc, id: "content.unknown-figure", "'{{{\(name)}}}' names no figure in this page's front matter"))
+                }
+                placed.insert(id)
+            } else if params[name] == nil {
+                diagnostics.append(Diagnostic(at: loc, id: "content.unknown-name", "'{{\(name)}}' is not a course parameter, value or figure",
+                                              notes: ["parameters: \(params.keys.sorted().joined(separator: ", "))"]))
+            }
+        }
+        for f in page.figures where !placed.contains(f.id) {
+            diagnostics.append(Diagnostic(.warning, at: f.location, id: "content.unplaced-figure",
+                                          "figure \(f.id) is defined but the prose never places it with {{{figures.\(f.id)}}}"))
+        }
+
+        // Mustache over the Markdown source, figures as placeholders, then Markdown, then the figures.
+        var tokens: [String: String] = [:]
+        for id in figureHTML.keys { tokens[id] = "SOCKLABFIGURE\(id)END" }
+        var mustacheContext: [String: Any] = params
+        mustacheContext["values"] = values
+        mustacheContext["figures"] = tokens
+        var html = ""
+        do throws(DiagnosticError) {
+            let markdown = try Prose.mustache(page.body, context: mustacheContext, file: page.file, firstLine: page.bodyLine)
+            html = Prose.html(fromMarkdown: markdown)
+        } catch {
+            diagnostics += error.diagnostics
+        }
+        for (id, token) in tokens {
+            let figure = figureHTML[id]!
+            html = html.replacingOccurrences(of: "<p>\(token)</p>", with: figure).replacingOccurrences(of: token, with: figure)
+        }
+        return PageOutput(html: html, figureFiles: figureFiles, diagnostics: diagnostics)
+    }
+}

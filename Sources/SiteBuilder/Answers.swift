@@ -1,0 +1,49 @@
+import CourseModel
+import SocketSim
+
+/// Worked-example values: a query over a scenario's run, shown as prose text.
+enum Answers {
+    static func format(_ value: AnswerValue) -> String {
+        switch value {
+        case .integer(let n): return String(n)
+        case .text(let s): return s
+        case .boolean(let b): return b ? "예" : "아니요"
+        case .list(let items): return items.joined(separator: " → ")
+        case .counts(let c): return AnswerValue.sortedCountKeys(c).map { "\($0): \(c[$0]!)바이트" }.joined(separator: ", ")
+        case .never: return "반환되지 않음"
+        }
+    }
+}
+
+extension BuildContext {
+    /// Evaluates a value's query on its scenario, re-running the scenario for `min`/`max` searches.
+    mutating func value(_ spec: ValueSpec) throws(DiagnosticError) -> String {
+        let run: (Trace, [String: Int])
+        switch trace(spec.scenario) {
+        case .failure(let e): throw e
+        case .success(let r): run = r
+        }
+        let words = spec.query.split(separator: " ")
+        if words.count == 2, words[0] == "param", Parameters.durationNames.contains(String(words[1])), let v = run.1[String(words[1])] {
+            return SocketSim.Duration.format(v)
+        }
+        guard let (path, text) = chapter.scenarios[spec.scenario] else {
+            throw DiagnosticError(Diagnostic(at: spec.location, id: "content.unknown-scenario", "no scenario '\(spec.scenario)'"))
+        }
+        let base = courseVariables
+        let rerun: QueryRerun = { (name: String, value: Int) throws(QueryError) -> QueryRun in
+            do throws(DiagnosticError) {
+                let loaded = try ScenarioLoader.loadWithVariables(text: text, file: path, variables: base, overrides: [name: String(value)])
+                return QueryRun(trace: Simulator.run(loaded.scenario), variables: loaded.variables)
+            } catch {
+                throw QueryError("re-running \(spec.scenario) with \(name) = \(value): \(error.description)")
+            }
+        }
+        do throws(QueryError) {
+            let q = try Query.parse(spec.query)
+            return Answers.format(try q.evaluate(on: QueryRun(trace: run.0, variables: run.1), rerun: rerun))
+        } catch {
+            throw DiagnosticError(Diagnostic(at: spec.location, id: "content.query", "value \(spec.id): query '\(spec.query)': \(error.message)"))
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import CourseModel
+import Mustache
+
+/// What a page template sees: a small model made for it, never the domain types.
+struct PageModel {
+    struct Link { let href: String; let title: String }
+    struct TocEntry { let href: String; let title: String; let number: String?; let current: Bool }
+
+    let lang: String
+    let courseTitle: String
+    let title: String
+    let heading: String
+    let number: String?
+    let summary: String
+    let content: String
+    let toc: [TocEntry]
+    let prev: Link?
+    let next: Link?
+    let solutions: Bool
+    let pageID: String
+}
+
+struct IndexModel {
+    struct Entry { let href: String; let number: String; let title: String; let summary: String }
+    let lang: String
+    let courseTitle: String
+    let title: String
+    let subtitle: String
+    let sections: [Entry]
+    let pages: [Entry]
+    let exercises: [Entry]
+    let hasExercises: Bool
+    let templateHref: String?
+    let toc: [PageModel.TocEntry]
+    let solutions: Bool
+    let pageID: String
+    let parameters: String
+}
+
+enum Layout {
+    static func pages(chapter: Chapter, rendered: [RenderedPage], exercises: ExercisePages, library: MustacheLibrary,
+                      options: BuildOptions, diagnostics: inout [Diagnostic]) -> [OutputFile] {
+        struct Entry { let href: String; let title: String; let number: String; let summary: String; let content: String; let id: String }
+        var entries: [Entry] = []
+        for r in rendered {
+            var content = r.html
+            if let extra = exercises.sectionHTML[r.source.id] { content += extra }
+            entries.append(Entry(href: "\(r.source.id).html", title: r.source.title, number: r.number.map(String.init) ?? "",
+                                 summary: r.source.summary, content: content, id: r.source.id))
+        }
+        for p in exercises.pages {
+            entries.append(Entry(href: p.path, title: p.title, number: "", summary: p.summary, content: p.html, id: p.id))
+        }
+        let course = chapter.course
+        func toc(current: String) -> [PageModel.TocEntry] {
+            entries.map { PageModel.TocEntry(href: $0.href, title: $0.title, number: $0.number.isEmpty ? nil : $0.number, current: $0.href == current) }
+        }
+        var files: [OutputFile] = []
+        func render(_ model: Any, template: String, path: String) {
+            guard let html = library.render(model, withTemplate: template) else {
+                diagnostics.append(Diagnostic(at: SourceLocation(file: "templates/\(template).mustache"), id: "template.missing",
+                                              "template '\(template)' could not be rendered for \(path)"))
+                return
+            }
+            files.append(OutputFile(path: path, contents: html))
+        }
+        for (i, e) in entries.enumerated() {
+            let prev = i > 0 ? PageModel.Link(href: entries[i - 1].href, title: entries[i - 1].title) : PageModel.Link(href: "index.html", title: course.title)
+            let next = i + 1 < entries.count ? PageModel.Link(href: entries[i + 1].href, title: entries[i + 1].title) : nil
+            let model = PageModel(lang: course.language, courseTitle: course.title,
+                                  title: e.number.isEmpty ? e.title : "\(e.number). \(e.title)", heading: e.title,
+                                  number: e.number.isEmpty ? nil : e.number, summary: e.summary, content: e.content,
+                                  toc: toc(current: e.href), prev: prev, next: next, solutions: options.solutions, pageID: e.id)
+            render(model, template: "page", path: e.href)
+        }
+        let sections = rendered.filter { $0.source.isSection }.map {
+            IndexModel.Entry(href: "\($0.source.id).html", number: $0.number.map(String.init) ?? "", title: $0.source.title, summary: $0.source.summary)
+        }
+        let pages = rendered.filter { !$0.source.isSection }.map {
+            IndexModel.Entry(href: "\($0.source.id).html", number: "", title: $0.source.title, summary: $0.source.summary)
+        }
+        let exerciseEntries = exercises.pages.map { IndexModel.Entry(href: $0.path, number: "", title: $0.title, summary: $0.summary) }
+        let params = ["sqs", "rqs", "mss"].compactMap { k in course.parameters[k].map { "\(k.uppercased()) = \($0)" } }.joined(separator: ", ")
+        let index = IndexModel(lang: course.language, courseTitle: course.title, title: course.title, subtitle: course.subtitle,
+                               sections: sections, pages: pages, exercises: exerciseEntries, hasExercises: !exerciseEntries.isEmpty, templateHref: exercises.templatePath,
+                               toc: toc(current: "index.html"), solutions: options.solutions, pageID: "index", parameters: params)
+        render(index, template: "index", path: "index.html")
+        return files
+    }
+}

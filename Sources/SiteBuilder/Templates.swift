@@ -1,0 +1,50 @@
+import CourseModel
+import Mustache
+
+/// The site's Mustache templates and static assets, from `templates/`.
+struct Templates {
+    var library: MustacheLibrary?
+    var assets: [OutputFile]
+    var diagnostics: [Diagnostic]
+
+    /// Templates the layout renders by name; a missing one is a diagnostic, not a crash.
+    static let required = ["page", "index"]
+
+    static func load(_ tree: SourceTree) -> Templates {
+        var library = MustacheLibrary()
+        var diagnostics: [Diagnostic] = []
+        var names = Set<String>()
+        for path in tree.paths(under: "templates", suffix: ".mustache") {
+            let name = String(path.dropFirst("templates/".count).dropLast(".mustache".count))
+            do {
+                library.register(try MustacheTemplate(string: tree[path]!), named: name)
+                names.insert(name)
+            } catch let e as MustacheTemplate.ParserError {
+                diagnostics.append(Diagnostic(at: SourceLocation(file: path, line: e.context.lineNumber, column: e.context.columnNumber),
+                                              id: "template.syntax", "Mustache syntax error: \(e.error) near '\(e.context.line.trimmed())'"))
+            } catch {
+                diagnostics.append(Diagnostic(at: SourceLocation(file: path), id: "template.syntax", "Mustache error: \(error)"))
+            }
+        }
+        for name in required where !names.contains(name) {
+            diagnostics.append(Diagnostic(at: SourceLocation(file: "templates/\(name).mustache"), id: "template.missing",
+                                          "templates/\(name).mustache is missing (the layout renders every page with it)"))
+        }
+        // Partials a template refers to must exist: Mustache would silently render nothing.
+        for path in tree.paths(under: "templates", suffix: ".mustache") {
+            for ref in Prose.references(in: tree[path]!, firstLine: 1) where ref.name.hasPrefix(">") {
+                let partial = String(ref.name.dropFirst()).trimmed()
+                if !names.contains(partial) {
+                    diagnostics.append(Diagnostic(at: SourceLocation(file: path, line: ref.line), id: "template.missing-partial",
+                                                  "partial '\(partial)' has no templates/\(partial).mustache"))
+                }
+            }
+        }
+        var assets: [OutputFile] = []
+        for path in tree.files.keys.sorted() where path.hasPrefix("templates/assets/") {
+            assets.append(OutputFile(path: String(path.dropFirst("templates/".count)), contents: tree[path]!))
+        }
+        let ok = diagnostics.isEmpty
+        return Templates(library: ok ? library : nil, assets: assets, diagnostics: diagnostics)
+    }
+}

@@ -1,0 +1,78 @@
+import ArgumentParser
+import CourseModel
+import Foundation
+import SiteBuilder
+
+struct Build: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Build the chapter site (HTML + SVG, works offline from file://).",
+        discussion: """
+        Every figure, worked example and answer key is computed by the simulator from content/. \
+        A rebuild writes only the files whose bytes changed, each one atomically. \
+        Without --solutions nothing in the output reveals an answer.
+        """)
+
+    @Option(help: "The content folder (course.yaml, sections/, pages/, scenarios/, exercises/).")
+    var content: String = "content"
+
+    @Option(help: "The templates folder (Mustache templates and assets/).")
+    var templates: String = "templates"
+
+    @Option(help: "Output folder (default: _site, or _site-instructor with --solutions).")
+    var out: String?
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a course parameter, e.g. --set sqs=1000 (repeatable).", valueName: "KEY=VALUE"))
+    var settings: [String] = []
+
+    @Flag(help: "The instructor build: include answer keys and explanations.")
+    var solutions = false
+
+    @Flag(name: .shortAndLong, help: "Print only errors and the summary line.")
+    var quiet = false
+
+    func run() throws {
+        let started = Date()
+        let options = BuildOptions(overrides: try parseSettings(settings), solutions: solutions)
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        let outDir = URL(fileURLWithPath: out ?? (solutions ? "_site-instructor" : "_site"), relativeTo: cwd).standardizedFileURL
+        guard FileManager.default.fileExists(atPath: URL(fileURLWithPath: content, relativeTo: cwd).appendingPathComponent("course.yaml").path) else {
+            print("nothing to build yet: \(content)/course.yaml does not exist")
+            return
+        }
+        let tree: SourceTree
+        do {
+            // Paths in diagnostics read "content/…" and "templates/…" whatever the folders are called.
+            var files: [String: String] = [:]
+            for (folder, alias) in [(content, "content"), (templates, "templates")] {
+                let base = URL(fileURLWithPath: folder, relativeTo: cwd).standardizedFileURL
+                let t = try readTree(base: base.deletingLastPathComponent(), folders: [base.lastPathComponent])
+                for (k, v) in t.files { files[alias + k.dropFirst(base.lastPathComponent.count)] = v }
+            }
+            tree = SourceTree(files: files)
+        } catch {
+            for l in error.lines { FileHandle.standardError.write(Data((l + "\n").utf8)) }
+            throw ExitCode.failure
+        }
+        let writer = SiteWriter(root: outDir)
+        let key = SiteBuilder.inputKey(tree, options: options)
+        if writer.isUpToDate(inputKey: key) {
+            print("up to date: \(outDir.path) (nothing changed, no file written) in \(ms(since: started)) ms")
+            return
+        }
+        let result = SiteBuilder.build(tree, options: options)
+        printDiagnostics(result.diagnostics)
+        if result.hasErrors {
+            let n = result.diagnostics.filter { $0.severity == .error }.count
+            FileHandle.standardError.write(Data("build failed: \(n) error\(n == 1 ? "" : "s"); nothing was written\n".utf8))
+            throw ExitCode.failure
+        }
+        let summary = try writer.write(result.files, inputKey: key)
+        if !quiet {
+            for p in summary.written { print("wrote \(p)") }
+            for p in summary.removed { print("removed \(p)") }
+        }
+        print("\(solutions ? "instructor" : "student") site in \(outDir.path): \(summary.written.count) written, \(summary.unchanged) unchanged, \(summary.removed.count) removed, in \(ms(since: started)) ms")
+    }
+
+    func ms(since d: Date) -> Int { Int(Date().timeIntervalSince(d) * 1000) }
+}

@@ -1,0 +1,119 @@
+import CourseModel
+import Foundation
+import Testing
+import XMLCheck
+@testable import SiteBuilder
+
+@Suite("Building the site")
+struct SiteBuildTests {
+    @Test("the real chapter builds with no errors and no warnings")
+    func realChapter() throws {
+        let result = SiteBuilder.build(try realTree())
+        #expect(result.diagnostics.map(\.description) == [])
+        let paths = Set(result.files.map(\.path))
+        for page in ["index.html", "structures.html", "buffering.html", "deadlock.html", "performance.html",
+                     "lifecycle.html", "closing.html", "glossary.html", "linux.html", "assets/style.css", "assets/stepper.js"] {
+            #expect(paths.contains(page), "missing \(page)")
+        }
+        #expect(result.files.filter { $0.path.hasSuffix(".svg") }.count > 20)
+        for file in result.files where file.path.hasSuffix(".html") || file.path.hasSuffix(".svg") {
+            #expect(XMLCheck.problems(in: file.contents) == [], "\(file.path)")
+        }
+    }
+
+    @Test("the same inputs give byte-identical output")
+    func deterministic() throws {
+        let tree = try miniTree()
+        let a = SiteBuilder.build(tree), b = SiteBuilder.build(tree)
+        #expect(a.errors == [])
+        #expect(a.files == b.files)
+    }
+
+    @Test("values and figures follow SQS and RQS; files that do not depend on them stay the same")
+    func followsParameters() throws {
+        let tree = try miniTree()
+        let base = SiteBuilder.build(tree)
+        let bigger = SiteBuilder.build(tree, options: BuildOptions(overrides: ["sqs": "1000", "rqs": "700"]))
+        #expect(base.errors == [] && bigger.errors == [])
+        // n = SQS + RQS + 1, computed by the scenario, not typed in.
+        #expect(base.file("buf.html")?.contains("양쪽이 1001바이트를") == true)
+        #expect(bigger.file("buf.html")?.contains("양쪽이 1701바이트를") == true)
+        #expect(bigger.file("buf.html")?.contains("SQS는 1000, RQS는 700바이트다") == true)
+        let changed = Set(base.files.filter { bigger.file($0.path) != $0.contents }.map(\.path))
+        #expect(changed.contains("buf.html"))
+        #expect(changed.contains { $0.hasPrefix("figures/buf-dead-") })
+        #expect(!changed.contains("extra.html"))
+        #expect(!changed.contains("assets/style.css"))
+    }
+
+    @Test("an unknown name in the prose is an error with file and line, and every error is reported")
+    func proseErrors() throws {
+        let tree = try miniTree(sectionBody: """
+        첫 줄
+
+        값: {{values.nope}} 그리고 {{sqz}}
+
+        {{{figures.dead}}}
+        """)
+        let result = SiteBuilder.build(tree)
+        let errors = result.diagnostics.filter { $0.severity == .error }
+        let byID = Dictionary(grouping: errors, by: \.id)
+        let unknownValue = try #require(byID["content.unknown-value"]?.first)
+        #expect(unknownValue.location == SourceLocation(file: "content/sections/01-buf.md", line: 20))
+        #expect(byID["content.unknown-name"]?.first?.location.line == 20)
+        // The sequence figure is defined but never placed: a warning.
+        #expect(result.diagnostics.contains { $0.id == "content.unplaced-figure" && $0.severity == .warning })
+    }
+
+    @Test("bad front matter, bad figure kinds and broken templates are reported together")
+    func manyErrors() throws {
+        let tree = try miniTree(extra: [
+            "content/pages/extra.md": "---\nid: extra\ntitle: [broken\n---\n",
+            "templates/footer.mustache": "{{#solutions}} unclosed",
+            "content/sections/01-buf.md": """
+            ---
+            id: buf
+            title: "버퍼"
+            figures:
+              a: { scenario: dl, kind: pie-chart, caption: x }
+              b: { scenario: nowhere, kind: queues, caption: y }
+            ---
+            본문
+            """,
+        ])
+        let result = SiteBuilder.build(tree)
+        let ids = Set(result.diagnostics.map(\.id))
+        #expect(ids.isSuperset(of: ["yaml.malformed", "template.syntax", "content.figure-kind", "content.unknown-scenario"]))
+        #expect(result.files.isEmpty || result.hasErrors)
+        let kind = try #require(result.diagnostics.first { $0.id == "content.figure-kind" })
+        #expect(kind.location.file == "content/sections/01-buf.md" && kind.location.line == 5)
+    }
+
+    @Test("a missing page template is a diagnostic, not a crash")
+    func missingTemplate() throws {
+        var tree = try miniTree()
+        tree.files["templates/page.mustache"] = nil
+        let result = SiteBuilder.build(tree)
+        #expect(result.diagnostics.contains { $0.id == "template.missing" && $0.location.file == "templates/page.mustache" })
+    }
+
+    @Test("a template that produces malformed XHTML fails the build with the output's path")
+    func malformedOutput() throws {
+        var tree = try miniTree()
+        tree.files["templates/footer.mustache"] = "<footer><p>unclosed & broken</footer>"
+        let result = SiteBuilder.build(tree)
+        let bad = result.diagnostics.filter { $0.id == "output.malformed-xml" }
+        #expect(!bad.isEmpty)
+        #expect(bad.contains { $0.location.file == "index.html" })
+    }
+
+    @Test("figures can be stepped: one frame per step, a stepper, and every frame also as an SVG file")
+    func steppableFigures() throws {
+        let result = SiteBuilder.build(try miniTree())
+        let page = try #require(result.file("buf.html"))
+        #expect(page.contains("<figure class=\"sim-figure\" id=\"fig-buf-hand\" data-frames=\"5\">"))
+        #expect(page.contains("class=\"stepper\" hidden=\"hidden\""))
+        #expect(result.file("figures/buf-hand-5.svg") != nil)
+        #expect(page.contains("그림 1.2"))
+    }
+}
