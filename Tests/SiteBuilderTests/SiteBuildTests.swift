@@ -59,8 +59,8 @@ struct SiteBuildTests {
         let errors = result.diagnostics.filter { $0.severity == .error }
         let byID = Dictionary(grouping: errors, by: \.id)
         let unknownValue = try #require(byID["content.unknown-value"]?.first)
-        #expect(unknownValue.location == SourceLocation(file: "content/sections/01-buf.md", line: 20))
-        #expect(byID["content.unknown-name"]?.first?.location.line == 20)
+        #expect(unknownValue.location == SourceLocation(file: "content/sections/01-buf.md", line: 21))
+        #expect(byID["content.unknown-name"]?.first?.location.line == 21)
         // The sequence figure is defined but never placed: a warning.
         #expect(result.diagnostics.contains { $0.id == "content.unplaced-figure" && $0.severity == .warning })
     }
