@@ -1,0 +1,81 @@
+import Foundation
+import SiteBuilder
+
+/// Times the site build as an instructor runs it: the release `socklab build` binary on the real
+/// chapter (a full build into an empty folder, a rebuild with nothing changed, a rebuild after a
+/// change of RQS), plus the in-process build step alone.
+///
+/// Goals (issue 4): full build under 0.5 s, rebuild with nothing changed under 50 ms.
+enum BuildBench {
+    static func run(repetitions: Int = 5) throws {
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        guard FileManager.default.fileExists(atPath: cwd.appendingPathComponent("content/course.yaml").path) else {
+            print("build: run from the repository root (content/course.yaml not found)")
+            return
+        }
+        let socklab = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("socklab")
+        guard FileManager.default.isExecutableFile(atPath: socklab.path) else {
+            print("build: \(socklab.path) is missing; run `swift build -c release` first")
+            return
+        }
+        // In process: the build step on a tree already in memory.
+        let tree = try readTree(cwd)
+        var inProcess: [Double] = []
+        var fileCount = 0
+        for _ in 0..<repetitions {
+            let t = Date()
+            let result = SiteBuilder.build(tree)
+            inProcess.append(Date().timeIntervalSince(t) * 1000)
+            fileCount = result.files.count
+        }
+        // The command, as a user runs it.
+        var full: [Double] = [], unchanged: [Double] = [], changed: [Double] = []
+        for i in 0..<repetitions {
+            let out = FileManager.default.temporaryDirectory.appendingPathComponent("socklab-bench-site-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: out) }
+            full.append(try time(socklab, ["build", "--quiet", "--out", out.path]))
+            unchanged.append(try time(socklab, ["build", "--quiet", "--out", out.path]))
+            changed.append(try time(socklab, ["build", "--quiet", "--out", out.path, "--set", "rqs=\(600 + i)"]))
+        }
+        print("site build (\(fileCount) files, median of \(repetitions)):")
+        print(String(format: "  in-process build step        %7.1f ms", median(inProcess)))
+        print(String(format: "  socklab build, full          %7.1f ms   (goal < 500 ms)", median(full)))
+        print(String(format: "  socklab build, nothing new   %7.1f ms   (goal < 50 ms)", median(unchanged)))
+        print(String(format: "  socklab build, RQS changed   %7.1f ms", median(changed)))
+    }
+
+    static func time(_ exe: URL, _ args: [String]) throws -> Double {
+        let p = Process()
+        p.executableURL = exe
+        p.arguments = args
+        p.standardOutput = FileHandle.nullDevice
+        let t = Date()
+        try p.run()
+        p.waitUntilExit()
+        guard p.terminationStatus == 0 else { throw BuildBenchError("socklab \(args.joined(separator: " ")) failed") }
+        return Date().timeIntervalSince(t) * 1000
+    }
+
+    static func readTree(_ root: URL) throws -> SourceTree {
+        var files: [String: String] = [:]
+        for folder in ["content", "templates"] {
+            let dir = root.appendingPathComponent(folder)
+            let walker = FileManager.default.enumerator(at: dir, includingPropertiesForKeys: nil, options: [.skipsHiddenFiles])
+            while let url = walker?.nextObject() as? URL {
+                guard let text = try? String(contentsOf: url, encoding: .utf8) else { continue }
+                files[folder + "/" + url.path.dropFirst(dir.path.count + 1)] = text
+            }
+        }
+        return SourceTree(files: files)
+    }
+
+    static func median(_ xs: [Double]) -> Double {
+        let s = xs.sorted()
+        return s.isEmpty ? 0 : s[s.count / 2]
+    }
+}
+
+struct BuildBenchError: Error, CustomStringConvertible {
+    var description: String
+    init(_ d: String) { description = d }
+}
