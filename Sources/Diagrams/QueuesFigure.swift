@@ -98,10 +98,10 @@ enum QueuesFigure {
         svg.add(text(xs[1], barY + barH + 17, rqText, "sl-t"))
         svg.add(text(xs[2], barY + barH + 17, dvText, "sl-t"))
         if let blocked = step.hosts[d.from].blockedIn {
-            svg.add(text(xs[0] + barWidth, barY + barH + 17, "⏸ \(blocked)에서 대기", "sl-s sl-warntext", anchor: .end))
+            svg.add(text(xs[0] + barWidth, barY + barH + 17, "■ \(blocked)에서 대기 중", "sl-s sl-warntext", anchor: .end))
         }
         if let blocked = step.hosts[d.to].blockedIn, blocked.hasPrefix("recv") {
-            svg.add(text(xs[2] + barWidth, barY + barH + 34, "⏸ \(blocked)에서 대기", "sl-s sl-warntext", anchor: .end))
+            svg.add(text(xs[2] + barWidth, barY + barH + 34, "■ \(blocked)에서 대기 중", "sl-s sl-warntext", anchor: .end))
         }
         return "\(from)→\(to): \(from)의 SendQ \(sqText)\(CallSummary.runs(sq?.runs ?? [], shading)), "
             + "\(to)의 RecvQ \(rqText)\(CallSummary.runs(rq?.runs ?? [], shading)), "
