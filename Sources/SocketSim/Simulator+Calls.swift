@@ -65,8 +65,14 @@ extension Simulator {
             return block(PendingCall(stepIndex: index, call: call, text: text, socket: sid), host: h)
 
         case .accept(let nonBlocking):
-            guard let sid = fd.flatMap({ hosts[h].fds[$0] }) ?? hosts[h].listener, !sockets[sid].freed else {
-                return fail(fd == nil ? .EINVAL : .EBADF)
+            // An explicit descriptor that is not open is EBADF, never the host's listener.
+            let sid: Int
+            if let fd {
+                guard let s = hosts[h].fds[fd] else { return fail(.EBADF) }
+                sid = s
+            } else {
+                guard let l = hosts[h].listener, !sockets[l].freed else { return fail(.EINVAL) }
+                sid = l
             }
             guard sockets[sid].state == .listen else { return fail(.EINVAL) }
             if let child = takeCompleted(listener: sid) { return ok(child) }
