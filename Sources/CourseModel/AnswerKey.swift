@@ -1,0 +1,140 @@
+import SocketSim
+
+/// The answers for one exercise and one variant, all computed by the simulation.
+public struct AnswerKey: Sendable {
+    public var exerciseID: String
+    public var variant: Variant
+    /// Question id -> the key.
+    public var values: [String: AnswerValue]
+    /// Question id -> the tolerance in force for this variant (0 when none).
+    public var tolerances: [String: Int]
+    /// Question id -> what each misconception predicts, only where it applies and differs from the key.
+    public var predictions: [String: [Misconception: AnswerValue]]
+    /// Values of the `{q:QUERY}` placeholders in the exercise's texts, by query text.
+    public var queryValues: [String: AnswerValue]
+    /// Every name the scenario ran with (course parameters, variant values, scenario parameters, `let`s).
+    public var variables: [String: Int]
+    public var textVariables: [String: String]
+
+    public init(exerciseID: String, variant: Variant, values: [String: AnswerValue], tolerances: [String: Int] = [:],
+                predictions: [String: [Misconception: AnswerValue]] = [:], queryValues: [String: AnswerValue] = [:],
+                variables: [String: Int] = [:], textVariables: [String: String] = [:]) {
+        self.exerciseID = exerciseID
+        self.variant = variant
+        self.values = values
+        self.tolerances = tolerances
+        self.predictions = predictions
+        self.queryValues = queryValues
+        self.variables = variables
+        self.textVariables = textVariables
+    }
+}
+
+extension QuestionKind {
+    /// Whether a computed key has the shape this kind of question asks for.
+    public func accepts(_ v: AnswerValue, choices: [String]) -> Bool {
+        switch (self, v) {
+        case (.integer, .integer), (.integer, .never): return true
+        case (.yesno, .boolean): return true
+        case (.choice, _): return choices.contains { AnswerValue.literalMatches(v, $0) }
+        case (.state, .text(let s)): return TCPState(spelling: s) != nil
+        case (.list, .list): return true
+        case (.counts, .counts): return true
+        default: return false
+        }
+    }
+}
+
+extension Exercise {
+    /// Computes the key for a variant: one run of the scenario for every question (re-runs for
+    /// searches and carried-forward questions), then one run per misconception for its predictions.
+    /// A query that fails, or whose value does not fit the question's kind, is a content error.
+    public func answerKey(for variant: Variant) throws(DiagnosticError) -> AnswerKey {
+        let run = run(for: variant)
+        let (_, variables, _) = try run.load()
+        var problems: [Diagnostic] = []
+        var key = AnswerKey(exerciseID: id, variant: variant, values: [:], variables: variables, textVariables: run.textVariables)
+
+        let direct = questions.filter { $0.carryForward == nil }
+        let placeholders = ExerciseText.queryPlaceholders(in: [prose] + questions.flatMap { [$0.prompt, $0.explanation] })
+        var placeholderQueries: [Query] = []
+        for text in placeholders {
+            do throws(QueryError) { placeholderQueries.append(try Query.parse(text)) } catch {
+                problems.append(Diagnostic(at: location, id: "exercise.placeholder", "{q:\(text)}: \(error.message)"))
+            }
+        }
+        let results = try run.evaluate(direct.map(\.answer) + placeholderQueries)
+        for (q, r) in zip(direct, results) {
+            switch r {
+            case .success(let v): key.values[q.id] = v
+            case .failure(let e): problems.append(Diagnostic(at: q.location, id: "exercise.answer", "question '\(q.id)' (\(variant)): \(e.message)"))
+            }
+        }
+        for (q, r) in zip(placeholderQueries, results.dropFirst(direct.count)) {
+            if case .success(let v) = r { key.queryValues[q.text] = v } else if case .failure(let e) = r {
+                problems.append(Diagnostic(at: location, id: "exercise.placeholder", "{q:\(q.text)} (\(variant)): \(e.message)"))
+            }
+        }
+        // Chained questions, in order: each sees the key of the question it depends on.
+        for q in questions where q.carryForward != nil {
+            guard case .integer(let from)? = key.values[q.carryForward!.from] else {
+                problems.append(Diagnostic(at: q.location, id: "exercise.carry-forward",
+                                           "question '\(q.id)' carries forward '\(q.carryForward!.from)', whose key is not a number (\(variant))"))
+                continue
+            }
+            do throws(DiagnosticError) {
+                key.values[q.id] = try carriedValue(q, variant: variant, value: from).get()
+            } catch {
+                problems += error.diagnostics
+            } 
+        }
+        for q in questions {
+            guard let v = key.values[q.id] else { continue }
+            if !q.kind.accepts(v, choices: q.choices) {
+                problems.append(Diagnostic(at: q.location, id: "exercise.kind-mismatch",
+                                           "question '\(q.id)' is a \(q.kind.rawValue) question, but its query gives '\(v.display)' (\(variant))",
+                                           notes: q.kind == .choice ? ["choices: \(q.choices.joined(separator: ", "))"] : []))
+            }
+            if let t = q.tolerance {
+                let inner = t.hasPrefix("{") ? String(t.dropFirst().dropLast()) : t
+                do throws(Expression.Failure) { key.tolerances[q.id] = try Expression.evaluate(inner, variables: variables) } catch {
+                    problems.append(Diagnostic(at: q.location, id: "exercise.tolerance", "tolerance of '\(q.id)': \(error.message)"))
+                }
+            }
+        }
+        for text in [prose] + questions.flatMap({ [$0.prompt, $0.explanation] }) {
+            for name in ExerciseText.unknownNames(in: text, key: key) {
+                problems.append(Diagnostic(at: location, id: "exercise.placeholder", "'{\(name)}' names no parameter, variant value or let name"))
+            }
+        }
+        if !problems.isEmpty { throw DiagnosticError(problems) }
+
+        // What each misconception predicts, for the questions it models.
+        for m in misconceptions {
+            let applicable = direct.filter { m.applies(to: $0.answer) }
+            guard !applicable.isEmpty else { continue }
+            guard let predicted = try? run.evaluate(applicable.map(\.answer), transform: { m.transform($0) }, view: { m.view($0) }) else { continue }
+            for (q, r) in zip(applicable, predicted) {
+                if case .success(let v) = r, v != key.values[q.id] { key.predictions[q.id, default: [:]][m] = v }
+            }
+        }
+        return key
+    }
+
+    /// The value of a chained question when its `carryForward` variable is `value`.
+    public func carriedValue(_ q: Question, variant: Variant, value: Int) -> Result<AnswerValue, DiagnosticError> {
+        guard let cf = q.carryForward else { return .failure(DiagnosticError(Diagnostic(at: q.location, id: "exercise.carry-forward", "'\(q.id)' carries nothing forward"))) }
+        let base = run(for: variant)
+        do throws(DiagnosticError) {
+            let (_, _, lets) = try base.load()
+            let again = base.setting(cf.variable, to: value, letNames: Set(lets))
+            switch try again.evaluate([q.answer])[0] {
+            case .success(let v): return .success(v)
+            case .failure(let e):
+                return .failure(DiagnosticError(Diagnostic(at: q.location, id: "exercise.answer", "question '\(q.id)' with \(cf.variable) = \(value): \(e.message)")))
+            }
+        } catch {
+            return .failure(error)
+        }
+    }
+}

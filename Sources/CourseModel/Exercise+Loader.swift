@@ -1,0 +1,366 @@
+import SocketSim
+import Yams
+
+/// A scenario file the exercises may name: `scenario: deadlock` means `content/scenarios/deadlock.yaml`.
+public struct ScenarioFile: Sendable, Hashable {
+    public var name: String
+    public var path: String
+    public var text: String
+    public init(name: String, path: String, text: String) {
+        self.name = name
+        self.path = path
+        self.text = text
+    }
+}
+
+/// Every exercise of the course, in a stable order (section order, then file order).
+public struct ExerciseCatalog: Sendable {
+    public var exercises: [Exercise]
+    public init(exercises: [Exercise]) { self.exercises = exercises }
+
+    public func exercise(_ id: String) -> Exercise? { exercises.first { $0.id == id } }
+
+    public var maxPoints: Double { exercises.reduce(0) { $0 + $1.maxPoints } }
+
+    /// Loads every exercise file; returns what loaded and every problem found in any file.
+    public static func load(files: [(path: String, text: String)], course: CourseConfig,
+                            scenarios: [ScenarioFile]) -> (catalog: ExerciseCatalog, diagnostics: [Diagnostic]) {
+        var out: [Exercise] = []
+        var problems: [Diagnostic] = []
+        var seen: [String: SourceLocation] = [:]
+        for f in files.sorted(by: { $0.path < $1.path }) {
+            do throws(DiagnosticError) {
+                let e = try ExerciseLoader.load(text: f.text, file: f.path, course: course, scenarios: scenarios)
+                if let first = seen[e.id] {
+                    problems.append(Diagnostic(at: e.location, id: "exercise.duplicate-id", "exercise id '\(e.id)' is also used by \(first)"))
+                    continue
+                }
+                seen[e.id] = e.location
+                out.append(e)
+            } catch {
+                problems += error.diagnostics
+            }
+        }
+        let order = Dictionary(uniqueKeysWithValues: course.sections.enumerated().map { ($1, $0) })
+        out.sort { (order[$0.section] ?? Int.max, $0.location.file) < (order[$1.section] ?? Int.max, $1.location.file) }
+        return (ExerciseCatalog(exercises: out), problems)
+    }
+}
+
+/// Reads one exercise file. Reports every problem it finds, each with file, line and field.
+public enum ExerciseLoader {
+    public static let knownKeys = ["id", "section", "title", "prose", "scenario", "parameters", "misconceptions", "questions"]
+    public static let questionKeys = ["id", "prompt", "kind", "choices", "points", "answer", "tolerance", "partial",
+                                      "explanation", "carryForward"]
+
+    public static func load(text: String, file: String, course: CourseConfig, scenarios: [ScenarioFile]) throws(DiagnosticError) -> Exercise {
+        let doc = try YAMLDocument(text: text, file: file)
+        var r = YAMLReader(doc)
+        guard let entries = r.mapping(doc.root, "an exercise") else { throw DiagnosticError(r.diagnostics) }
+        var byKey: [String: (keyNode: Node, value: Node)] = [:]
+        for e in entries {
+            if knownKeys.contains(e.key) { byKey[e.key] = (e.keyNode, e.value) } else { r.unknownKey(e.key, e.keyNode, in: "an exercise", known: knownKeys) }
+        }
+        func required(_ key: String) -> Node? {
+            guard let v = byKey[key]?.value else {
+                r.add(Diagnostic(at: SourceLocation(file: file, line: 1), id: "exercise.missing-field", "an exercise needs '\(key):'"))
+                return nil
+            }
+            return v
+        }
+
+        var id = ""
+        if let n = required("id"), let s = r.string(n, "id") {
+            if isSlug(s) { id = s } else {
+                r.add(doc.error(n, "exercise.id", "id must use lowercase letters, digits and '-', e.g. 'deadlock-smallest-n'; got '\(s)'"))
+            }
+        }
+        var section = ""
+        if let n = required("section"), let s = r.string(n, "section") {
+            section = s
+            if !course.sections.isEmpty && !course.sections.contains(s) {
+                r.add(doc.error(n, "exercise.section", "unknown section '\(s)'", notes: ["course.yaml sections: \(course.sections.joined(separator: ", "))"]))
+            }
+        }
+        let title = required("title").flatMap { r.string($0, "title") } ?? ""
+        let prose = byKey["prose"].flatMap { r.string($0.value, "prose") } ?? ""
+
+        // Parameters first: the scenario's `{names}` include them.
+        var params: [ParameterSpec] = []
+        if let pn = byKey["parameters"]?.value, let pairs = r.mapping(pn, "parameters") {
+            for p in pairs {
+                guard isIdentifier(p.key) else {
+                    r.add(doc.error(p.keyNode, "exercise.parameter-name", "'\(p.key)' is not a parameter name: use letters, digits and _"))
+                    continue
+                }
+                if let spec = parameter(p.key, p.value, &r) { params.append(spec) }
+            }
+        }
+
+        var scenarioRun: ScenarioRun?
+        var scenarioName: String?
+        if let sn = required("scenario") {
+            switch sn {
+            case .scalar(let s):
+                let name = s.string.hasSuffix(".yaml") ? String(s.string.dropLast(5)) : s.string
+                if let f = scenarios.first(where: { $0.name == name }) {
+                    scenarioName = name
+                    scenarioRun = ScenarioRun(text: f.text, file: f.path)
+                } else {
+                    r.add(doc.error(sn, "exercise.unknown-scenario", "no scenario file named '\(s.string)'",
+                                    notes: ["scenarios: \(scenarios.map(\.name).sorted().joined(separator: ", "))"]))
+                }
+            case .mapping:
+                let keyLines = entries.compactMap { $0.keyNode.mark?.line }
+                let start = (line: sn.mark?.line ?? 1, column: sn.mark?.column ?? 1)
+                let end = keyLines.filter { $0 > (byKey["scenario"]?.keyNode.mark?.line ?? 0) }.min().map { $0 - 1 }
+                scenarioRun = ScenarioRun(text: blankOutside(text, from: start, toLine: end), file: file)
+            default:
+                r.add(doc.error(sn, "exercise.scenario", "scenario must be a scenario file's name or a scenario written as a mapping"))
+            }
+        }
+
+        var misconceptions = Misconception.allCases
+        if let mn = byKey["misconceptions"]?.value {
+            misconceptions = []
+            if case .scalar(let s) = mn, s.string.isEmpty || s.string == "none" {
+                // None to try.
+            } else if let items = r.sequence(mn, "misconceptions") {
+                for item in items {
+                    guard let s = r.string(item, "a misconception") else { continue }
+                    if let m = Misconception(rawValue: s) { misconceptions.append(m) } else {
+                        r.add(doc.error(item, "exercise.misconception", "unknown misconception '\(s)'",
+                                        notes: ["misconceptions: \(Misconception.allCases.map(\.rawValue).joined(separator: ", "))"]))
+                    }
+                }
+            }
+        }
+
+        var questions: [Question] = []
+        if let qn = required("questions"), let items = r.sequence(qn, "questions") {
+            if items.isEmpty { r.add(doc.error(qn, "exercise.no-questions", "an exercise needs at least one question")) }
+            for item in items {
+                if let q = question(item, doc: doc, earlier: questions, &r) {
+                    if questions.contains(where: { $0.id == q.id }) {
+                        r.add(Diagnostic(at: q.location, id: "exercise.duplicate-question", "question id '\(q.id)' is used twice in this exercise"))
+                    } else {
+                        questions.append(q)
+                    }
+                }
+            }
+        }
+
+        if !r.diagnostics.isEmpty { throw DiagnosticError(r.diagnostics) }
+        var run = scenarioRun!
+        run.variables = course.parameters
+        return Exercise(id: id, section: section, title: title, prose: prose, scenario: run, scenarioName: scenarioName,
+                        parameters: params, misconceptions: misconceptions, questions: questions,
+                        location: SourceLocation(file: file, line: byKey["id"]?.value.mark?.line ?? 1))
+    }
+
+    static func parameter(_ name: String, _ node: Node, _ r: inout YAMLReader) -> ParameterSpec? {
+        let doc = r.doc
+        let loc = doc.location(node)
+        switch node {
+        case .scalar(let s):
+            let v = VariantValue(s.string)
+            return ParameterSpec(name: name, kind: .fixed(v), defaultValue: v, location: loc)
+        case .mapping:
+            guard let fields = r.mapping(node, "parameter \(name)") else { return nil }
+            var kind: ParameterSpec.Kind?
+            var step = 1
+            var rangeNode: Node?
+            var defaultText: (String, Node)?
+            for f in fields {
+                switch f.key {
+                case "range":
+                    rangeNode = f.value
+                case "step":
+                    if let v = r.integer(f.value, "step of \(name)", range: 1...Int.max) { step = v }
+                case "choices":
+                    guard let items = r.sequence(f.value, "choices of \(name)") else { continue }
+                    let values = items.compactMap { r.string($0, "a choice of \(name)") }.map(VariantValue.init)
+                    if values.isEmpty { r.add(doc.error(f.value, "exercise.parameter", "choices of \(name) must list at least one value")) }
+                    else { kind = .choices(values) }
+                case "default":
+                    if let s = r.string(f.value, "default of \(name)") { defaultText = (s, f.value) }
+                default:
+                    r.unknownKey(f.key, f.keyNode, in: "parameter \(name)", known: ["range", "step", "choices", "default"])
+                }
+            }
+            if let rn = rangeNode, let items = r.sequence(rn, "range of \(name)") {
+                let bounds = items.compactMap { r.integer($0, "a bound of \(name)'s range") }
+                if bounds.count == 2, bounds[0] <= bounds[1] {
+                    kind = .range(from: bounds[0], to: bounds[1], step: step)
+                } else if bounds.count == items.count {
+                    r.add(doc.error(rn, "exercise.parameter", "range of \(name) must be [low, high] with low <= high"))
+                }
+            }
+            guard let kind else {
+                r.add(doc.error(node, "exercise.parameter", "parameter \(name) needs a value, 'range: [low, high]' or 'choices: [...]'"))
+                return nil
+            }
+            var spec = ParameterSpec(name: name, kind: kind, defaultValue: .integer(0), location: loc)
+            spec.defaultValue = spec.candidates.first ?? .integer(0)
+            if let (text, dn) = defaultText {
+                let v = VariantValue(text)
+                if spec.candidates.contains(v) { spec.defaultValue = v } else {
+                    r.add(doc.error(dn, "exercise.parameter", "default of \(name) (\(text)) is not one of its values"))
+                }
+            }
+            return spec
+        default:
+            r.add(doc.error(node, "exercise.parameter", "parameter \(name) must be a value or a mapping with range or choices"))
+            return nil
+        }
+    }
+
+    static func question(_ node: Node, doc: YAMLDocument, earlier: [Question], _ r: inout YAMLReader) -> Question? {
+        guard let fields = r.mapping(node, "a question") else { return nil }
+        var byKey: [String: (keyNode: Node, value: Node)] = [:]
+        for f in fields {
+            if questionKeys.contains(f.key) { byKey[f.key] = (f.keyNode, f.value) } else { r.unknownKey(f.key, f.keyNode, in: "a question", known: questionKeys) }
+        }
+        let before = r.diagnostics.count
+        func need(_ key: String) -> Node? {
+            guard let v = byKey[key]?.value else {
+                r.add(doc.error(node, "exercise.missing-field", "a question needs '\(key):'"))
+                return nil
+            }
+            return v
+        }
+        var id = ""
+        if let n = need("id"), let s = r.string(n, "question id") {
+            if isIdentifier(s) || isSlug(s) { id = s } else { r.add(doc.error(n, "exercise.question-id", "question id must use letters, digits, '-' and '_', got '\(s)'")) }
+        }
+        let prompt = need("prompt").flatMap { r.string($0, "prompt") } ?? ""
+        var kind = QuestionKind.integer
+        if let n = need("kind"), let s = r.string(n, "kind") {
+            if let k = QuestionKind(rawValue: s) { kind = k } else {
+                r.add(doc.error(n, "exercise.kind", "unknown kind '\(s)'", notes: ["kinds: \(QuestionKind.allCases.map(\.rawValue).joined(separator: ", "))"]))
+            }
+        }
+        var choices: [String] = []
+        if let cn = byKey["choices"]?.value, let items = r.sequence(cn, "choices") {
+            choices = items.compactMap { r.string($0, "a choice") }
+        }
+        if kind == .choice && choices.count < 2 {
+            r.add(doc.error(byKey["choices"]?.value ?? node, "exercise.choices", "a choice question needs 'choices:' with at least two entries"))
+        }
+        var points = 1.0
+        if let pn = byKey["points"]?.value, let s = r.string(pn, "points") {
+            if let p = Double(s.trimmed()), p >= 0, p <= 1000 { points = p } else {
+                r.add(doc.error(pn, "exercise.points", "points must be a number from 0 to 1000, got '\(s)'"))
+            }
+        }
+        var answer: Query?
+        if let an = need("answer") {
+            switch an {
+            case .scalar(let s):
+                let text = s.string.trimmed()
+                if isLiteral(text, choices: choices) {
+                    r.add(doc.error(an, "exercise.literal-answer",
+                                    "answer of question '\(id)' is a literal value ('\(text)'): an answer must be a query over the trace, so that the simulation computes the key",
+                                    notes: ["for example: 'queue server.recvq after 3', 'returnedAt 1', 'deadlock', 'states client'"]))
+                } else {
+                    do throws(QueryError) { answer = try Query.parse(text) } catch {
+                        r.add(doc.error(an, "exercise.query", "answer of question '\(id)': \(error.message)"))
+                    }
+                }
+            default:
+                r.add(doc.error(an, "exercise.literal-answer",
+                                "answer of question '\(id)' is a literal list or mapping: an answer must be a query over the trace, such as 'segments' or 'origins server.recvq after 4'"))
+            }
+        }
+        var tolerance: String?
+        if let tn = byKey["tolerance"]?.value, let s = r.string(tn, "tolerance") {
+            if kind != .integer && kind != .counts {
+                r.add(doc.error(tn, "exercise.tolerance", "tolerance applies to integer and counts questions only"))
+            } else if Int(s.trimmed()).map({ $0 >= 0 }) == true || (s.hasPrefix("{") && s.hasSuffix("}")) {
+                tolerance = s.trimmed()
+            } else {
+                r.add(doc.error(tn, "exercise.tolerance", "tolerance must be a whole number or an {expression} such as {mss}, got '\(s)'"))
+            }
+        }
+        var partial: PartialCredit?
+        if let pn = byKey["partial"]?.value, let s = r.string(pn, "partial") {
+            if let p = PartialCredit(rawValue: s) {
+                let fits = (kind == .list && p != .perKey) || (kind == .counts && p == .perKey)
+                if fits { partial = p } else {
+                    r.add(doc.error(pn, "exercise.partial", "partial: \(s) does not apply to a \(kind.rawValue) question",
+                                    notes: ["lists take 'prefix' or 'position'; counts take 'per-key'"]))
+                }
+            } else {
+                r.add(doc.error(pn, "exercise.partial", "partial must be one of \(PartialCredit.allCases.map(\.rawValue).joined(separator: ", ")), got '\(s)'"))
+            }
+        }
+        let explanation = byKey["explanation"].flatMap { r.string($0.value, "explanation") } ?? ""
+        var carry: CarryForward?
+        if let cn = byKey["carryForward"]?.value, let cf = r.mapping(cn, "carryForward") {
+            var from: String?, variable: String?
+            for f in cf {
+                switch f.key {
+                case "from": from = r.string(f.value, "carryForward.from")
+                case "as": variable = r.string(f.value, "carryForward.as")
+                default: r.unknownKey(f.key, f.keyNode, in: "carryForward", known: ["from", "as"])
+                }
+            }
+            if let from, let variable, isIdentifier(variable) {
+                if let q = earlier.first(where: { $0.id == from }) {
+                    if q.kind == .integer { carry = CarryForward(from: from, variable: variable) } else {
+                        r.add(doc.error(cn, "exercise.carry-forward", "carryForward.from names '\(from)', which is not an integer question"))
+                    }
+                } else {
+                    r.add(doc.error(cn, "exercise.carry-forward", "carryForward.from must name an earlier question of this exercise, got '\(from)'"))
+                }
+            } else {
+                r.add(doc.error(cn, "exercise.carry-forward", "carryForward needs 'from: QUESTION_ID' and 'as: VARIABLE' (the scenario name set to that answer)"))
+            }
+        }
+        guard r.diagnostics.count == before, let answer else { return nil }
+        return Question(id: id, prompt: prompt, kind: kind, choices: choices, points: points, answer: answer, tolerance: tolerance,
+                        partial: partial, explanation: explanation, carryForward: carry, location: doc.location(node))
+    }
+
+    /// Whether an answer is a value rather than a query: numbers, yes/no, states, errno names, choices.
+    static func isLiteral(_ text: String, choices: [String]) -> Bool {
+        if Int(text) != nil || Double(text) != nil { return true }
+        if AnswerValue.parseBoolean(text) != nil { return true }
+        if TCPState(spelling: text) != nil || Errno(rawValue: text.uppercased()) != nil { return true }
+        if choices.contains(where: { $0.lowercased() == text.lowercased() }) { return true }
+        if ["never", "none", "completed"].contains(text.lowercased()) { return true }
+        if text.contains(","), (try? Query.parse(text)) == nil { return true }
+        return false
+    }
+
+    /// The text of an inline scenario with every other part of the exercise file blanked out, so
+    /// that the scenario loader's lines (and columns) point into the exercise file.
+    static func blankOutside(_ text: String, from start: (line: Int, column: Int), toLine end: Int?) -> String {
+        var out: [String] = []
+        for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let n = i + 1
+            if n < start.line || (end.map { n > $0 } ?? false) {
+                out.append("")
+            } else if n == start.line {
+                let scalars = Array(line.unicodeScalars)
+                let cut = min(max(0, start.column - 1), scalars.count)
+                var s = String(repeating: " ", count: cut)
+                s.unicodeScalars.append(contentsOf: scalars[cut...])
+                out.append(s)
+            } else {
+                out.append(String(line))
+            }
+        }
+        return out.joined(separator: "\n")
+    }
+
+    static func isSlug(_ s: String) -> Bool {
+        !s.isEmpty && s.count <= 80 && s.allSatisfy { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" }
+            && s.first != "-"
+    }
+
+    static func isIdentifier(_ s: String) -> Bool {
+        guard let f = s.first, f.isASCII, f.isLetter || f == "_" else { return false }
+        return s.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
+    }
+}

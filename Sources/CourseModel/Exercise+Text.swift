@@ -1,0 +1,76 @@
+import SocketSim
+
+/// The placeholders of exercise texts (prose, prompts, explanations), filled per variant.
+///
+/// - `{name}`: a variant value, course parameter, scenario parameter or `let` name (`{n}`, `{rqs}`)
+/// - `{expression}`: arithmetic over those names (`{n - sqs}`)
+/// - `{q:QUERY}`: the value of a query on the student's own run (`{q:queue server.recvq after 1}`)
+/// - `{answer}`: the question's key, shown only where answers may be shown (the solutions page,
+///   `socklab grade --reveal`); elsewhere it reads "(정답 비공개)".
+/// Braces around anything else (code, say) are left as they are.
+public enum ExerciseText {
+    /// What `{answer}` reads when the key may not be shown.
+    public static let hiddenAnswer = "(정답 비공개)"
+
+    static func placeholders(in text: String) -> [String] {
+        guard text.contains("{") else { return [] }
+        var out: [String] = []
+        var rest = Substring(text)
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            out.append(String(rest[rest.index(after: open)..<close]))
+            rest = rest[rest.index(after: close)...]
+        }
+        return out
+    }
+
+    /// The query texts of every `{q:...}` in `texts`, once each, in order.
+    static func queryPlaceholders(in texts: [String]) -> [String] {
+        var seen: Set<String> = []
+        var out: [String] = []
+        for t in texts {
+            for p in placeholders(in: t) where p.hasPrefix("q:") {
+                let q = p.dropFirst(2).trimmed()
+                if seen.insert(q).inserted { out.append(q) }
+            }
+        }
+        return out
+    }
+
+    static func looksLikeExpression(_ s: String) -> Bool {
+        !s.isEmpty && s.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || " _+-*/%(),".contains($0)) }
+            && s.contains(where: { $0.isLetter })
+    }
+
+    /// Names in `{...}` that look like expressions but cannot be evaluated with the key's names.
+    static func unknownNames(in text: String, key: AnswerKey) -> [String] {
+        placeholders(in: text).filter { p in
+            guard p != "answer", !p.hasPrefix("q:"), key.textVariables[p] == nil, looksLikeExpression(p) else { return false }
+            return (try? Expression.evaluate(p, variables: key.variables)) == nil
+        }
+    }
+
+    /// Fills the placeholders of `text` for one variant. `answer` is what `{answer}` becomes
+    /// (the key when it may be shown; nil hides it).
+    public static func render(_ text: String, key: AnswerKey, answer: AnswerValue? = nil) -> String {
+        guard text.contains("{") else { return text }
+        var out = ""
+        var rest = Substring(text)
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            out += rest[..<open]
+            let inner = String(rest[rest.index(after: open)..<close])
+            out += fill(inner, key: key, answer: answer) ?? "{\(inner)}"
+            rest = rest[rest.index(after: close)...]
+        }
+        out += rest
+        return out
+    }
+
+    static func fill(_ inner: String, key: AnswerKey, answer: AnswerValue?) -> String? {
+        if inner == "answer" { return answer?.korean ?? hiddenAnswer }
+        if inner.hasPrefix("q:") { return key.queryValues[inner.dropFirst(2).trimmed()]?.korean }
+        if let w = key.textVariables[inner] { return w }
+        if let v = key.variables[inner] { return String(v) }
+        guard looksLikeExpression(inner), let v = try? Expression.evaluate(inner, variables: key.variables) else { return nil }
+        return String(v)
+    }
+}

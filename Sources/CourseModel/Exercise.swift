@@ -1,0 +1,180 @@
+import SocketSim
+
+/// A graded exercise: a scenario, the parameters that vary per student, and questions whose answers
+/// are queries over the scenario's trace (never typed-in values).
+public struct Exercise: Sendable, Hashable, Identifiable {
+    public var id: String
+    public var section: String
+    public var title: String
+    /// Markdown (Korean); `{name}` is replaced by the student's variant values.
+    public var prose: String
+    /// The scenario, ready to run once the variant's values are known.
+    public var scenario: ScenarioRun
+    /// The scenario file's name when the exercise names one (`scenario: deadlock`), nil when inline.
+    public var scenarioName: String?
+    public var parameters: [ParameterSpec]
+    /// Misconceptions to try on wrong answers (all of them when the file does not say).
+    public var misconceptions: [Misconception]
+    public var questions: [Question]
+    public var location: SourceLocation
+
+    public init(id: String, section: String, title: String, prose: String, scenario: ScenarioRun, scenarioName: String?,
+                parameters: [ParameterSpec], misconceptions: [Misconception], questions: [Question], location: SourceLocation) {
+        self.id = id
+        self.section = section
+        self.title = title
+        self.prose = prose
+        self.scenario = scenario
+        self.scenarioName = scenarioName
+        self.parameters = parameters
+        self.misconceptions = misconceptions
+        self.questions = questions
+        self.location = location
+    }
+
+    public func question(_ id: String) -> Question? { questions.first { $0.id == id } }
+
+    /// Whether students get different values (at least one parameter has more than one candidate).
+    public var hasVariants: Bool { parameters.contains { $0.candidates.count > 1 } }
+
+    public var maxPoints: Double { questions.reduce(0) { $0 + $1.points } }
+}
+
+/// A parameter of an exercise: a fixed value, or a range or list of choices drawn per student.
+public struct ParameterSpec: Sendable, Hashable {
+    public enum Kind: Sendable, Hashable {
+        case fixed(VariantValue)
+        case range(from: Int, to: Int, step: Int)
+        case choices([VariantValue])
+    }
+    public var name: String
+    public var kind: Kind
+    /// The value the solutions page and the default variant use.
+    public var defaultValue: VariantValue
+    public var location: SourceLocation
+
+    public init(name: String, kind: Kind, defaultValue: VariantValue, location: SourceLocation) {
+        self.name = name
+        self.kind = kind
+        self.defaultValue = defaultValue
+        self.location = location
+    }
+
+    /// Every value a student can get, in order.
+    public var candidates: [VariantValue] {
+        switch kind {
+        case .fixed(let v): return [v]
+        case .range(let a, let b, let s): return stride(from: a, through: b, by: s).map { .integer($0) }
+        case .choices(let c): return c
+        }
+    }
+}
+
+/// A variant's value for one parameter: a number (usable in `{expressions}`) or a word.
+public enum VariantValue: Sendable, Hashable, CustomStringConvertible, Comparable {
+    case integer(Int)
+    case text(String)
+
+    public var description: String {
+        switch self {
+        case .integer(let v): return String(v)
+        case .text(let s): return s
+        }
+    }
+
+    /// Reads a value as written in YAML: a whole number, else a word.
+    public init(_ text: String) {
+        if let v = Int(text.trimmed()) { self = .integer(v) } else { self = .text(text.trimmed()) }
+    }
+
+    public static func < (a: VariantValue, b: VariantValue) -> Bool { a.description < b.description }
+}
+
+/// What a question asks for, which decides how an answer is read and compared.
+public enum QuestionKind: String, Sendable, Hashable, CaseIterable {
+    /// A whole number (bytes, a step number); `never` for a call that never returns.
+    case integer
+    /// Yes or no.
+    case yesno
+    /// One of the question's `choices`.
+    case choice
+    /// A TCP state; any usual spelling (`SYN_RCVD`, `syn-received`).
+    case state
+    /// An ordered list (states a socket passes through, the segments of a handshake).
+    case list
+    /// Bytes per originating `send` (`send 1: 500`).
+    case counts
+
+    /// The Korean name students see in templates.
+    public var koreanName: String {
+        switch self {
+        case .integer: return "정수"
+        case .yesno: return "예/아니요"
+        case .choice: return "선택"
+        case .state: return "TCP 상태"
+        case .list: return "순서 있는 목록"
+        case .counts: return "send별 바이트 수"
+        }
+    }
+}
+
+/// How an ordered list earns partial credit.
+public enum PartialCredit: String, Sendable, Hashable, CaseIterable {
+    /// The longest common prefix, as a fraction of the key's length.
+    case prefix
+    /// Items equal at the same position, as a fraction of the longer list's length.
+    case position
+    /// For byte counts: the fraction of origins whose count is right.
+    case perKey = "per-key"
+}
+
+/// A later question graded against the student's own earlier answer (error carried forward).
+///
+/// The key of this question is computed on the exercise's scenario with the variable `variable`
+/// set to the answer of question `from`. For the answer key that is `from`'s key. When grading, a
+/// student whose answer to `from` was wrong but whose answer here equals the value the scenario
+/// gives with `variable` = *their* answer to `from` gets full marks here, with feedback saying so.
+public struct CarryForward: Sendable, Hashable {
+    public var from: String
+    public var variable: String
+    public init(from: String, variable: String) {
+        self.from = from
+        self.variable = variable
+    }
+}
+
+/// One question of an exercise.
+public struct Question: Sendable, Hashable, Identifiable {
+    public var id: String
+    /// Korean; `{name}` is replaced by the student's variant values.
+    public var prompt: String
+    public var kind: QuestionKind
+    /// For `choice`: the choices, as shown and as accepted.
+    public var choices: [String]
+    public var points: Double
+    /// The answer key, as a query over the trace.
+    public var answer: Query
+    /// Full marks within ± this many (an integer or `{expression}` such as `{mss}`); integer and counts only.
+    public var tolerance: String?
+    public var partial: PartialCredit?
+    /// Korean Markdown shown on the solutions page and in feedback; see `ExerciseText` for placeholders.
+    public var explanation: String
+    public var carryForward: CarryForward?
+    public var location: SourceLocation
+
+    public init(id: String, prompt: String, kind: QuestionKind, choices: [String] = [], points: Double, answer: Query,
+                tolerance: String? = nil, partial: PartialCredit? = nil, explanation: String = "",
+                carryForward: CarryForward? = nil, location: SourceLocation) {
+        self.id = id
+        self.prompt = prompt
+        self.kind = kind
+        self.choices = choices
+        self.points = points
+        self.answer = answer
+        self.tolerance = tolerance
+        self.partial = partial
+        self.explanation = explanation
+        self.carryForward = carryForward
+        self.location = location
+    }
+}

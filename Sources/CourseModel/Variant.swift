@@ -1,0 +1,99 @@
+import Crypto
+import SocketSim
+
+/// One student's values for an exercise's parameters.
+public struct Variant: Sendable, Hashable, CustomStringConvertible {
+    /// Parameter values by name.
+    public var values: [String: VariantValue]
+
+    public init(_ values: [String: VariantValue]) { self.values = values }
+
+    /// `n=700, mode=auto`, names in alphabetical order: stable for caches, reports and tests.
+    public var description: String {
+        values.keys.sorted().map { "\($0)=\(values[$0]!)" }.joined(separator: ", ")
+    }
+
+    public var integers: [String: Int] {
+        values.compactMapValues { if case .integer(let v) = $0 { return v } else { return nil } }
+    }
+
+    public var words: [String: String] {
+        values.compactMapValues { if case .text(let s) = $0 { return s } else { return nil } }
+    }
+}
+
+extension Exercise {
+    /// The variant the solutions page shows: each parameter's default.
+    public var defaultVariant: Variant {
+        Variant(Dictionary(uniqueKeysWithValues: parameters.map { ($0.name, $0.defaultValue) }))
+    }
+
+    /// Every variant a student can get (the product of the parameters' candidates), for tests and
+    /// for precomputing keys; at most `limit`.
+    public func allVariants(limit: Int = 10_000) -> [Variant] {
+        var out: [[String: VariantValue]] = [[:]]
+        for p in parameters {
+            var next: [[String: VariantValue]] = []
+            for partial in out {
+                for v in p.candidates {
+                    var d = partial
+                    d[p.name] = v
+                    next.append(d)
+                    if next.count >= limit { break }
+                }
+            }
+            out = next
+        }
+        return out.map(Variant.init)
+    }
+
+    /// The scenario to run for a variant: course parameters and the variant's numbers as `{names}`,
+    /// its words substituted as text.
+    public func run(for variant: Variant) -> ScenarioRun {
+        var r = scenario
+        for (k, v) in variant.integers { r.variables[k] = v }
+        for (k, v) in variant.words { r.textVariables[k] = v }
+        return r
+    }
+}
+
+/// Chooses variants from student ids with a keyed hash, so that the same id always gets the same
+/// variant and no one without the course secret can compute another student's.
+///
+/// The digest is HMAC-SHA256(key: secret, message: exerciseId + "/" + studentId) (exercise ids
+/// cannot contain "/", so no two pairs give the same message). Parameter i (in the order the
+/// exercise declares them) takes the big-endian 64-bit word i of the digest modulo its number of
+/// candidates; a fifth parameter and beyond take words of HMAC(secret, message + "#1"), and so on.
+public struct VariantChooser: Sendable {
+    let secret: [UInt8]
+
+    public init(secret: String) {
+        self.secret = Array(secret.utf8)
+    }
+
+    public func variant(of exercise: Exercise, for student: String) -> Variant {
+        var values: [String: VariantValue] = [:]
+        var words: [UInt64] = []
+        let message = Array("\(exercise.id)/\(student)".utf8)
+        var block = 0
+        let key = SymmetricKey(data: secret)
+        for (i, p) in exercise.parameters.enumerated() {
+            let candidates = p.candidates
+            guard candidates.count > 1 else {
+                values[p.name] = candidates.first ?? p.defaultValue
+                continue
+            }
+            while i >= words.count {
+                let m = block == 0 ? message : message + Array("#\(block)".utf8)
+                let mac = HMAC<SHA256>.authenticationCode(for: m, using: key)
+                let bytes = Array(mac)
+                for w in 0..<4 {
+                    words.append(bytes[(w * 8)..<(w * 8 + 8)].reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
+                }
+                block += 1
+            }
+            values[p.name] = candidates[Int(words[i] % UInt64(candidates.count))]
+        }
+        return Variant(values)
+    }
+}
