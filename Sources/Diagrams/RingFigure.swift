@@ -105,7 +105,7 @@ enum RingFigure {
             let t = Double(i) / 4
             let a = polar(cx, cy, innerR, turns: t), b = polar(cx, cy, innerR - 8, turns: t)
             svg.add(line(a.0, a.1, b.0, b.1, "sl-line"))
-            let p = polar(cx, cy, innerR - 20, turns: t)
+            let p = polar(cx, cy, innerR - 30, turns: t)
             svg.add(text(p.0, p.1 + 4, "\(q.capacity * i / 4)", "sl-s sl-dim", anchor: .middle))
         }
         svg.add(text(cx, cy - 4, "\(grouped(q.count)) / \(grouped(q.capacity)) B", "sl-b", anchor: .middle))

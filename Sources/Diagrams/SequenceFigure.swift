@@ -230,7 +230,7 @@ enum SequenceFigure {
                         let yy = a.1 + (b.1 - a.1) * 0.9
                         arrows.append(line(a.0, a.1, x, yy, retx ? "sl-dash" : "sl-line"))
                         arrows.append(line(x - 6, yy - 6, x + 6, yy + 6, "sl-warn") + line(x - 6, yy + 6, x + 6, yy - 6, "sl-warn"))
-                        labels.append(text(x + 10, yy + 4, "✕ 유실", "sl-s sl-warntext"))
+                        labels.append(text(x + 10, yy + 4, "유실", "sl-s sl-warntext"))
                         labels.append(arrowLabel(text0, a, (x, yy)))
                     }
                 }

@@ -127,7 +127,8 @@ enum StateDiagramFigure {
             let current: Node? = currentNode(trace, socket: socket, step: k, taken: upTo)
             draw(upTo, current: current, extras: extrasTaken, into: &svg)
             svg.add(text(16, 24, FrameSteps.label(trace, k), "sl-h"))
-            svg.add(text(16, 42, "\(hostName)의 소켓" + (socket.map { " #\($0)" } ?? "") + "이 지나온 길 (파란색, 번호는 순서)", "sl-s sl-dim"))
+            svg.add(text(16, 42, "\(hostName)의 소켓" + (socket.map { " #\($0)" } ?? "") + "이 지나온 길 (파란색, 번호는 순서)"
+                         + (current.map { ", 현재 상태: \(name($0)) (겹테두리)" } ?? ""), "sl-s sl-dim"))
             // The numbered path, in words.
             let listTop = diagramH + 30
             svg.add(line(16, listTop - 16, width - 16, listTop - 16, "sl-thin"))
@@ -235,7 +236,6 @@ enum StateDiagramFigure {
                 svg.add(rect(c.0 - boxW / 2 - 5, c.1 - boxH / 2 - 5, boxW + 10, boxH + 10, "sl-hl", rx: 11))
             }
             svg.add(text(c.0, c.1 + 5, name(node), visited.contains(node) || isCurrent ? "sl-b sl-hltext" : "sl-b", anchor: .middle))
-            if isCurrent { svg.add(text(c.0 + boxW / 2 + 8, c.1 - boxH / 2 - 4, "현재", "sl-s sl-hltext")) }
         }
         for b in badges { svg.add(b) }
     }

@@ -7,7 +7,7 @@ import Testing
 @Test func writePreviews() throws {
     guard let dir = ProcessInfo.processInfo.environment["SOCKLAB_PREVIEW_DIR"] else { return }
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    for (name, request) in try Scenarios.goldenRequests() {
+    for (name, request) in try FigureTests.requests() {
         let figure = try Diagrams.render(request)
         for (i, frame) in figure.frames.enumerated() {
             try frame.svg.write(toFile: "\(dir)/\(name)-\(i + 1).svg", atomically: true, encoding: .utf8)

@@ -134,7 +134,7 @@ enum Scenarios {
             ("four-way-close-sequence", FigureRequest(id: "fw", kind: .sequence, trace: close, caption: "4-way 핸드셰이크")),
             ("segment-format", FigureRequest(id: "sf", kind: .segmentFormat, caption: "TCP 세그먼트 형식")),
             ("segment-format-syn-ack", FigureRequest(id: "sfa", kind: .segmentFormat, trace: hs, after: [3], caption: "SYN+ACK 세그먼트")),
-            ("state-diagram-client", FigureRequest(id: "sd", kind: .stateDiagram, trace: life, host: "client", caption: "클라이언트 소켓의 상태 변화")),
+            ("state-diagram-client", FigureRequest(id: "sd", kind: .stateDiagram, trace: life, after: [2, 4, 10, 12, 16], host: "client", caption: "클라이언트 소켓의 상태 변화")),
             ("state-diagram-server", FigureRequest(id: "sds", kind: .stateDiagram, trace: life, after: [16], host: "server", caption: "서버 소켓의 상태 변화")),
             ("throughput", FigureRequest(id: "tp", kind: .throughput, caption: "버퍼 크기와 처리량",
                                          options: ["sizes": "500,1000,2000,4000,8000,16000,32000,64000", "bytes": "1000000"])),
