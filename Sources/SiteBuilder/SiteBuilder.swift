@@ -215,11 +215,14 @@ struct BuildContext {
                                           "figure \(f.id) is defined but the prose never places it with {{{figures.\(f.id)}}}"))
         }
 
-        // Mustache over the Markdown source, figures as placeholders, then Markdown, then the figures.
+        // Mustache over the Markdown source with placeholders, then Markdown, then the real values
+        // and figures: a value such as FIN_WAIT_1 must not be read as Markdown emphasis.
         var tokens: [String: String] = [:]
         for id in figureHTML.keys { tokens[id] = "SOCKLABFIGURE\(id)END" }
+        var valueTokens: [String: String] = [:]
+        for (i, id) in values.keys.sorted().enumerated() { valueTokens[id] = "SOCKLABVALUE\(i)END" }
         var mustacheContext: [String: Any] = params
-        mustacheContext["values"] = values
+        mustacheContext["values"] = valueTokens
         mustacheContext["figures"] = tokens
         var html = ""
         do throws(DiagnosticError) {
@@ -227,6 +230,9 @@ struct BuildContext {
             html = Prose.html(fromMarkdown: markdown)
         } catch {
             diagnostics += error.diagnostics
+        }
+        for (id, token) in valueTokens {
+            html = html.replacingOccurrences(of: token, with: values[id]!.xmlEscaped)
         }
         for (id, token) in tokens {
             let figure = figureHTML[id]!

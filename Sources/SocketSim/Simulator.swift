@@ -294,9 +294,18 @@ public struct Simulator: Sendable {
         }
     }
 
+    /// The socket a host is seen through: its connected socket; before it has one, the newest
+    /// connection still waiting in a listener's lists (so a server is SYN_RCVD after the SYN, as the
+    /// textbook says, while its listener stays LISTEN); else its newest socket.
+    func observedSocket(_ h: HostRuntime) -> Int? {
+        if let d = h.dataSocket { return d }
+        if let child = sockets.last(where: { $0.host == h.index && $0.parent != nil && !$0.freed }) { return child.id }
+        return h.lastCreated
+    }
+
     func hostSnapshots() -> [HostSnapshot] {
         hosts.map { h in
-            let sid = h.dataSocket ?? h.lastCreated
+            let sid = observedSocket(h)
             let s = sid.map { sockets[$0] }
             return HostSnapshot(name: h.config.name, sendq: s?.sendQ.count ?? 0, recvq: s?.recvQ.count ?? 0,
                                 delivered: s?.delivered ?? 0, state: s?.state, socket: sid, blockedIn: h.blocked?.text)
