@@ -12,11 +12,17 @@ enum SocketStructureFigure {
         let hosts: [Int]
         if let h = try FrameSteps.host(request.host, in: trace) { hosts = [h] } else { hosts = Array(trace.hosts.indices) }
         let shading = OriginShading(trace: trace)
+        let all: Bool
+        switch request.options["sockets"] {
+        case nil, "fd": all = false
+        case "all": all = true
+        case let other?: throw .badOption(name: "sockets", value: other, expected: "'fd' (sockets a descriptor refers to, the default) or 'all' (also structures that outlive their descriptor)")
+        }
 
         // The same canvas for every frame: as many rows as the busiest frame needs.
         var rows = 1
         for k in steps {
-            for h in hosts { rows = max(rows, shown(trace.steps[k - 1], host: trace.hostName(h)).count) }
+            for h in hosts { rows = max(rows, shown(trace.steps[k - 1], host: trace.hostName(h), all: all).count) }
         }
         let width = left * 2 + Double(hosts.count) * hostW + Double(hosts.count - 1) * 16
         let legendH = shading.origins.isEmpty ? 0.0 : 30.0
@@ -33,7 +39,7 @@ enum SocketStructureFigure {
             var desc: [String] = []
             for (j, h) in hosts.enumerated() {
                 let x = left + Double(j) * (hostW + 16)
-                desc.append(drawHost(trace, h, step: step, x: x, y: 56, rows: rows, shading: shading, svg: &svg))
+                desc.append(drawHost(trace, h, step: step, x: x, y: 56, rows: rows, all: all, shading: shading, svg: &svg))
             }
             if !shading.origins.isEmpty {
                 shading.legendFlow(shading.origins, x: left, y: height - legendH - 4, maxWidth: width - 2 * left, in: &svg)
@@ -47,12 +53,16 @@ enum SocketStructureFigure {
         return Figure(id: request.id, frames: frames, description: description)
     }
 
-    /// The sockets a frame shows for a host: those a descriptor refers to, by descriptor.
-    static func shown(_ step: StepRecord, host: String) -> [SocketSnapshot] {
-        step.sockets.filter { $0.host == host && $0.fd != nil }.sorted { ($0.fd ?? 0, $0.id) < ($1.fd ?? 0, $1.id) }
+    /// The sockets a frame shows for a host: those a descriptor refers to, by descriptor, then (with
+    /// `all`) the structures no descriptor refers to: connections still in the handshake, and closed
+    /// ones finishing their close handshake or TIME_WAIT.
+    static func shown(_ step: StepRecord, host: String, all: Bool) -> [SocketSnapshot] {
+        let withFD = step.sockets.filter { $0.host == host && $0.fd != nil }.sorted { ($0.fd ?? 0, $0.id) < ($1.fd ?? 0, $1.id) }
+        guard all else { return withFD }
+        return withFD + step.sockets.filter { $0.host == host && $0.fd == nil }.sorted { $0.id < $1.id }
     }
 
-    static func drawHost(_ trace: Trace, _ h: Int, step: StepRecord, x: Double, y: Double, rows: Int,
+    static func drawHost(_ trace: Trace, _ h: Int, step: StepRecord, x: Double, y: Double, rows: Int, all: Bool,
                          shading: OriginShading, svg: inout SVG) -> String {
         let config = trace.hosts[h]
         svg.add(text(x, y + 12, "\(config.name) (\(config.addresses.joined(separator: ", ")))", "sl-b"))
@@ -64,7 +74,7 @@ enum SocketStructureFigure {
         svg.add(rect(tcpX, zoneTop, tcpW, zoneH, "sl-zone", rx: 6))
         svg.add(text(tcpX + tcpW / 2, zoneTop + 16, "소켓/TCP 구현", "sl-s", anchor: .middle))
 
-        let list = shown(step, host: config.name)
+        let list = shown(step, host: config.name, all: all)
         if list.isEmpty {
             svg.add(text(tcpX + tcpW / 2, zoneTop + 60, "열린 소켓 없음", "sl-t sl-dim", anchor: .middle))
             return "\(config.name): 열린 소켓 없음."
@@ -73,11 +83,15 @@ enum SocketStructureFigure {
         for (i, s) in list.enumerated() {
             let rowTop = zoneTop + 26 + Double(i) * rowH
             let fdY = rowTop + 16
-            svg.add(rect(x + 14, fdY, appW - 28, 30, "sl-box2", rx: 4))
-            svg.add(text(x + appW / 2, fdY + 20, "fd \(s.fd ?? 0)", "sl-b", anchor: .middle))
-            svg.add(text(x + appW / 2, fdY + 46, "식별자", "sl-s sl-dim", anchor: .middle))
             let boxX = tcpX + 12, boxW = tcpW - 24
-            svg.add(arrow((x + appW - 14, fdY + 15), (boxX, fdY + 15), line: "sl-line", head: "sl-ink"))
+            if let fd = s.fd {
+                svg.add(rect(x + 14, fdY, appW - 28, 30, "sl-box2", rx: 4))
+                svg.add(text(x + appW / 2, fdY + 20, "fd \(fd)", "sl-b", anchor: .middle))
+                svg.add(text(x + appW / 2, fdY + 46, "식별자", "sl-s sl-dim", anchor: .middle))
+                svg.add(arrow((x + appW - 14, fdY + 15), (boxX, fdY + 15), line: "sl-line", head: "sl-ink"))
+            } else {
+                svg.add(text(x + appW / 2, fdY + 20, "식별자 없음", "sl-s sl-dim", anchor: .middle))
+            }
             words.append(structure(s, x: boxX, y: rowTop, w: boxW, shading: shading, svg: &svg))
         }
         return "\(config.name): " + words.joined(separator: " ")
@@ -115,7 +129,7 @@ enum SocketStructureFigure {
             svg.add(text(x + 8, yy, "연결 대기", "sl-s sl-dim"))
             svg.add(text(valueX, yy, "미완료 \(s.incomplete.count)개, 완료 \(s.completed.count)개", "sl-s"))
         }
-        return "fd \(s.fd ?? 0) → 소켓 구조체 #\(s.id): 상태 \(s.state.rawValue), 지역 \(local), 원격 \(remote), "
+        return (s.fd.map { "fd \($0) → " } ?? "식별자 없는 ") + "소켓 구조체 #\(s.id): 상태 \(s.state.rawValue), 지역 \(local), 원격 \(remote), "
             + queueWords.joined(separator: ", ") + "."
     }
 }

@@ -18,7 +18,7 @@ import XMLCheck
             ("deadlock-every-step", FigureRequest(id: "dd", kind: .deadlock, trace: dead, after: [1, 2, 3, 4])),
             ("three-sends-ring-recvq", FigureRequest(id: "rr", kind: .ring, trace: three, host: "server", queue: "recvq")),
             ("three-sends-sequence", FigureRequest(id: "ts", kind: .sequence, trace: three)),
-            ("lifecycle-socket-structure", FigureRequest(id: "lss", kind: .socketStructure, trace: life)),
+            ("lifecycle-socket-structure", FigureRequest(id: "lss", kind: .socketStructure, trace: life, options: ["sockets": "all"])),
         ]
     }
 
