@@ -98,10 +98,18 @@ extension Simulator {
 
     mutating func transmit(_ sid: Int, limit: Int) -> Int {
         switch sockets[sid].state {
-        case .established, .closeWait, .finWait1, .lastAck: break
+        // CLOSING too: a FIN can arrive while our own FIN still waits behind bytes in SendQ.
+        case .established, .closeWait, .finWait1, .closing, .lastAck: break
         default: return 0
         }
-        guard !sockets[sid].finSent, let pid = peer(of: sid) else { return 0 }
+        guard !sockets[sid].finSent else { return 0 }
+        // The other end's structure is gone (it timed out, or its RST was lost): its host answers RST.
+        guard let pid = peer(of: sid) else { return dataToClosedSocket(sid, peer: nil) }
+        if sockets[pid].state == .synSent {
+            // A new connection that reuses this one's addresses and ports: its SYN_SENT socket takes
+            // no data and answers the unacceptable ACK with RST (RFC 9293, 3.10.7.3).
+            return dataToClosedSocket(sid, peer: nil)
+        }
         sockets[sid].peer = pid
         if sockets[pid].fd == nil && sockets[pid].parent == nil && !sockets[pid].finReceived || sockets[pid].state == .closed {
             // Data for a socket whose program has closed it: the peer answers with RST (what the
@@ -147,20 +155,29 @@ extension Simulator {
         return moved
     }
 
-    mutating func dataToClosedSocket(_ sid: Int, peer pid: Int) -> Int {
+    /// Data for a socket whose program has closed it, or for a connection the peer host no longer
+    /// has: the bytes of that segment are lost and the peer answers with RST (what the kernel does).
+    mutating func dataToClosedSocket(_ sid: Int, peer pid: Int?) -> Int {
+        guard let local = sockets[sid].local, let remote = sockets[sid].remote,
+              let peerHost = pid.map({ sockets[$0].host }) ?? hostIndex(owning: remote.address) else { return 0 }
         let chunk = min(parameters.mss, sockets[sid].sendQ.count)
         let runs = sockets[sid].sendQ.removeFirst(chunk)
-        sockets[sid].bytesTransmitted += chunk
+        // Lost, not transmitted: they never reach a RecvQ (accepted = SendQ + transmitted + lost).
         sockets[sid].bytesLost += chunk
-        if recording, let local = sockets[sid].local, let remote = sockets[sid].remote {
-            let seg = Segment(id: nextSegmentID, fromHost: sockets[sid].host, toHost: sockets[pid].host, source: local,
+        if recording {
+            let seg = Segment(id: nextSegmentID, fromHost: sockets[sid].host, toHost: peerHost, source: local,
                               destination: remote, seq: sockets[sid].sndNxt, ack: sockets[sid].rcvNxt, flags: [.psh, .ack],
                               window: window(sid), length: chunk, payload: runs)
             nextSegmentID += 1
             record(.sent, seg)
-            record(.delivered, seg, note: "the receiving program has closed the socket")
+            record(.delivered, seg, note: pid == nil ? "no socket for this connection: RST" : "the receiving program has closed the socket")
         }
         sockets[sid].sndNxt += chunk
+        guard let pid else {
+            emit(from: peerHost, to: sockets[sid].host, source: remote, destination: local,
+                 seq: sockets[sid].rcvNxt, ack: 0, flags: .rst, window: 0)
+            return max(chunk, 1)
+        }
         // The peer aborts and answers with RST.
         if let local = sockets[pid].local, let remote = sockets[pid].remote {
             emit(from: sockets[pid].host, to: sockets[sid].host, source: local, destination: remote,

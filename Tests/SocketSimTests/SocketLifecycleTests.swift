@@ -59,6 +59,8 @@ struct CallResultCase: CustomTestStringConvertible, Sendable {
         CallResultCase("listen on a connected socket", start: .established, ["client: listen fd=3"], expect: "EINVAL"),
         CallResultCase("send after the peer reset the connection", start: .established,
                        ["client: close", "server: send 10", "server: send 10"], expect: "EPIPE"),
+        CallResultCase("blocking send after the other end timed out in FIN_WAIT_2: its host answers RST", start: .established,
+                       ["client: close", "time: +{finWait2Timeout}ms", "server: send {sqs + rqs + 1}"], expect: "EPIPE"),
     ]
 }
 
@@ -272,5 +274,44 @@ struct SocketLifecycleTests {
         let l = try #require(t.steps.last?.sockets(host: "server").first { $0.isListening })
         #expect(l.incomplete.count + l.completed.count == 1)
         #expect(t.steps[3].segments.contains { $0.note?.contains("listen queue full") == true })
+    }
+
+    // MARK: - Regressions found by the property tests
+
+    @Test("bytes sent to a closed socket are lost, not transmitted")
+    func dataToClosedSocketAccounting() throws {
+        let scenario = try Build.scenario(["client: close", "server: send 100"], start: .established)
+        var sim = Simulator(scenario: scenario)
+        for (i, step) in scenario.steps.enumerated() { _ = sim.perform(step, index: i + 1) }
+        let server = sim.accounting(socket: 1), client = sim.accounting(socket: 0)
+        #expect((server.accepted, server.transmitted, server.lost, server.sendq) == (100, 0, 100, 0))
+        #expect(client.arrived == 0)
+    }
+
+    @Test("a FIN that arrives while our FIN waits behind data: CLOSING still sends the data, then its FIN")
+    func closingSendsQueuedData() throws {
+        let t = try Build.run(["server: send 100", "client: shutdown SHUT_WR", "server: close", "net: deliver all",
+                               "net: transfer all", "net: deliver all", "client: recv 1000", "client: recv 1000"],
+                              network: .manual, start: .established)
+        #expect(t.host("server", afterStep: 4).state == .closing)
+        #expect(t.outcome(ofStep: 7)?.value == 100)
+        #expect(t.outcome(ofStep: 8)?.value == 0)
+        #expect(t.statePaths(host: "server") == [[.established, .finWait1, .closing, .timeWait]])
+        #expect(t.statePaths(host: "client") == [[.established, .finWait1, .finWait2, .timeWait]])
+    }
+
+    @Test("data never lands in a SYN_SENT socket that reuses an old connection's addresses and ports")
+    func noDataIntoSynSent() throws {
+        let t = try Build.run(["server: send 100", "client: connect server:81 nonblock", "client: close fd=3",
+                               "net: transfer all", "client: connect server:80 nonblock", "server: send 10", "net: transfer all"],
+                              network: .manual, start: .established) {
+            $0.ephemeralLast = $0.ephemeralFirst + 1
+        }
+        let reused = try #require(t.steps[4].sockets(host: "client").last)
+        #expect(reused.state == .synSent)
+        #expect(reused.local?.port == t.parameters.ephemeralFirst, "the range wrapped around to the freed port")
+        let after = try #require(t.steps[6].socket(id: reused.id))
+        #expect(after.recvq.count == 0 && after.state == .synSent)
+        #expect(t.steps[6].segments.contains { $0.kind == .sent && $0.segment.flags == .rst }, "the unacceptable ACK gets RST")
     }
 }
