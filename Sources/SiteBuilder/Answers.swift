@@ -2,19 +2,6 @@ import CourseModel
 import SocketSim
 
 /// Worked-example values: a query over a scenario's run, shown as prose text.
-enum Answers {
-    static func format(_ value: AnswerValue) -> String {
-        switch value {
-        case .integer(let n): return String(n)
-        case .text(let s): return s
-        case .boolean(let b): return b ? "예" : "아니요"
-        case .list(let items): return items.joined(separator: " → ")
-        case .counts(let c): return AnswerValue.sortedCountKeys(c).map { "\($0): \(c[$0]!)바이트" }.joined(separator: ", ")
-        case .never: return "반환되지 않음"
-        }
-    }
-}
-
 extension BuildContext {
     /// Evaluates a value's query on its scenario, re-running the scenario for `min`/`max` searches.
     mutating func value(_ spec: ValueSpec) throws(DiagnosticError) -> String {
@@ -41,7 +28,7 @@ extension BuildContext {
         }
         do throws(QueryError) {
             let q = try Query.parse(spec.query)
-            return Answers.format(try q.evaluate(on: QueryRun(trace: run.0, variables: run.1), rerun: rerun))
+            return try q.evaluate(on: QueryRun(trace: run.0, variables: run.1), rerun: rerun).korean
         } catch {
             throw DiagnosticError(Diagnostic(at: spec.location, id: "content.query", "value \(spec.id): query '\(spec.query)': \(error.message)"))
         }
