@@ -1,0 +1,46 @@
+import CourseModel
+
+/// A student's empty answer file: their variant of every exercise and every question id with an
+/// empty answer, the prompt (with their numbers) as a comment above it.
+public enum AnswerTemplate {
+    /// The YAML text. `keys` supplies each exercise's key for the student's variant, from which
+    /// prompts take their numbers (`{n}`, `{q:...}`); the template never shows a key itself.
+    public static func render(student: String, catalog: ExerciseCatalog, grader: Grader) throws(DiagnosticError) -> String {
+        let variants = grader.variants(for: student)
+        var lines: [String] = [
+            "# SockLab 답안 파일 — 학생 \(student)",
+            "# 각 문항의 답을 콜론(:) 뒤에 쓰세요. 목록은 [SYN, SYN+ACK, ACK]처럼,",
+            "# send별 바이트 수는 {send 1: 300, send 2: 200}처럼, 반환하지 않는 호출은 never로 씁니다.",
+            "# variant: 줄은 여러분만의 문제 값입니다. 바꾸지 마세요(채점기가 확인합니다).",
+            "# 제출 전에 'socklab check 파일이름'으로 형식을 확인할 수 있습니다.",
+            "student: \"\(student)\"",
+            "exercises:",
+        ]
+        for e in catalog.exercises {
+            let v = variants[e.id]!
+            let key = try grader.key(e, v)
+            lines.append("")
+            lines.append("  # \(oneLine(e.title))")
+            for p in ExerciseText.render(e.prose, key: key).trimmed().split(separator: "\n", omittingEmptySubsequences: false) {
+                lines.append(p.isEmpty ? "  #" : "  # \(p)")
+            }
+            lines.append("  \(e.id):")
+            if !v.values.isEmpty {
+                lines.append("    variant: {" + v.values.keys.sorted().map { "\($0): \(v.values[$0]!)" }.joined(separator: ", ") + "}")
+            }
+            lines.append("    answers:")
+            for q in e.questions {
+                let prompt = ExerciseText.render(q.prompt, key: key).trimmed()
+                var kind = q.kind.koreanName
+                if q.kind == .choice { kind += ": " + q.choices.joined(separator: " | ") }
+                lines.append("      # [\(kind), \(Feedback.format(q.points))점] " + oneLine(prompt))
+                lines.append("      \(q.id):")
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func oneLine(_ s: String) -> String {
+        s.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).map { $0.trimmed() }.joined(separator: " ")
+    }
+}

@@ -1,0 +1,212 @@
+import CourseModel
+import Foundation
+
+extension GradeReport {
+    /// The columns of per-question reports: every question of every exercise, as `exercise.question`.
+    public var questionColumns: [String] {
+        catalog.exercises.flatMap { e in e.questions.map { "\(e.id).\($0.id)" } }
+    }
+
+    /// Terminal text with control characters made visible, so a student's answer cannot move the
+    /// cursor or recolour the terminal.
+    static func safe(_ s: String) -> String {
+        String(String.UnicodeScalarView(s.unicodeScalars.map { $0.properties.generalCategory == .control ? "?" : $0 }))
+    }
+
+    // MARK: - Table
+
+    /// The terminal table: per student the score, the maximum and the marks of each exercise's
+    /// questions; error rows say why the file was not graded.
+    public func table() -> String {
+        let exs = catalog.exercises
+        var header = ["student", "score", "max"] + exs.indices.map { "E\($0 + 1)" }
+        var rows: [[String]] = []
+        var notes: [String] = []
+        for r in results {
+            let who = Self.safe(r.student ?? "?")
+            if r.isError {
+                rows.append([who, "error", Feedback.format(r.maxScore)] + exs.map { _ in "-" })
+                for d in r.errors { notes.append("\(who): \(Self.safe(d.description))") }
+                continue
+            }
+            rows.append([who, Feedback.format(r.score), Feedback.format(r.maxScore)]
+                        + r.exercises.map { $0.questions.map { Feedback.format($0.score) }.joined(separator: " ") })
+        }
+        if results.isEmpty { header = ["student", "score", "max"] }
+        let widths = header.indices.map { i in ([header[i]] + rows.map { $0[i] }).map { $0.count }.max() ?? 0 }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { i, c in c + String(repeating: " ", count: widths[i] - c.count) }.joined(separator: "  ")
+                .replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+        }
+        var out = [line(header), line(widths.map { String(repeating: "-", count: $0) })] + rows.map(line)
+        out.append("")
+        for (i, e) in exs.enumerated() {
+            out.append("E\(i + 1) = \(e.id): \(e.questions.map { "\($0.id) (\(Feedback.format($0.points)))" }.joined(separator: ", "))")
+        }
+        let graded = results.filter { !$0.isError }.count
+        out.append("\(results.count) file\(results.count == 1 ? "" : "s"): \(graded) graded, \(results.count - graded) with errors")
+        if !notes.isEmpty { out.append(""); out += notes }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    // MARK: - JSON
+
+    struct JSONReport: Encodable {
+        var maxScore: Double
+        var revealed: Bool
+        var students: [JSONStudent]
+    }
+    struct JSONStudent: Encodable {
+        var student: String?
+        var file: String
+        var status: String
+        var score: Double
+        var maxScore: Double
+        var errors: [JSONDiagnostic]
+        var warnings: [JSONDiagnostic]
+        var exercises: [JSONExercise]
+    }
+    struct JSONDiagnostic: Encodable {
+        var file: String
+        var line: Int?
+        var column: Int?
+        var id: String
+        var message: String
+        var notes: [String]
+        init(_ d: Diagnostic) {
+            file = d.location.file
+            line = d.location.line
+            column = d.location.column
+            id = d.id
+            message = d.message
+            notes = d.notes
+        }
+    }
+    struct JSONExercise: Encodable {
+        var id: String
+        var variant: [String: String]
+        var score: Double
+        var maxScore: Double
+        var questions: [JSONQuestion]
+    }
+    struct JSONQuestion: Encodable {
+        var id: String
+        var status: String
+        var score: Double
+        var maxScore: Double
+        var answer: String
+        var expected: String?
+        var misconception: String?
+        var carriedForward: Bool
+        var feedback: String
+    }
+
+    /// The JSON report; every string goes through the encoder, which escapes it.
+    public func json() throws -> String {
+        let doc = JSONReport(maxScore: maxScore, revealed: revealed, students: results.map { r in
+            JSONStudent(student: r.student, file: r.file, status: r.isError ? "error" : "graded", score: r.score, maxScore: r.maxScore,
+                        errors: r.errors.map(JSONDiagnostic.init), warnings: r.warnings.map(JSONDiagnostic.init),
+                        exercises: r.exercises.map { e in
+                            JSONExercise(id: e.exerciseID, variant: e.variant.values.mapValues(\.description), score: e.score,
+                                         maxScore: e.maxScore, questions: e.questions.map { q in
+                                JSONQuestion(id: q.questionID, status: q.status.rawValue, score: q.score, maxScore: q.maxScore,
+                                             answer: q.answer, expected: q.expected?.display, misconception: q.misconception?.rawValue,
+                                             carriedForward: q.carriedForward, feedback: q.feedback)
+                            })
+                        })
+        })
+        return try Self.encode(doc)
+    }
+
+    static func encode<T: Encodable>(_ value: T) throws -> String {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return String(decoding: try enc.encode(value), as: UTF8.self) + "\n"
+    }
+
+    // MARK: - Gradescope
+
+    /// Who sees a Gradescope test or the whole result, as the autograder specification names it.
+    public enum Visibility: String, Sendable, CaseIterable {
+        case visible, hidden
+        case afterDueDate = "after_due_date"
+        case afterPublished = "after_published"
+    }
+
+    struct GSResults: Encodable {
+        var score: Double
+        var output: String
+        var output_format: String
+        var visibility: String
+        var tests: [GSTest]
+    }
+    struct GSTest: Encodable {
+        var name: String
+        var number: String
+        var score: Double
+        var max_score: Double
+        var status: String
+        var output: String
+        var output_format: String
+        var visibility: String
+    }
+
+    /// Gradescope's `results.json` for one submission (the autograder runs once per student).
+    /// Fields: top-level `score`, `output`, `visibility`, and per question a test with `name`,
+    /// `number`, `score`, `max_score`, `status` (passed/failed), `output`, `output_format`, `visibility`.
+    public func gradescope(visibility: Visibility = .visible) throws -> String {
+        guard let r = results.first else {
+            return try Self.encode(GSResults(score: 0, output: "답안 파일을 찾지 못했습니다.", output_format: "text",
+                                             visibility: visibility.rawValue, tests: []))
+        }
+        if r.isError {
+            let msg = "답안 파일을 채점할 수 없습니다:\n" + r.errors.map(\.description).joined(separator: "\n")
+            return try Self.encode(GSResults(score: 0, output: msg, output_format: "text", visibility: visibility.rawValue, tests: []))
+        }
+        var tests: [GSTest] = []
+        for (ei, e) in r.exercises.enumerated() {
+            let exercise = catalog.exercise(e.exerciseID)
+            for (qi, q) in e.questions.enumerated() {
+                let title = exercise?.title ?? e.exerciseID
+                var output = q.answer.isEmpty ? "" : "여러분의 답: `\(q.answer.replacingOccurrences(of: "`", with: "'"))`\n\n"
+                output += q.feedback
+                tests.append(GSTest(name: "\(title) — \(q.questionID)", number: "\(ei + 1).\(qi + 1)", score: q.score,
+                                    max_score: q.maxScore, status: q.score >= q.maxScore ? "passed" : "failed",
+                                    output: output, output_format: "md", visibility: visibility.rawValue))
+            }
+        }
+        let summary = "\(r.student ?? "") 학생: \(Feedback.format(r.score))/\(Feedback.format(r.maxScore))점"
+            + (r.warnings.isEmpty ? "" : "\n" + r.warnings.map(\.description).joined(separator: "\n"))
+        return try Self.encode(GSResults(score: r.score, output: summary, output_format: "text", visibility: visibility.rawValue, tests: tests))
+    }
+
+    // MARK: - CSV
+
+    /// A gradebook: one row per student, one column per question (`exercise.question`), the total,
+    /// and the reason for an error row. RFC 4180 quoting; a cell that a spreadsheet would take for
+    /// a formula (starting with = + - @, tab or CR) gets a leading apostrophe.
+    public func csv() -> String {
+        var lines = [(["student", "file"] + questionColumns + ["total", "max", "error"]).map(Self.csvCell).joined(separator: ",")]
+        for r in results {
+            var cells = [r.student ?? "", r.file]
+            if r.isError {
+                cells += questionColumns.map { _ in "" }
+                cells += ["0", Feedback.format(r.maxScore), r.errors.map(\.description).joined(separator: "; ")]
+            } else {
+                cells += r.exercises.flatMap { $0.questions.map { Feedback.format($0.score) } }
+                cells += [Feedback.format(r.score), Feedback.format(r.maxScore), ""]
+            }
+            lines.append(cells.map(Self.csvCell).joined(separator: ","))
+        }
+        return lines.joined(separator: "\r\n") + "\r\n"
+    }
+
+    static func csvCell(_ s: String) -> String {
+        var v = s
+        if let f = v.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(f) { v = "'" + v }
+        if v.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) || v.first == " " || v.last == " " {
+            v = "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        return v
+    }
+}
