@@ -101,7 +101,8 @@ enum SequenceFigure {
             L.bands.append(StepBand(step: step.index, top: start - 4, bottom: bottom, lines: lines))
             y = bottom
         }
-        L.height = y + 40
+        let most = trace.steps.map { step in trace.hosts.map { currentSockets(step, host: $0.name).count }.max() ?? 0 }.max() ?? 0
+        L.height = y + 18 + Double(max(1, most)) * 22
         return L
     }
 
@@ -200,7 +201,6 @@ enum SequenceFigure {
 
         // Segments: match each arrival, loss or nothing-yet to the send that started it.
         var pending: [Int: [(y: Double, event: SegmentEvent)]] = [:]
-        var lastStateY: [String: (y: Double, state: TCPState)] = [:]
         var arrows: [String] = [], labels: [String] = []
         for item in L.items where item.step <= k {
             switch item.kind {
@@ -209,7 +209,6 @@ enum SequenceFigure {
                 let name = L.multiSocketHosts.contains(c.host) ? "\(c.to.rawValue) (소켓 \(c.socket))" : c.to.rawValue
                 chip(name, x: L.laneX[lane], y: item.y, current: false, into: &svg)
                 chips[lane, default: []].append(item.y)
-                lastStateY[c.host] = (item.y, c.to)
             case .event(let e):
                 let seg = e.segment
                 switch e.kind {
@@ -260,12 +259,18 @@ enum SequenceFigure {
         }
         for a in arrows { svg.add(a) }
         for l in labels { svg.add(l) }
-        // The state each host is in after step k, under its line.
+        // The state of each socket structure the host has after step k, under its line.
         for (i, h) in trace.hosts.enumerated() {
-            let state = trace.steps[k - 1].host(h.name)?.state
-            if let state { chip(state.rawValue, x: L.laneX[i], y: bottomY + 16, current: true, into: &svg) }
+            for (j, s) in currentSockets(trace.steps[k - 1], host: h.name).enumerated() {
+                let name = L.multiSocketHosts.contains(h.name) ? "\(s.state.rawValue) (소켓 \(s.id))" : s.state.rawValue
+                chip(name, x: L.laneX[i], y: bottomY + 16 + Double(j) * 22, current: true, into: &svg)
+            }
         }
-        _ = lastStateY
+    }
+
+    /// The host's socket structures after a step, oldest first: a closed and reclaimed one is gone.
+    static func currentSockets(_ step: StepRecord, host: String) -> [SocketSnapshot] {
+        step.sockets.filter { $0.host == host && ($0.state != .closed || $0.fd != nil) }.sorted { $0.id < $1.id }
     }
 
     static func chip(_ name: String, x: Double, y: Double, current: Bool, into svg: inout SVG) {
@@ -299,8 +304,14 @@ enum SequenceFigure {
             parts.append("\(who) \(label(e.segment)) \(what)" + (e.note.map { " (\($0))" } ?? ""))
         }
         for c in step.transitions { parts.append("\(c.host)의 소켓 \(c.socket): \(c.from.rawValue) → \(c.to.rawValue) (\(c.cause.rawValue))") }
-        let states = trace.hosts.compactMap { h in step.host(h.name)?.state.map { "\(h.name) \($0.rawValue)" } }
+        let states = trace.hosts.map { h in
+            "\(h.name) " + (currentSockets(step, host: h.name).map { "\($0.state.rawValue)(소켓 \($0.id))" }.joined(separator: "·").nilIfEmpty ?? "소켓 없음")
+        }
         return (parts.isEmpty ? "이 단계에는 세그먼트가 없다." : "이 단계: " + parts.joined(separator: "; ") + ".")
             + " 현재 상태: " + states.joined(separator: ", ") + "."
     }
+}
+
+extension String {
+    var nilIfEmpty: String? { isEmpty ? nil : self }
 }
