@@ -116,12 +116,20 @@ enum SequenceFigure {
         var byEvent: [Int: [StateChange]] = [:]
         var cursor: [String: Int] = [:]
         for c in step.transitions {
+            var byCall = false
             switch c.cause {
             case .passiveOpen, .activeOpen, .close, .closeWithoutFin, .listenerClosed:
-                before.append(c)
+                // A call's change on another host than the caller's: something arrived and made it.
+                byCall = c.host == step.actor
             case .timeout2MSL, .retransmissionTimeout, .finWait2Timeout:
                 after.append(c)
+                continue
             case .rcvSyn, .rcvSynAck, .rcvAckOfSyn, .rcvFin, .rcvAckOfFin, .rcvFinAckOfFin, .rcvRst:
+                break
+            }
+            if byCall {
+                before.append(c)
+            } else {
                 let from = cursor[c.host] ?? 0
                 let match = step.segments.indices.first { i in
                     i >= from && step.segments[i].kind == .delivered
@@ -150,7 +158,7 @@ enum SequenceFigure {
         case .rcvAckOfSyn, .rcvAckOfFin: return flags.contains(.ack)
         case .rcvFin, .rcvFinAckOfFin: return flags.contains(.fin)
         case .rcvRst: return flags.contains(.rst)
-        default: return false
+        default: return true
         }
     }
 
