@@ -124,7 +124,7 @@ enum SequenceFigure {
             case .timeout2MSL, .retransmissionTimeout, .finWait2Timeout:
                 after.append(c)
                 continue
-            case .rcvSyn, .rcvSynAck, .rcvAckOfSyn, .rcvFin, .rcvAckOfFin, .rcvFinAckOfFin, .rcvRst:
+            case .rcvSyn, .rcvSynAck, .rcvAckOfSyn, .rcvFin, .rcvAckOfFin, .rcvFinAckOfFin, .rcvRst, .rcvDataAfterClose:
                 break
             }
             if byCall {
@@ -158,6 +158,7 @@ enum SequenceFigure {
         case .rcvAckOfSyn, .rcvAckOfFin: return flags.contains(.ack)
         case .rcvFin, .rcvFinAckOfFin: return flags.contains(.fin)
         case .rcvRst: return flags.contains(.rst)
+        case .rcvDataAfterClose: return flags.contains(.psh)
         default: return true
         }
     }

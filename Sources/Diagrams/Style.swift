@@ -64,10 +64,12 @@ struct OriginShading {
     /// Origins in the order they are numbered, with the size of each call as far as the trace shows.
     private(set) var origins: [Origin] = []
     private var sizes: [Origin: Int] = [:]
+    private let requested: [Origin: Int]
     let hostNames: [String]
 
     init(trace: Trace) {
         hostNames = trace.hosts.map(\.name)
+        requested = trace.sendSizes
         var seen = Set<Origin>()
         func note(_ runs: [ByteRun]) {
             for r in runs {
@@ -87,8 +89,8 @@ struct OriginShading {
 
     func index(_ o: Origin) -> Int { origins.firstIndex(of: o) ?? 0 }
 
-    /// Bytes of this `send` call that the trace ever shows.
-    func size(_ o: Origin) -> Int { sizes[o] ?? 0 }
+    /// The byte count the `send` call asked for (from the trace), else as many of its bytes as it shows.
+    func size(_ o: Origin) -> Int { requested[o] ?? sizes[o] ?? 0 }
 
     func fill(_ o: Origin, in svg: SVG) -> String { "url(#\(svg.id("p\(index(o) % 8)")))" }
 

@@ -87,6 +87,7 @@ extension Simulator {
             if nonBlocking && fits == 0 { return fail(.EWOULDBLOCK) }
             hosts[h].sendCount += 1
             let origin = Origin(host: h, send: hosts[h].sendCount)
+            if recording { sendSizes[origin] = n }
             enqueue(sid, ByteRun(origin: origin, start: 0, count: fits))
             if fits == n || nonBlocking { return ok(fits) }
             return block(PendingCall(stepIndex: index, call: call, text: text, socket: sid, progress: fits, origin: origin), host: h)
@@ -300,8 +301,11 @@ extension Simulator {
     }
 
     mutating func initialSequenceNumber(host h: Int) -> Int {
-        connectionsOpened += 1
-        return (h + 1) * 1_000 + (connectionsOpened - 1) * 100_000
+        // Host 1's first connection starts at 1000, host 2's at 2000, as in the textbook's figures;
+        // later connections of a host move up by 100000.
+        let n = connectionsOpened[h, default: 0]
+        connectionsOpened[h] = n + 1
+        return (h + 1) * 1_000 + n * 100_000
     }
 
     mutating func takeCompleted(listener sid: Int) -> Int? {

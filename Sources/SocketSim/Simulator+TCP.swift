@@ -183,7 +183,7 @@ extension Simulator {
             emit(from: sockets[pid].host, to: sockets[sid].host, source: local, destination: remote,
                  seq: sockets[pid].sndNxt, ack: 0, flags: .rst, window: 0)
         }
-        if sockets[pid].state != .closed { setState(pid, .closed, .closeWithoutFin) }
+        if sockets[pid].state != .closed { setState(pid, .closed, .rcvDataAfterClose) }
         release(pid)
         return max(chunk, 1)
     }

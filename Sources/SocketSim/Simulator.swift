@@ -12,7 +12,10 @@ public struct Simulator: Sendable {
     var networkHead = 0
     public private(set) var clock = 0
     var nextSegmentID = 1
-    var connectionsOpened = 0
+    /// Connections opened per host, for deterministic initial sequence numbers.
+    var connectionsOpened: [Int: Int] = [:]
+    /// The byte count of every `send` call, by origin.
+    public internal(set) var sendSizes: [Origin: Int] = [:]
 
     /// Whether to record segments, state changes and snapshots. A benchmark turns it off.
     public var recording = true
@@ -61,7 +64,8 @@ public struct Simulator: Sendable {
             deadlock = Deadlock(atStep: atStep, blocked: blocked)
         }
         return Trace(title: scenario.title, parameters: scenario.parameters, hosts: scenario.hosts,
-                     outcome: deadlock == nil ? .completed : .deadlock, deadlock: deadlock, steps: records)
+                     outcome: deadlock == nil ? .completed : .deadlock, deadlock: deadlock, steps: records,
+                     sendSizes: sim.sendSizes)
     }
 
     /// Calls still blocked, and steps queued behind them, host by host.
@@ -297,10 +301,14 @@ public struct Simulator: Sendable {
     /// The socket a host is seen through: its connected socket; before it has one, the newest
     /// connection still waiting in a listener's lists (so a server is SYN_RCVD after the SYN, as the
     /// textbook says, while its listener stays LISTEN); else its newest socket.
+    ///
+    /// A connected socket the system has reclaimed gives way to a newer live socket (a server that
+    /// restarted is LISTEN again); with none, the host reads CLOSED.
     func observedSocket(_ h: HostRuntime) -> Int? {
-        if let d = h.dataSocket { return d }
+        if let d = h.dataSocket, !sockets[d].freed { return d }
         if let child = sockets.last(where: { $0.host == h.index && $0.parent != nil && !$0.freed }) { return child.id }
-        return h.lastCreated
+        if let l = h.lastCreated, !sockets[l].freed, l > (h.dataSocket ?? -1) { return l }
+        return h.dataSocket ?? h.lastCreated
     }
 
     func hostSnapshots() -> [HostSnapshot] {

@@ -58,6 +58,7 @@ public enum TransitionCause: String, Sendable, Hashable, Codable {
     case retransmissionTimeout = "retransmission timeout"
     case finWait2Timeout = "FIN_WAIT_2 timeout"
     case listenerClosed = "listener closed / snd RST"
+    case rcvDataAfterClose = "rcv data after close / snd RST"
 }
 
 /// One arrow of the state diagram.

@@ -133,6 +133,8 @@ public struct Trace: Hashable, Sendable {
     public var outcome: Outcome
     public var deadlock: Deadlock?
     public var steps: [StepRecord]
+    /// The byte count each `send` call asked for, by origin (bytes it never placed included).
+    public var sendSizes: [Origin: Int] = [:]
     /// Every state change of the run, in order.
     public var transitions: [StateChange] { steps.flatMap(\.transitions) }
     /// Every segment event of the run, in order.
