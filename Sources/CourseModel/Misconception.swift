@@ -63,7 +63,7 @@ public enum Misconception: String, CaseIterable, Sendable, Hashable, Comparable 
     func applies(to form: Query.Form) -> Bool {
         switch form {
         case .not(let f), .compare(let f, _, _): return applies(to: f)
-        case .search(_, _, _, _, _, let c): return applies(to: c)
+        case .search(_, _, _, _, _, _, let c): return applies(to: c)
         default: break
         }
         switch self {

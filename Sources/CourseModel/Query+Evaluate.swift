@@ -191,7 +191,7 @@ struct QueryEvaluator {
             let known = Set(run.variables.keys).union(run.textVariables.keys).union(Parameters.integerNames).sorted()
             throw fail("unknown parameter '\(name)': known names are \(known.joined(separator: ", "))")
 
-        case .search(let minimum, let name, let fromText, let toText, let step, let condition):
+        case .search(let minimum, let name, let fromText, let toText, let step, let monotone, let condition):
             guard let rerun else {
                 throw fail("a '\(minimum ? "min" : "max")' search runs the scenario again for each candidate, so it needs the scenario, not only a trace")
             }
@@ -201,6 +201,17 @@ struct QueryEvaluator {
                 throw fail("the range \(lo)..\(hi) has more than \(Query.maxSearchCandidates) candidates: use a smaller range or 'step'")
             }
             let candidates = Array(stride(from: lo, through: hi, by: step))
+            if monotone {
+                // The condition switches once: find the first candidate (from the searched end) where it holds.
+                let ordered = minimum ? candidates : candidates.reversed()
+                var low = 0, high = ordered.count - 1
+                guard try truth(condition, try rerun(name, ordered[high])) else { return .never }
+                while low < high {
+                    let mid = (low + high) / 2
+                    if try truth(condition, try rerun(name, ordered[mid])) { high = mid } else { low = mid + 1 }
+                }
+                return .integer(ordered[low])
+            }
             for v in minimum ? candidates : candidates.reversed() {
                 let again = try rerun(name, v)
                 if try truth(condition, again) { return .integer(v) }

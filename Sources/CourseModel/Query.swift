@@ -66,9 +66,11 @@ public struct QueryError: Error, Hashable, Sendable, CustomStringConvertible {
 /// - `segments [HOST]`: labels of the segments sent, in order (`SYN`, `SYN+ACK`, `ACK`, `DATA`, ...)
 /// - `recvs HOST`: what each of HOST's `recv` calls returned, in step order
 /// - `param NAME`: a parameter, variant or `let` value
-/// - `min NAME in A..B [step S] where CONDITION`, `max ...`: the smallest (largest) value of a
-///   parameter for which CONDITION holds, re-running the scenario per candidate; CONDITION is a
-///   yes/no query, `not QUERY`, or `QUERY == VALUE` (also `!=`, `<`, `<=`, `>`, `>=`).
+/// - `min NAME in A..B [step S] [monotone] where CONDITION`, `max ...`: the smallest (largest) value
+///   of a parameter for which CONDITION holds, re-running the scenario per candidate; CONDITION is a
+///   yes/no query, `not QUERY`, or `QUERY == VALUE` (also `!=`, `<`, `<=`, `>`, `>=`). Candidates
+///   are tried one by one, unless the author writes `monotone` (the condition switches once, from
+///   no to yes for `min`, from yes to no for `max`): then by bisection, about log2(B - A) runs.
 public struct Query: Hashable, Sendable, CustomStringConvertible {
     public let text: String
     let form: Form
@@ -111,7 +113,7 @@ public struct Query: Hashable, Sendable, CustomStringConvertible {
         case segments(String?)
         case recvs(String)
         case param(String)
-        case search(minimum: Bool, name: String, from: String, to: String, step: Int, condition: Form)
+        case search(minimum: Bool, name: String, from: String, to: String, step: Int, monotone: Bool, condition: Form)
         case not(Form)
         case compare(Form, Comparison, String)
     }
@@ -160,7 +162,7 @@ extension Query.Form {
     var isBoolean: Bool {
         switch self {
         case .deadlock, .blocks, .not, .compare: return true
-        case .search(_, _, _, _, _, _): return false
+        case .search: return false
         default: return false
         }
     }
@@ -271,12 +273,17 @@ struct QueryParser {
                 guard let s = Int(w), s >= 1 else { throw QueryError("step must be a positive whole number in query '\(text)', got '\(w)'") }
                 step = s
             }
+            var monotone = false
+            if pos < words.count, words[pos] == "monotone" {
+                pos += 1
+                monotone = true
+            }
             try expect("where")
             let condition = try parseCondition()
             guard condition.isBoolean else {
                 throw QueryError("the condition after 'where' must be yes/no (deadlock, blocks K, not ..., or QUERY == VALUE) in query '\(text)'")
             }
-            return .search(minimum: verb == "min", name: name, from: bounds[0], to: bounds[1], step: step, condition: condition)
+            return .search(minimum: verb == "min", name: name, from: bounds[0], to: bounds[1], step: step, monotone: monotone, condition: condition)
         default:
             throw QueryError("unknown query '\(verb)' in '\(text)': expected one of: \(Query.formNames.joined(separator: "; "))")
         }

@@ -96,41 +96,48 @@ extension AnswerSheet {
     }
 
     public static func parse(text: String, file: String) throws(DiagnosticError) -> AnswerSheet {
-        let doc: YAMLDocument
-        do throws(DiagnosticError) { doc = try YAMLDocument(text: text, file: file) } catch {
-            // Name the usual cause of a parse error at the very end: a file cut short.
-            let lines = text.split(separator: "\n", omittingEmptySubsequences: false).count
-            throw DiagnosticError(error.diagnostics.map { d in
-                var d = d
-                d.id = d.id.replacingOccurrences(of: "yaml.", with: "answer.")
-                if let l = d.location.line, l > lines { d.location.line = lines; d.location.column = nil }
-                if let l = d.location.line, l >= lines - 1, d.id == "answer.malformed" { d.notes.append("the file may be truncated") }
-                return d
-            })
+        var r = SheetReader(file: file)
+        // The basic resolver: answers are read as text by their question's kind, so the default
+        // resolver's regular expressions (is it a bool? a float? a date?) would be wasted work.
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: text, .basic) else {
+                throw DiagnosticError(Diagnostic(at: SourceLocation(file: file, line: 1), id: "answer.empty", "the file is empty"))
+            }
+            root = node
+        } catch let e as DiagnosticError {
+            throw e
+        } catch {
+            throw DiagnosticError(malformed(error, file: file, text: text))
         }
-        var r = YAMLReader(doc)
-        guard let top = r.mapping(doc.root, "an answer file") else { throw DiagnosticError(r.diagnostics) }
+        guard case .mapping(let top) = root else {
+            throw DiagnosticError(r.error(root, "answer.shape", "an answer file must be a mapping with 'student:' and 'exercises:'"))
+        }
         var student: String?
         var studentLoc = SourceLocation(file: file, line: 1)
         var exercises: [ExerciseAnswers] = []
         var sawExercises = false
-        for e in top {
-            switch e.key {
+        for (k, v) in top {
+            let key = k.string ?? ""
+            switch key {
             case "student":
-                studentLoc = doc.location(e.value)
-                guard let s = r.string(e.value, "student") else { continue }
+                studentLoc = r.location(v)
+                guard let s = r.string(v, "student") else { continue }
                 if isValidStudentID(s.trimmed()) { student = s.trimmed() } else {
-                    r.add(doc.error(e.value, "answer.student-id", "'\(s)' is not a student id: use letters, digits, '.', '_' and '-' (at most 64)"))
+                    r.add(r.error(v, "answer.student-id", "'\(s)' is not a student id: use letters, digits, '.', '_' and '-' (at most 64)"))
                 }
             case "exercises":
                 sawExercises = true
-                if case .scalar(let s) = e.value, s.string.isEmpty { continue }
-                guard let list = r.mapping(e.value, "exercises") else { continue }
-                for ex in list {
-                    exercises.append(exerciseAnswers(ex.key, ex.keyNode, ex.value, &r))
+                if case .scalar(let s) = v, s.string.isEmpty { continue }
+                guard case .mapping(let list) = v else {
+                    r.add(r.error(v, "answer.shape", "exercises must be a mapping of exercise ids to their answers"))
+                    continue
+                }
+                for (ek, ev) in list {
+                    exercises.append(exerciseAnswers(ek.string ?? "", ek, ev, &r))
                 }
             default:
-                r.unknownKey(e.key, e.keyNode, in: "an answer file", known: topKeys)
+                r.add(r.error(k, "answer.unknown-key", "unknown key '\(key)' in an answer file", notes: ["expected one of: \(topKeys.joined(separator: ", "))"]))
             }
         }
         if student == nil && !r.diagnostics.contains(where: { $0.id == "answer.student-id" }) {
@@ -143,27 +150,60 @@ extension AnswerSheet {
         return AnswerSheet(file: file, student: student!, studentLocation: studentLoc, exercises: exercises)
     }
 
-    static func exerciseAnswers(_ id: String, _ keyNode: Node, _ node: Node, _ r: inout YAMLReader) -> ExerciseAnswers {
-        let doc = r.doc
-        var out = ExerciseAnswers(id: id, location: doc.location(keyNode), variant: nil, variantLocation: nil, answers: [])
+    /// A parser error as a diagnostic at its line; a problem at the very end names truncation.
+    static func malformed(_ error: Error, file: String, text: String) -> Diagnostic {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).count
+        var d: Diagnostic
+        if let e = error as? YamlError {
+            switch e {
+            case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+                 .composer(let context, let problem, let mark, _):
+                var msg = "not valid YAML: \(problem)"
+                if let context { msg += " (\(context.text))" }
+                d = Diagnostic(at: SourceLocation(file: file, line: mark.line, column: mark.column), id: "answer.malformed", msg)
+            case .duplicatedKeysInMapping(let duplicates, let context):
+                d = Diagnostic(at: SourceLocation(file: file, line: context.mark.line, column: context.mark.column),
+                               id: "answer.duplicate-key", "duplicate key \(duplicates.joined(separator: ", "))")
+            default:
+                d = Diagnostic(at: SourceLocation(file: file), id: "answer.malformed", "not valid YAML: \(e)")
+            }
+        } else {
+            d = Diagnostic(at: SourceLocation(file: file), id: "answer.malformed", "not valid YAML: \(error)")
+        }
+        if let l = d.location.line, l > lines { d.location.line = lines; d.location.column = nil }
+        if let l = d.location.line, l >= lines - 1, d.id == "answer.malformed" { d.notes.append("the file may be truncated") }
+        return d
+    }
+
+    static func exerciseAnswers(_ id: String, _ keyNode: Node, _ node: Node, _ r: inout SheetReader) -> ExerciseAnswers {
+        var out = ExerciseAnswers(id: id, location: r.location(keyNode), variant: nil, variantLocation: nil, answers: [])
         if case .scalar(let s) = node, s.string.isEmpty { return out }
-        guard let fields = r.mapping(node, "exercise \(id)") else { return out }
-        for f in fields {
-            switch f.key {
+        guard case .mapping(let fields) = node else {
+            r.add(r.error(node, "answer.shape", "exercise \(id) must be a mapping with 'answers:' (and 'variant:')"))
+            return out
+        }
+        for (k, v) in fields {
+            switch k.string ?? "" {
             case "variant":
-                out.variantLocation = doc.location(f.value)
-                guard let pairs = r.mapping(f.value, "variant of \(id)") else { continue }
-                var v: [String: String] = [:]
-                for p in pairs { if let s = r.string(p.value, "variant value \(p.key)") { v[p.key] = s.trimmed() } }
-                out.variant = v
+                out.variantLocation = r.location(v)
+                guard case .mapping(let pairs) = v else {
+                    r.add(r.error(v, "answer.shape", "variant of \(id) must be a mapping such as {n: 700}"))
+                    continue
+                }
+                var values: [String: String] = [:]
+                for (pk, pv) in pairs { if let s = r.string(pv, "variant value \(pk.string ?? "")") { values[pk.string ?? ""] = s.trimmed() } }
+                out.variant = values
             case "answers":
-                if case .scalar(let s) = f.value, s.string.isEmpty { continue }
-                guard let pairs = r.mapping(f.value, "answers of \(id)") else { continue }
-                for p in pairs {
-                    out.answers.append(StudentAnswer(questionID: p.key, raw: raw(p.value), location: doc.location(p.keyNode)))
+                if case .scalar(let s) = v, s.string.isEmpty { continue }
+                guard case .mapping(let pairs) = v else {
+                    r.add(r.error(v, "answer.shape", "answers of \(id) must be a mapping of question ids to answers"))
+                    continue
+                }
+                for (pk, pv) in pairs {
+                    out.answers.append(StudentAnswer(questionID: pk.string ?? "", raw: raw(pv), location: r.location(pk)))
                 }
             default:
-                r.unknownKey(f.key, f.keyNode, in: "exercise \(id)", known: exerciseKeys)
+                r.add(r.error(k, "answer.unknown-key", "unknown key '\(k.string ?? "")' in exercise \(id)", notes: ["expected one of: \(exerciseKeys.joined(separator: ", "))"]))
             }
         }
         return out
@@ -173,7 +213,7 @@ extension AnswerSheet {
         switch node {
         case .scalar(let s):
             let t = s.string.trimmed()
-            if t.isEmpty || (s.style == .plain && (t == "~" || t == "null")) { return .empty }
+            if t.isEmpty || (s.style == .plain && (t == "~" || t == "null" || t == "Null" || t == "NULL")) { return .empty }
             return .scalar(t)
         case .sequence(let seq):
             return .list(seq.map { $0.scalar?.string.trimmed() ?? flatten($0) })
@@ -193,6 +233,30 @@ extension AnswerSheet {
         case .mapping(let m): return m.map { "\(flatten($0.key)): \(flatten($0.value))" }.joined(separator: ", ")
         case .alias: return ""
         }
+    }
+}
+
+/// Collects diagnostics while reading an answer file's nodes.
+struct SheetReader {
+    let file: String
+    var diagnostics: [Diagnostic] = []
+
+    func location(_ node: Node) -> SourceLocation {
+        SourceLocation(file: file, line: node.mark?.line, column: node.mark?.column)
+    }
+
+    func error(_ node: Node, _ id: String, _ message: String, notes: [String] = []) -> Diagnostic {
+        Diagnostic(at: location(node), id: id, message, notes: notes)
+    }
+
+    mutating func add(_ d: Diagnostic) { diagnostics.append(d) }
+
+    mutating func string(_ node: Node, _ what: String) -> String? {
+        guard case .scalar(let s) = node else {
+            add(error(node, "answer.shape", "\(what) must be text, not a list or mapping"))
+            return nil
+        }
+        return s.string
     }
 }
 

@@ -241,7 +241,7 @@ public struct Grader: Sendable {
         let keyValue = key.values[q.id]!
         var m = QuestionMark(exerciseID: e.id, questionID: q.id, score: 0, maxScore: q.points, status: .missing, answer: "",
                              expected: reveal ? keyValue : nil, feedback: "", misconception: nil, carriedForward: false)
-        let explanation = ExerciseText.render(q.explanation, key: key, answer: reveal ? keyValue : nil).trimmed()
+        var explanation: String { ExerciseText.render(q.explanation, key: key, answer: reveal ? keyValue : nil).trimmed() }
         guard let a = answers?.answer(q.id), a.raw != .empty else {
             m.feedback = Feedback.missing(explanation: explanation, key: reveal ? keyValue : nil)
             return m
@@ -275,7 +275,7 @@ public struct Grader: Sendable {
                 }
             }
         }
-        m.feedback = Feedback.marked(m, explanation: explanation, key: reveal ? keyValue : nil,
+        m.feedback = Feedback.marked(m, explanation: m.status == .correct ? "" : explanation, key: reveal ? keyValue : nil,
                                      carriedFrom: m.carriedForward ? q.carryForward?.from : nil)
         return m
     }

@@ -65,6 +65,9 @@ func value(_ run: ScenarioRun, _ query: String) throws -> AnswerValue {
         #expect(try value(ok, "deadlock") == .boolean(false))
         #expect(try value(r, "min n in 1..3000 where deadlock") == .integer(1001))
         #expect(try value(r, "max n in 1..3000 where not deadlock") == .integer(1000))
+        #expect(try value(r, "min n in 1..3000 monotone where deadlock") == .integer(1001))
+        #expect(try value(r, "max n in 1..3000 monotone where not deadlock") == .integer(1000))
+        #expect(try value(r, "min n in 1..900 monotone where deadlock") == .never)
     }
 
     /// A 5000-byte send with SQS = RQS = 2000 returns only once the receiver has taken 1000 bytes.
