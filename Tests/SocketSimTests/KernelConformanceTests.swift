@@ -321,6 +321,11 @@ struct ConformanceCase: Sendable, CustomTestStringConvertible {
                                 .close(.client), .close(.accepted), .close(.listener)],
                         pinned: [7: [.listener: .listen, .accepted: .timeWait], 9: open],
                         results: [7: "0", 8: "0", 9: "fd", 11: "10"]),
+        ConformanceCase(name: "data for a socket whose program closed it: RST, then EPIPE",
+                        steps: handshake + [.close(.client), .send(.accepted, 100), .send(.accepted, 100)],
+                        pinned: [4: [.listener: .listen, .client: .finWait2, .accepted: .closeWait], 5: [.listener: .listen],
+                                 6: [.listener: .listen]],
+                        results: [5: "100", 6: "EPIPE"]),
         ConformanceCase(name: "restart after the server closed first, SO_REUSEADDR only on the new listener",
                         steps: handshake + [.close(.accepted), .close(.listener), .close(.client), .listen(reuse: true)],
                         pinned: [7: [.accepted: .timeWait]], results: [7: "EADDRINUSE"]),
@@ -394,6 +399,38 @@ struct KernelConformanceTests {
         #expect(Kernel.send(client, 10) == "EPIPE")
         let t = try Build.run(["client: recv 10 nonblock", "client: shutdown SHUT_WR", "client: send 10"], start: .established)
         #expect((1...3).map { t.outcome(ofStep: $0)?.summary } == ["EWOULDBLOCK", "0", "EPIPE"])
+    }
+
+    /// Closing a socket whose RecvQ still holds bytes: Linux throws the connection away with RST
+    /// (RFC 2525's advice, tcp_close's `data_was_unread`), while the textbook's model, which this
+    /// simulator follows, sends FIN as for any close. Both outcomes are pinned: the chapter explains
+    /// the difference rather than the test hiding it.
+    @Test("close with unread data: Linux resets the connection, the model closes it gracefully")
+    func closeWithUnreadData() throws {
+        let steps: [DualStep] = ConformanceCase.handshake + [.send(.client, 100), .close(.accepted), .recv(.client, 10)]
+        let kernel = KernelWorld(port: Kernel.freePort())
+        var sim = try SimulatedWorld(steps)
+        var kernelResults: [String] = [], kernelStates: [[Role: TCPState]] = [], simStates: [[Role: TCPState]] = []
+        for (i, step) in steps.enumerated() {
+            kernelResults.append(kernel.perform(step.action))
+            simStates.append(sim.states(afterStep: i + 1, action: step.action))
+            let deadline = ContinuousClock.now + .milliseconds(200)
+            var actual = kernel.states()
+            // Settle: wait until two reads 10 ms apart agree.
+            while ContinuousClock.now < deadline {
+                usleep(10_000)
+                let again = kernel.states()
+                if again == actual { break }
+                actual = again
+            }
+            kernelStates.append(actual)
+        }
+        // Linux: RST instead of FIN; both ends are gone and the client's recv reports the reset.
+        #expect(kernelStates[4] == [.listener: .listen], "Linux resets: no FIN_WAIT_2, no CLOSE_WAIT")
+        #expect(kernelResults[5] == "ECONNRESET")
+        // The model: the usual four-way close begins; the client reads end of stream.
+        #expect(simStates[4] == [.listener: .listen, .client: .closeWait, .accepted: .finWait2])
+        #expect(sim.result(ofStep: 6, action: steps[5].action) == "0")
     }
 
     /// Linux doubles the buffer sizes a program asks for (socket(7): the kernel keeps the extra for
