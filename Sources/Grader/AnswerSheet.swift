@@ -97,20 +97,24 @@ extension AnswerSheet {
 
     public static func parse(text: String, file: String) throws(DiagnosticError) -> AnswerSheet {
         var r = SheetReader(file: file)
-        // The basic resolver: answers are read as text by their question's kind, so the default
-        // resolver's regular expressions (is it a bool? a float? a date?) would be wasted work.
-        let root: Node
-        do {
-            guard let node = try Yams.compose(yaml: text, .basic) else {
-                throw DiagnosticError(Diagnostic(at: SourceLocation(file: file, line: 1), id: "answer.empty", "the file is empty"))
+        let root: AnswerTree
+        if let fast = FastAnswerReader.parse(text) {
+            root = fast
+        } else {
+            // Yams for everything else, with the basic resolver: answers are read as text by their
+            // question's kind, so resolving every scalar's type would be wasted work.
+            do {
+                guard let node = try Yams.compose(yaml: text, .basic) else {
+                    throw DiagnosticError(Diagnostic(at: SourceLocation(file: file, line: 1), id: "answer.empty", "the file is empty"))
+                }
+                root = AnswerTree(node)
+            } catch let e as DiagnosticError {
+                throw e
+            } catch {
+                throw DiagnosticError(malformed(error, file: file, text: text))
             }
-            root = node
-        } catch let e as DiagnosticError {
-            throw e
-        } catch {
-            throw DiagnosticError(malformed(error, file: file, text: text))
         }
-        guard case .mapping(let top) = root else {
+        guard case .mapping(let top, _) = root else {
             throw DiagnosticError(r.error(root, "answer.shape", "an answer file must be a mapping with 'student:' and 'exercises:'"))
         }
         var student: String?
@@ -128,8 +132,8 @@ extension AnswerSheet {
                 }
             case "exercises":
                 sawExercises = true
-                if case .scalar(let s) = v, s.string.isEmpty { continue }
-                guard case .mapping(let list) = v else {
+                if case .scalar(let s, _, _) = v, s.isEmpty { continue }
+                guard case .mapping(let list, _) = v else {
                     r.add(r.error(v, "answer.shape", "exercises must be a mapping of exercise ids to their answers"))
                     continue
                 }
@@ -175,10 +179,10 @@ extension AnswerSheet {
         return d
     }
 
-    static func exerciseAnswers(_ id: String, _ keyNode: Node, _ node: Node, _ r: inout SheetReader) -> ExerciseAnswers {
+    static func exerciseAnswers(_ id: String, _ keyNode: AnswerTree, _ node: AnswerTree, _ r: inout SheetReader) -> ExerciseAnswers {
         var out = ExerciseAnswers(id: id, location: r.location(keyNode), variant: nil, variantLocation: nil, answers: [])
-        if case .scalar(let s) = node, s.string.isEmpty { return out }
-        guard case .mapping(let fields) = node else {
+        if case .scalar(let s, _, _) = node, s.isEmpty { return out }
+        guard case .mapping(let fields, _) = node else {
             r.add(r.error(node, "answer.shape", "exercise \(id) must be a mapping with 'answers:' (and 'variant:')"))
             return out
         }
@@ -186,7 +190,7 @@ extension AnswerSheet {
             switch k.string ?? "" {
             case "variant":
                 out.variantLocation = r.location(v)
-                guard case .mapping(let pairs) = v else {
+                guard case .mapping(let pairs, _) = v else {
                     r.add(r.error(v, "answer.shape", "variant of \(id) must be a mapping such as {n: 700}"))
                     continue
                 }
@@ -194,8 +198,8 @@ extension AnswerSheet {
                 for (pk, pv) in pairs { if let s = r.string(pv, "variant value \(pk.string ?? "")") { values[pk.string ?? ""] = s.trimmed() } }
                 out.variant = values
             case "answers":
-                if case .scalar(let s) = v, s.string.isEmpty { continue }
-                guard case .mapping(let pairs) = v else {
+                if case .scalar(let s, _, _) = v, s.isEmpty { continue }
+                guard case .mapping(let pairs, _) = v else {
                     r.add(r.error(v, "answer.shape", "answers of \(id) must be a mapping of question ids to answers"))
                     continue
                 }
@@ -209,29 +213,26 @@ extension AnswerSheet {
         return out
     }
 
-    static func raw(_ node: Node) -> RawAnswer {
+    static func raw(_ node: AnswerTree) -> RawAnswer {
         switch node {
-        case .scalar(let s):
-            let t = s.string.trimmed()
-            if t.isEmpty || (s.style == .plain && (t == "~" || t == "null" || t == "Null" || t == "NULL")) { return .empty }
+        case .scalar(let s, let plain, _):
+            let t = s.trimmed()
+            if t.isEmpty || (plain && ["~", "null", "Null", "NULL"].contains(t)) { return .empty }
             return .scalar(t)
-        case .sequence(let seq):
-            return .list(seq.map { $0.scalar?.string.trimmed() ?? flatten($0) })
-        case .mapping(let m):
+        case .sequence(let seq, _):
+            return .list(seq.map { $0.string?.trimmed() ?? flatten($0) })
+        case .mapping(let m, _):
             var d: [String: String] = [:]
-            for (k, v) in m { d[k.string ?? flatten(k)] = v.scalar?.string.trimmed() ?? flatten(v) }
+            for (k, v) in m { d[k.string ?? flatten(k)] = v.string?.trimmed() ?? flatten(v) }
             return .mapping(d)
-        case .alias:
-            return .empty
         }
     }
 
-    static func flatten(_ n: Node) -> String {
+    static func flatten(_ n: AnswerTree) -> String {
         switch n {
-        case .scalar(let s): return s.string
-        case .sequence(let seq): return seq.map(flatten).joined(separator: ", ")
-        case .mapping(let m): return m.map { "\(flatten($0.key)): \(flatten($0.value))" }.joined(separator: ", ")
-        case .alias: return ""
+        case .scalar(let s, _, _): return s
+        case .sequence(let seq, _): return seq.map(flatten).joined(separator: ", ")
+        case .mapping(let m, _): return m.map { "\(flatten($0.key)): \(flatten($0.value))" }.joined(separator: ", ")
         }
     }
 }
@@ -241,22 +242,22 @@ struct SheetReader {
     let file: String
     var diagnostics: [Diagnostic] = []
 
-    func location(_ node: Node) -> SourceLocation {
-        SourceLocation(file: file, line: node.mark?.line, column: node.mark?.column)
+    func location(_ node: AnswerTree) -> SourceLocation {
+        SourceLocation(file: file, line: node.position.line, column: node.position.column)
     }
 
-    func error(_ node: Node, _ id: String, _ message: String, notes: [String] = []) -> Diagnostic {
+    func error(_ node: AnswerTree, _ id: String, _ message: String, notes: [String] = []) -> Diagnostic {
         Diagnostic(at: location(node), id: id, message, notes: notes)
     }
 
     mutating func add(_ d: Diagnostic) { diagnostics.append(d) }
 
-    mutating func string(_ node: Node, _ what: String) -> String? {
-        guard case .scalar(let s) = node else {
+    mutating func string(_ node: AnswerTree, _ what: String) -> String? {
+        guard case .scalar(let s, _, _) = node else {
             add(error(node, "answer.shape", "\(what) must be text, not a list or mapping"))
             return nil
         }
-        return s.string
+        return s
     }
 }
 
