@@ -50,10 +50,10 @@ extension Exercise {
     /// searches and carried-forward questions), then one run per misconception for its predictions.
     /// A query that fails, or whose value does not fit the question's kind, is a content error.
     public func answerKey(for variant: Variant) throws(DiagnosticError) -> AnswerKey {
-        let run = run(for: variant)
-        let (_, variables, _) = try run.load()
+        let prepared = try run(for: variant).prepare()
+        let variables = prepared.variables
         var problems: [Diagnostic] = []
-        var key = AnswerKey(exerciseID: id, variant: variant, values: [:], variables: variables, textVariables: run.textVariables)
+        var key = AnswerKey(exerciseID: id, variant: variant, values: [:], variables: variables, textVariables: prepared.run.textVariables)
 
         let direct = questions.filter { $0.carryForward == nil }
         let placeholders = ExerciseText.queryPlaceholders(in: [prose] + questions.flatMap { [$0.prompt, $0.explanation] })
@@ -63,7 +63,7 @@ extension Exercise {
                 problems.append(Diagnostic(at: location, id: "exercise.placeholder", "{q:\(text)}: \(error.message)"))
             }
         }
-        let results = try run.evaluate(direct.map(\.answer) + placeholderQueries)
+        let results = prepared.evaluate(direct.map(\.answer) + placeholderQueries)
         for (q, r) in zip(direct, results) {
             switch r {
             case .success(let v): key.values[q.id] = v
@@ -113,7 +113,7 @@ extension Exercise {
         for m in misconceptions {
             let applicable = direct.filter { m.applies(to: $0.answer) }
             guard !applicable.isEmpty else { continue }
-            guard let predicted = try? run.evaluate(applicable.map(\.answer), transform: { m.transform($0) }, view: { m.view($0) }) else { continue }
+            let predicted = prepared.evaluate(applicable.map(\.answer), transform: { m.transform($0) }, view: { m.view($0) })
             for (q, r) in zip(applicable, predicted) {
                 if case .success(let v) = r, v != key.values[q.id] { key.predictions[q.id, default: [:]][m] = v }
             }

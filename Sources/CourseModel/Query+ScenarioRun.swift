@@ -1,3 +1,4 @@
+import Foundation
 import SocketSim
 import Yams
 
@@ -39,7 +40,7 @@ public struct ScenarioRun: Sendable, Hashable {
     func document() throws(DiagnosticError) -> YAMLDocument {
         var t = text
         for (name, value) in textVariables { t = t.replacingAll("{\(name)}", with: value) }
-        return try YAMLDocument(text: t, file: file)
+        return try DocumentCache.shared.document(text: t, file: file)
     }
 
     var effectiveOverrides: [String: String] {
@@ -59,7 +60,10 @@ public struct ScenarioRun: Sendable, Hashable {
         var vars = variables
         for name in Parameters.integerNames { vars[name] = scenario.parameters[integer: name] }
         var names: [String] = []
-        if case .mapping(let m) = doc.root, let letNode = m["let"], case .mapping(let pairs) = letNode {
+        // Keys are compared as strings: a Yams node lookup would resolve (and mutate) tags of a
+        // document that other threads share through the cache.
+        if case .mapping(let m) = doc.root, let letNode = m.first(where: { $0.key.string == "let" })?.value,
+           case .mapping(let pairs) = letNode {
             for (k, v) in pairs {
                 guard let name = k.string else { continue }
                 names.append(name)
@@ -82,20 +86,44 @@ public struct ScenarioRun: Sendable, Hashable {
         return QueryRun(trace: Simulator.run(scenario), variables: vars, textVariables: textVariables)
     }
 
+    /// Loads the scenario once, for evaluating queries under several variations of the model.
+    public func prepare() throws(DiagnosticError) -> PreparedRun {
+        let doc = try document()
+        let (scenario, vars, letNames) = try load(doc)
+        return PreparedRun(run: self, doc: doc, scenario: scenario, variables: vars, letNames: Set(letNames))
+    }
+
     /// Evaluates queries on one run of the scenario, re-running it only for searches.
     /// `transform` changes the scenario before each run and `view` the trace after it (the
     /// misconception variations of the model).
     public func evaluate(_ queries: [Query], transform: (@Sendable (Scenario) -> Scenario)? = nil,
                          view: (@Sendable (Trace) -> Trace)? = nil) throws(DiagnosticError) -> [Result<AnswerValue, QueryError>] {
-        let doc = try document()
-        let (scenario, vars, letNames) = try load(doc)
-        let base = QueryRun(trace: Self.simulate(scenario, transform, view), variables: vars, textVariables: textVariables)
-        let lets = Set(letNames)
+        try prepare().evaluate(queries, transform: transform, view: view)
+    }
+
+    static func simulate(_ s: Scenario, _ transform: ((Scenario) -> Scenario)?, _ view: ((Trace) -> Trace)?) -> Trace {
+        let trace = Simulator.run(transform?(s) ?? s)
+        return view?(trace) ?? trace
+    }
+}
+
+/// A scenario loaded once, with its names: queries under each variation of the model reuse it and
+/// load the scenario again only to change a name (searches).
+public struct PreparedRun: @unchecked Sendable {
+    public let run: ScenarioRun
+    let doc: YAMLDocument
+    public let scenario: Scenario
+    public let variables: [String: Int]
+    public let letNames: Set<String>
+
+    public func evaluate(_ queries: [Query], transform: (@Sendable (Scenario) -> Scenario)? = nil,
+                         view: (@Sendable (Trace) -> Trace)? = nil) -> [Result<AnswerValue, QueryError>] {
+        let base = QueryRun(trace: ScenarioRun.simulate(scenario, transform, view), variables: variables, textVariables: run.textVariables)
         let rerun: QueryRerun = { (name: String, value: Int) throws(QueryError) -> QueryRun in
-            let again = self.setting(name, to: value, letNames: lets)
+            let again = run.setting(name, to: value, letNames: letNames)
             do throws(DiagnosticError) {
                 let (s, v, _) = try again.load(doc)
-                return QueryRun(trace: Self.simulate(s, transform, view), variables: v, textVariables: self.textVariables)
+                return QueryRun(trace: ScenarioRun.simulate(s, transform, view), variables: v, textVariables: run.textVariables)
             } catch {
                 throw QueryError("with \(name) = \(value) the scenario does not load: \(error.diagnostics.map(\.message).joined(separator: "; "))")
             }
@@ -104,10 +132,26 @@ public struct ScenarioRun: Sendable, Hashable {
             do throws(QueryError) { return .success(try q.evaluate(on: base, rerun: rerun)) } catch { return .failure(error) }
         }
     }
+}
 
-    static func simulate(_ s: Scenario, _ transform: ((Scenario) -> Scenario)?, _ view: ((Trace) -> Trace)?) -> Trace {
-        let trace = Simulator.run(transform?(s) ?? s)
-        return view?(trace) ?? trace
+/// Parsed scenario documents by text: a grading run evaluates the same few scenarios for every
+/// variant and misconception, and parsing is the dearest part of a small scenario's run.
+final class DocumentCache: @unchecked Sendable {
+    static let shared = DocumentCache()
+    private let lock = NSLock()
+    private var docs: [String: YAMLDocument] = [:]
+
+    func document(text: String, file: String) throws(DiagnosticError) -> YAMLDocument {
+        let key = file + "\u{0}" + text
+        lock.lock()
+        if let d = docs[key] { lock.unlock(); return d }
+        lock.unlock()
+        let d = try YAMLDocument(text: text, file: file)
+        lock.lock()
+        if docs.count > 4096 { docs.removeAll() }
+        docs[key] = d
+        lock.unlock()
+        return d
     }
 }
 
