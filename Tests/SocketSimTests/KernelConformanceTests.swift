@@ -114,7 +114,7 @@ enum Kernel {
 
     /// Every IPv4 TCP socket the kernel lists, keyed by (local port, remote port).
     static func table() -> [Key: TCPState] {
-        guard let text = try? String(contentsOfFile: "/proc/net/tcp", encoding: .utf8) else { return [:] }
+        guard let text = readProcFile("/proc/net/tcp") else { return [:] }
         var out: [Key: TCPState] = [:]
         for line in text.split(separator: "\n").dropFirst() {
             let f = line.split(separator: " ")
@@ -128,6 +128,22 @@ enum Kernel {
     }
 
     struct Key: Hashable { var local: Int; var remote: Int }
+
+    /// Reads a /proc file to its end. Its size shows as 0, and a single-read helper would stop after
+    /// the first page: with a few dozen TIME_WAIT sockets around, our sockets would fall off the end.
+    static func readProcFile(_ path: String) -> String? {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return nil }
+        defer { Glibc.close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n <= 0 { break }
+            bytes.append(contentsOf: chunk[0..<n])
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
 }
 
 // MARK: - One scenario on both
