@@ -66,6 +66,17 @@ struct LifecycleFuzzer {
         for s in record.sockets where s.sendq.count > s.sendq.capacity || s.recvq.count > s.recvq.capacity {
             issues.append("step \(record.index): socket \(s.id) exceeds a queue's capacity")
         }
+        // FIFO per connection: what a socket delivered and holds is a prefix of its peer's sends, in
+        // call order: each send's bytes once, from offset 0, all from the other host.
+        for sock in record.sockets {
+            let stream = coalesce(sock.deliveredRuns + sock.recvq.runs)
+            let hosts = Set(stream.map(\.origin.host))
+            let numbers = stream.map(\.origin.send)
+            if hosts.count > 1 || hosts.contains(scenario.hosts.firstIndex { $0.name == sock.host }!)
+                || zip(numbers, numbers.dropFirst()).contains(where: { $0 >= $1 }) || stream.contains(where: { $0.start != 0 }) {
+                issues.append("step \(record.index) '\(record.call)': socket \(sock.id) received bytes out of order: \(TraceRendering.runs(stream, hosts: scenario.hosts))")
+            }
+        }
         // Bytes a socket transmitted during this step arrive at the socket that is its peer now.
         for sid in 0..<simulator.socketCount {
             let a = simulator.accounting(socket: sid)
