@@ -64,11 +64,12 @@ extension Exercise {
 /// cannot contain "/", so no two pairs give the same message). Parameter i (in the order the
 /// exercise declares them) takes the big-endian 64-bit word i of the digest modulo its number of
 /// candidates; a fifth parameter and beyond take words of HMAC(secret, message + "#1"), and so on.
-public struct VariantChooser: Sendable {
-    let secret: [UInt8]
+public struct VariantChooser: @unchecked Sendable {
+    /// Immutable once made; Crypto does not mark it Sendable.
+    let key: SymmetricKey
 
     public init(secret: String) {
-        self.secret = Array(secret.utf8)
+        key = SymmetricKey(data: Array(secret.utf8))
     }
 
     public func variant(of exercise: Exercise, for student: String) -> Variant {
@@ -76,7 +77,6 @@ public struct VariantChooser: Sendable {
         var words: [UInt64] = []
         let message = Array("\(exercise.id)/\(student)".utf8)
         var block = 0
-        let key = SymmetricKey(data: secret)
         for (i, p) in exercise.parameters.enumerated() {
             let candidates = p.candidates
             guard candidates.count > 1 else {

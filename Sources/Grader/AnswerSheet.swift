@@ -92,13 +92,20 @@ extension AnswerSheet {
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw DiagnosticError(Diagnostic(at: at, id: "answer.not-utf8", "the file is not UTF-8 text: save it as UTF-8 YAML or JSON"))
         }
-        return try parse(text: text, file: file)
+        return try parse(text: text, file: file, tree: FastAnswerReader.parse(bytes))
     }
 
+    /// Whether the fast reader reads this text (otherwise Yams does); for benchmarks and tests.
+    public static func readsFast(_ text: String) -> Bool { FastAnswerReader.parse(text) != nil }
+
     public static func parse(text: String, file: String) throws(DiagnosticError) -> AnswerSheet {
+        try parse(text: text, file: file, tree: FastAnswerReader.parse(text))
+    }
+
+    static func parse(text: String, file: String, tree: AnswerTree?) throws(DiagnosticError) -> AnswerSheet {
         var r = SheetReader(file: file)
         let root: AnswerTree
-        if let fast = FastAnswerReader.parse(text) {
+        if let fast = tree {
             root = fast
         } else {
             // Yams for everything else, with the basic resolver: answers are read as text by their

@@ -54,78 +54,94 @@ indirect enum AnswerTree: Equatable {
 
 /// The fast reader: block mappings and sequences, plain and quoted scalars, one-line flow lists and
 /// flow mappings of scalars, comments. Returns nil for anything else, and the caller uses Yams.
+/// It works on UTF-8 bytes (every character it looks for is ASCII); columns count Unicode scalars,
+/// as Yams's do.
 struct FastAnswerReader {
-    let lines: [[Unicode.Scalar]]
+    let bytes: [UInt8]
+    /// Each line's byte range, without its line break.
+    let lines: [Range<Int>]
     var index = 0
 
-    init?(_ text: String) {
-        var out: [[Unicode.Scalar]] = []
-        var current: [Unicode.Scalar] = []
-        for u in text.unicodeScalars {
-            if u == "\n" {
-                if current.last == "\r" { current.removeLast() }
-                out.append(current)
-                current = []
-            } else {
-                current.append(u)
-            }
+    init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+        var out: [Range<Int>] = []
+        var start = 0
+        for (i, b) in bytes.enumerated() where b == 10 {
+            out.append(start..<(i > start && bytes[i - 1] == 13 ? i - 1 : i))
+            start = i + 1
         }
-        if current.last == "\r" { current.removeLast() }
-        out.append(current)
+        out.append(start..<(bytes.count > start && bytes[bytes.count - 1] == 13 ? bytes.count - 1 : bytes.count))
         lines = out
     }
 
-    static func parse(_ text: String) -> AnswerTree? {
-        if text.unicodeScalars.first == "\u{FEFF}" { return nil }
-        guard var r = FastAnswerReader(text) else { return nil }
+    static func parse(_ text: String) -> AnswerTree? { parse(Array(text.utf8)) }
+
+    static func parse(_ bytes: [UInt8]) -> AnswerTree? {
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { return nil }
+        var r = FastAnswerReader(bytes)
         r.skipBlank()
         guard r.index < r.lines.count else { return nil }
-        let indent = r.indent(of: r.lines[r.index])
-        guard indent == 0, let tree = r.block(indent: 0) else { return nil }
+        guard r.indent(r.lines[r.index]) == r.lines[r.index].lowerBound, let tree = r.block(indent: 0) else { return nil }
         r.skipBlank()
         return r.index == r.lines.count ? tree : nil
     }
 
-    func indent(of line: [Unicode.Scalar]) -> Int {
-        var i = 0
-        while i < line.count, line[i] == " " { i += 1 }
+    static let space: UInt8 = 32, hash: UInt8 = 35, colon: UInt8 = 58, dash: UInt8 = 45, comma: UInt8 = 44
+    static let openBracket: UInt8 = 91, closeBracket: UInt8 = 93, openBrace: UInt8 = 123, closeBrace: UInt8 = 125
+    static let dquote: UInt8 = 34, squote: UInt8 = 39, backslash: UInt8 = 92, tab: UInt8 = 9
+
+    /// The first byte after the line's leading spaces.
+    func indent(_ line: Range<Int>) -> Int {
+        var i = line.lowerBound
+        while i < line.upperBound, bytes[i] == Self.space { i += 1 }
         return i
     }
 
-    /// Whether a line has nothing but spaces and a comment.
-    func isBlank(_ line: [Unicode.Scalar]) -> Bool {
-        let i = indent(of: line)
-        return i == line.count || line[i] == "#"
+    func column(_ i: Int, in line: Range<Int>) -> Int {
+        var n = 1
+        for b in bytes[line.lowerBound..<i] where b & 0xC0 != 0x80 { n += 1 }
+        return n
+    }
+
+    func position(_ i: Int) -> AnswerTree.Position {
+        AnswerTree.Position(line: index + 1, column: column(i, in: lines[index]))
+    }
+
+    func isBlank(_ line: Range<Int>) -> Bool {
+        let i = indent(line)
+        return i == line.upperBound || bytes[i] == Self.hash
     }
 
     mutating func skipBlank() {
         while index < lines.count, isBlank(lines[index]) { index += 1 }
     }
 
-    /// A block mapping or sequence whose entries start at column `indent` + 1.
+    func isDash(_ line: Range<Int>, _ i: Int) -> Bool {
+        i < line.upperBound && bytes[i] == Self.dash && (i + 1 == line.upperBound || bytes[i + 1] == Self.space)
+    }
+
+    /// A block mapping or sequence whose entries start `indent` bytes into their lines.
     mutating func block(indent: Int) -> AnswerTree? {
         skipBlank()
         guard index < lines.count else { return nil }
         let line = lines[index]
-        guard self.indent(of: line) == indent, indent < line.count else { return nil }
-        if line[indent] == "\t" { return nil }
-        if line[indent] == "-" && (indent + 1 == line.count || line[indent + 1] == " ") { return sequence(indent: indent) }
-        return mapping(indent: indent)
+        let i = self.indent(line)
+        guard i - line.lowerBound == indent, i < line.upperBound, bytes[i] != Self.tab else { return nil }
+        return isDash(line, i) ? sequence(indent: indent) : mapping(indent: indent)
     }
 
     mutating func sequence(indent: Int) -> AnswerTree? {
-        let start = AnswerTree.Position(line: index + 1, column: indent + 1)
+        let start = position(lines[index].lowerBound + indent)
         var items: [AnswerTree] = []
         while true {
             skipBlank()
             guard index < lines.count else { break }
             let line = lines[index]
-            let i = self.indent(of: line)
-            if i < indent { break }
-            guard i == indent, line[i] == "-", i + 1 == line.count || line[i + 1] == " " else { return nil }
-            var c = i + 1
-            while c < line.count, line[c] == " " { c += 1 }
-            if c == line.count || line[c] == "#" { return nil }  // nested blocks under '-': let Yams read them
+            let i = self.indent(line)
+            if i - line.lowerBound < indent { break }
+            guard i - line.lowerBound == indent, isDash(line, i) else { return nil }
+            let c = skipSpaces(line, i + 1)
+            if c == line.upperBound || bytes[c] == Self.hash { return nil }  // nested blocks under '-': let Yams read them
             guard let (value, end) = inlineValue(line, from: c), restIsComment(line, from: end) else { return nil }
             items.append(value)
             index += 1
@@ -134,34 +150,33 @@ struct FastAnswerReader {
     }
 
     mutating func mapping(indent: Int) -> AnswerTree? {
-        let start = AnswerTree.Position(line: index + 1, column: indent + 1)
+        let start = position(lines[index].lowerBound + indent)
         var entries: [(key: AnswerTree, value: AnswerTree)] = []
         var seen: Set<String> = []
         while true {
             skipBlank()
             guard index < lines.count else { break }
             let line = lines[index]
-            let i = self.indent(of: line)
-            if i < indent { break }
-            guard i == indent else { return nil }
+            let i = self.indent(line)
+            if i - line.lowerBound < indent { break }
+            guard i - line.lowerBound == indent else { return nil }
             guard let (key, colon) = mappingKey(line, from: i), let name = key.string, seen.insert(name).inserted else { return nil }
-            var c = colon + 1
-            while c < line.count, line[c] == " " { c += 1 }
-            if c == line.count || line[c] == "#" {
+            let c = skipSpaces(line, colon + 1)
+            if c == line.upperBound || bytes[c] == Self.hash {
                 // Nothing after the colon: a nested block, or an empty value.
+                let emptyAt = AnswerTree.Position(line: index + 1, column: column(colon, in: line) + 1)
                 index += 1
                 skipBlank()
                 if index < lines.count {
                     let next = lines[index]
-                    let ni = self.indent(of: next)
-                    let isDash = ni < next.count && next[ni] == "-" && (ni + 1 == next.count || next[ni + 1] == " ")
-                    if ni > indent || (ni == indent && isDash) {
+                    let ni = self.indent(next) - next.lowerBound
+                    if ni > indent || (ni == indent && isDash(next, next.lowerBound + ni)) {
                         guard let nested = block(indent: ni) else { return nil }
                         entries.append((key, nested))
                         continue
                     }
                 }
-                entries.append((key, .scalar("", plain: true, AnswerTree.Position(line: key.position.line, column: colon + 2))))
+                entries.append((key, .scalar("", plain: true, emptyAt)))
                 continue
             }
             guard let (value, end) = inlineValue(line, from: c), restIsComment(line, from: end) else { return nil }
@@ -171,149 +186,162 @@ struct FastAnswerReader {
         return .mapping(entries, start)
     }
 
+    func colonEnds(_ line: Range<Int>, _ c: Int) -> Bool {
+        bytes[c] == Self.colon && (c + 1 == line.upperBound || bytes[c + 1] == Self.space)
+    }
+
     /// A key and the index of its colon (followed by a space or the end of the line).
-    func mappingKey(_ line: [Unicode.Scalar], from i: Int) -> (AnswerTree, Int)? {
-        let pos = AnswerTree.Position(line: index + 1, column: i + 1)
-        if line[i] == "\"" || line[i] == "'" {
-            guard let (s, end) = quoted(line, from: i), end < line.count, line[end] == ":",
-                  end + 1 == line.count || line[end + 1] == " " else { return nil }
+    func mappingKey(_ line: Range<Int>, from i: Int) -> (AnswerTree, Int)? {
+        let pos = position(i)
+        if bytes[i] == Self.dquote || bytes[i] == Self.squote {
+            guard let (s, end) = quoted(line, from: i), end < line.upperBound, colonEnds(line, end) else { return nil }
             return (.scalar(s, plain: false, pos), end)
         }
-        guard plainStart(line[i]) else { return nil }
+        guard plainStart(bytes[i]), !isDash(line, i) else { return nil }
         var c = i
-        while c < line.count {
-            if line[c] == ":" && (c + 1 == line.count || line[c + 1] == " ") { break }
-            if line[c] == "#" && line[c - 1] == " " { return nil }
+        while c < line.upperBound {
+            if colonEnds(line, c) { break }
+            if bytes[c] == Self.hash && bytes[c - 1] == Self.space { return nil }
             c += 1
         }
-        guard c < line.count else { return nil }
-        let key = trimmed(line[i..<c])
+        guard c < line.upperBound else { return nil }
+        let key = trimmed(i..<c)
         guard !key.isEmpty else { return nil }
         return (.scalar(key, plain: true, pos), c)
     }
 
     /// A value on the rest of a line: a flow list, a flow mapping, or a scalar; and where it ends.
-    func inlineValue(_ line: [Unicode.Scalar], from i: Int) -> (AnswerTree, Int)? {
-        let pos = AnswerTree.Position(line: index + 1, column: i + 1)
-        switch line[i] {
-        case "[":
+    func inlineValue(_ line: Range<Int>, from i: Int) -> (AnswerTree, Int)? {
+        let pos = position(i)
+        switch bytes[i] {
+        case Self.openBracket:
             var items: [AnswerTree] = []
             var c = skipSpaces(line, i + 1)
-            if c < line.count, line[c] == "]" { return (.sequence([], pos), c + 1) }
+            if c < line.upperBound, bytes[c] == Self.closeBracket { return (.sequence([], pos), c + 1) }
             while true {
-                guard c < line.count, let (item, end) = flowScalar(line, from: c) else { return nil }
+                guard c < line.upperBound, let (item, end) = flowScalar(line, from: c) else { return nil }
                 items.append(item)
                 c = skipSpaces(line, end)
-                guard c < line.count else { return nil }
-                if line[c] == "]" { return (.sequence(items, pos), c + 1) }
-                guard line[c] == "," else { return nil }
+                guard c < line.upperBound else { return nil }
+                if bytes[c] == Self.closeBracket { return (.sequence(items, pos), c + 1) }
+                guard bytes[c] == Self.comma else { return nil }
                 c = skipSpaces(line, c + 1)
             }
-        case "{":
+        case Self.openBrace:
             var entries: [(key: AnswerTree, value: AnswerTree)] = []
             var seen: Set<String> = []
             var c = skipSpaces(line, i + 1)
-            if c < line.count, line[c] == "}" { return (.mapping([], pos), c + 1) }
+            if c < line.upperBound, bytes[c] == Self.closeBrace { return (.mapping([], pos), c + 1) }
             while true {
-                guard c < line.count, let (key, kEnd) = flowScalar(line, from: c), let name = key.string,
+                guard c < line.upperBound, let (key, kEnd) = flowScalar(line, from: c), let name = key.string,
                       seen.insert(name).inserted else { return nil }
                 c = skipSpaces(line, kEnd)
-                guard c < line.count, line[c] == ":" else { return nil }
+                guard c < line.upperBound, bytes[c] == Self.colon else { return nil }
                 c = skipSpaces(line, c + 1)
-                guard c < line.count, line[c] != ",", line[c] != "}", let (value, vEnd) = flowScalar(line, from: c) else { return nil }
+                guard c < line.upperBound, bytes[c] != Self.comma, bytes[c] != Self.closeBrace,
+                      let (value, vEnd) = flowScalar(line, from: c) else { return nil }
                 entries.append((key, value))
                 c = skipSpaces(line, vEnd)
-                guard c < line.count else { return nil }
-                if line[c] == "}" { return (.mapping(entries, pos), c + 1) }
-                guard line[c] == "," else { return nil }
+                guard c < line.upperBound else { return nil }
+                if bytes[c] == Self.closeBrace { return (.mapping(entries, pos), c + 1) }
+                guard bytes[c] == Self.comma else { return nil }
                 c = skipSpaces(line, c + 1)
             }
-        case "\"", "'":
+        case Self.dquote, Self.squote:
             guard let (s, end) = quoted(line, from: i) else { return nil }
             return (.scalar(s, plain: false, pos), end)
         default:
-            guard plainStart(line[i]), line[i] != "-" || (i + 1 < line.count && line[i + 1] != " ") else { return nil }
+            guard plainStart(bytes[i]), !isDash(line, i) else { return nil }
             var c = i
-            while c < line.count {
-                if line[c] == "#" && line[c - 1] == " " { break }
-                if line[c] == ":" && (c + 1 == line.count || line[c + 1] == " ") { return nil }
+            while c < line.upperBound {
+                if bytes[c] == Self.hash && bytes[c - 1] == Self.space { break }
+                if colonEnds(line, c) { return nil }
                 c += 1
             }
-            return (.scalar(trimmed(line[i..<c]), plain: true, pos), c)
+            return (.scalar(trimmed(i..<c), plain: true, pos), c)
         }
     }
 
-    /// A scalar inside `[...]` or `{...}`: quoted, or plain up to `,` `]` `}` (and `:` for keys).
-    func flowScalar(_ line: [Unicode.Scalar], from i: Int) -> (AnswerTree, Int)? {
-        let pos = AnswerTree.Position(line: index + 1, column: i + 1)
-        if line[i] == "\"" || line[i] == "'" {
+    /// A scalar inside `[...]` or `{...}`: quoted, or plain up to `,` `]` `}` or a `:` that ends a key.
+    func flowScalar(_ line: Range<Int>, from i: Int) -> (AnswerTree, Int)? {
+        let pos = position(i)
+        if bytes[i] == Self.dquote || bytes[i] == Self.squote {
             guard let (s, end) = quoted(line, from: i) else { return nil }
             return (.scalar(s, plain: false, pos), end)
         }
-        guard plainStart(line[i]), line[i] != "-" || (i + 1 < line.count && line[i + 1] != " ") else { return nil }
+        guard plainStart(bytes[i]), !isDash(line, i) else { return nil }
         var c = i
-        while c < line.count, line[c] != ",", line[c] != "]", line[c] != "}" {
-            if line[c] == ":" && (c + 1 == line.count || " ,]}".unicodeScalars.contains(line[c + 1])) { break }
-            if line[c] == "[" || line[c] == "{" || (line[c] == "#" && line[c - 1] == " ") { return nil }
+        while c < line.upperBound, bytes[c] != Self.comma, bytes[c] != Self.closeBracket, bytes[c] != Self.closeBrace {
+            if bytes[c] == Self.colon {
+                if c + 1 == line.upperBound { break }
+                let n = bytes[c + 1]
+                if n == Self.space || n == Self.comma || n == Self.closeBracket || n == Self.closeBrace { break }
+            }
+            if bytes[c] == Self.openBracket || bytes[c] == Self.openBrace || (bytes[c] == Self.hash && bytes[c - 1] == Self.space) { return nil }
             c += 1
         }
-        let s = trimmed(line[i..<c])
+        let s = trimmed(i..<c)
         guard !s.isEmpty else { return nil }
         return (.scalar(s, plain: true, pos), c)
     }
 
     /// A quoted scalar on one line; double quotes take the common escapes, single quotes `''`.
-    func quoted(_ line: [Unicode.Scalar], from i: Int) -> (String, Int)? {
-        let q = line[i]
-        var out = String.UnicodeScalarView()
+    func quoted(_ line: Range<Int>, from i: Int) -> (String, Int)? {
+        let q = bytes[i]
+        var out: [UInt8] = []
         var c = i + 1
-        while c < line.count {
-            let u = line[c]
-            if u == q {
-                if q == "'" && c + 1 < line.count && line[c + 1] == "'" { out.append("'"); c += 2; continue }
-                return (String(out), c + 1)
+        while c < line.upperBound {
+            let b = bytes[c]
+            if b == q {
+                if q == Self.squote && c + 1 < line.upperBound && bytes[c + 1] == Self.squote { out.append(Self.squote); c += 2; continue }
+                return (String(decoding: out, as: UTF8.self), c + 1)
             }
-            if q == "\"" && u == "\\" {
-                guard c + 1 < line.count else { return nil }
-                switch line[c + 1] {
-                case "\"": out.append("\"")
-                case "\\": out.append("\\")
-                case "/": out.append("/")
-                case "n": out.append("\n")
-                case "t": out.append("\t")
+            if q == Self.dquote && b == Self.backslash {
+                guard c + 1 < line.upperBound else { return nil }
+                switch bytes[c + 1] {
+                case Self.dquote: out.append(Self.dquote)
+                case Self.backslash: out.append(Self.backslash)
+                case UInt8(ascii: "/"): out.append(UInt8(ascii: "/"))
+                case UInt8(ascii: "n"): out.append(10)
+                case UInt8(ascii: "t"): out.append(9)
                 default: return nil
                 }
                 c += 2
                 continue
             }
-            out.append(u)
+            out.append(b)
             c += 1
         }
         return nil
     }
 
-    /// Characters a plain scalar may start with here ('-' only when a non-space follows, checked by the caller).
-    func plainStart(_ u: Unicode.Scalar) -> Bool {
-        !"[]{}&*!|>%@`,?#:\t\"'\u{FEFF}".unicodeScalars.contains(u)
+    /// Bytes a plain scalar may start with here ('-' only when a non-space follows: see `isDash`).
+    func plainStart(_ b: UInt8) -> Bool {
+        switch b {
+        case UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "&"), UInt8(ascii: "*"),
+             UInt8(ascii: "!"), UInt8(ascii: "|"), UInt8(ascii: ">"), UInt8(ascii: "%"), UInt8(ascii: "@"), UInt8(ascii: "`"),
+             UInt8(ascii: ","), UInt8(ascii: "?"), UInt8(ascii: "#"), UInt8(ascii: ":"), Self.tab, Self.dquote, Self.squote, Self.space:
+            return false
+        default:
+            return true
+        }
     }
 
-    func skipSpaces(_ line: [Unicode.Scalar], _ i: Int) -> Int {
+    func skipSpaces(_ line: Range<Int>, _ i: Int) -> Int {
         var c = i
-        while c < line.count, line[c] == " " { c += 1 }
+        while c < line.upperBound, bytes[c] == Self.space { c += 1 }
         return c
     }
 
-    func restIsComment(_ line: [Unicode.Scalar], from i: Int) -> Bool {
+    func restIsComment(_ line: Range<Int>, from i: Int) -> Bool {
         let c = skipSpaces(line, i)
-        return c == line.count || (line[c] == "#" && c > 0 && line[c - 1] == " ")
+        return c == line.upperBound || (bytes[c] == Self.hash && c > line.lowerBound && bytes[c - 1] == Self.space)
     }
 
-    func trimmed(_ s: ArraySlice<Unicode.Scalar>) -> String {
-        var a = s[...]
-        while let f = a.first, f == " " { a = a.dropFirst() }
-        while let l = a.last, l == " " { a = a.dropLast() }
-        var v = String.UnicodeScalarView()
-        v.append(contentsOf: a)
-        return String(v)
+    func trimmed(_ r: Range<Int>) -> String {
+        var lo = r.lowerBound, hi = r.upperBound
+        while lo < hi, bytes[lo] == Self.space { lo += 1 }
+        while hi > lo, bytes[hi - 1] == Self.space { hi -= 1 }
+        return String(decoding: bytes[lo..<hi], as: UTF8.self)
     }
 }

@@ -148,7 +148,7 @@ public struct Grader: Sendable {
     }
 
     /// Computes keys in parallel; every failure is a content error.
-    func computeKeys(_ ids: [KeyID]) throws(DiagnosticError) -> [KeyID: AnswerKey] {
+    func computeKeys(_ ids: [KeyID]) throws(DiagnosticError) -> [KeyID: GradingKey] {
         let byID = Dictionary(uniqueKeysWithValues: catalog.exercises.map { ($0.id, $0) })
         let computed: [Result<AnswerKey, DiagnosticError>] = parallelMap(ids) { id in
             if let hit = keyCache.get(id) { return .success(hit) }
@@ -158,11 +158,11 @@ public struct Grader: Sendable {
                 return .success(k)
             } catch { return .failure(error) }
         }
-        var out: [KeyID: AnswerKey] = [:]
+        var out: [KeyID: GradingKey] = [:]
         var problems: [Diagnostic] = []
         for (id, r) in zip(ids, computed) {
             switch r {
-            case .success(let k): out[id] = k
+            case .success(let k): out[id] = GradingKey(k, exercise: byID[id.exercise]!)
             case .failure(let e): problems += e.diagnostics
             }
         }
@@ -229,19 +229,21 @@ public struct Grader: Sendable {
 
     // MARK: - Marking
 
-    func mark(_ e: Exercise, answers: ExerciseAnswers?, key: AnswerKey, reveal: Bool) -> ExerciseMark {
+    func mark(_ e: Exercise, answers: ExerciseAnswers?, key: GradingKey, reveal: Bool) -> ExerciseMark {
         var marks: [QuestionMark] = []
+        marks.reserveCapacity(e.questions.count)
         for q in e.questions {
-            marks.append(mark(q, in: e, answers: answers, key: key, reveal: reveal))
+            marks.append(mark(q, in: e, answers: answers, graded: key, reveal: reveal))
         }
-        return ExerciseMark(exerciseID: e.id, variant: key.variant, questions: marks)
+        return ExerciseMark(exerciseID: e.id, variant: key.key.variant, questions: marks)
     }
 
-    func mark(_ q: Question, in e: Exercise, answers: ExerciseAnswers?, key: AnswerKey, reveal: Bool) -> QuestionMark {
+    func mark(_ q: Question, in e: Exercise, answers: ExerciseAnswers?, graded: GradingKey, reveal: Bool) -> QuestionMark {
+        let key = graded.key
         let keyValue = key.values[q.id]!
         var m = QuestionMark(exerciseID: e.id, questionID: q.id, score: 0, maxScore: q.points, status: .missing, answer: "",
                              expected: reveal ? keyValue : nil, feedback: "", misconception: nil, carriedForward: false)
-        var explanation: String { ExerciseText.render(q.explanation, key: key, answer: reveal ? keyValue : nil).trimmed() }
+        let explanation = (reveal ? graded.revealedExplanations : graded.explanations)[q.id] ?? ""
         guard let a = answers?.answer(q.id), a.raw != .empty else {
             m.feedback = Feedback.missing(explanation: explanation, key: reveal ? keyValue : nil)
             return m
@@ -256,7 +258,7 @@ public struct Grader: Sendable {
         case .success(let r): read = r
         }
         let tolerance = key.tolerances[q.id] ?? 0
-        var credit = Marking.credit(read, key: Marking.read(key: keyValue, as: q.kind), tolerance: tolerance, partial: q.partial)
+        var credit = Marking.credit(read, key: graded.read[q.id]!, tolerance: tolerance, partial: q.partial)
         if credit < 1, let cf = q.carryForward, let earlier = answers?.answer(cf.from),
            case .success(.integer(let a0)) = Marking.read(earlier.raw, as: .integer, choices: []),
            key.values[cf.from] != .integer(a0), (0...(1 << 30)).contains(a0),
@@ -268,8 +270,8 @@ public struct Grader: Sendable {
         m.score = (q.points * credit * 100).rounded() / 100
         m.status = credit >= 1 ? .correct : credit > 0 ? .partial : .wrong
         if credit < 1 {
-            for (mis, predicted) in (key.predictions[q.id] ?? [:]).sorted(by: { $0.key < $1.key }) {
-                if Marking.credit(read, key: Marking.read(key: predicted, as: q.kind), tolerance: 0, partial: nil) == 1 {
+            for (mis, predicted) in graded.predictions[q.id] ?? [] {
+                if Marking.credit(read, key: predicted, tolerance: 0, partial: nil) == 1 {
                     m.misconception = mis
                     break
                 }
@@ -278,6 +280,35 @@ public struct Grader: Sendable {
         m.feedback = Feedback.marked(m, explanation: m.status == .correct ? "" : explanation, key: reveal ? keyValue : nil,
                                      carriedFrom: m.carriedForward ? q.carryForward?.from : nil)
         return m
+    }
+}
+
+/// A key with what marking needs from it prepared once: keys read as answers are, misconception
+/// predictions in a fixed order, explanations rendered for the variant.
+struct GradingKey: Sendable {
+    let key: AnswerKey
+    let read: [String: ReadAnswer]
+    let predictions: [String: [(Misconception, ReadAnswer)]]
+    let explanations: [String: String]
+    let revealedExplanations: [String: String]
+
+    init(_ key: AnswerKey, exercise e: Exercise) {
+        self.key = key
+        var read: [String: ReadAnswer] = [:]
+        var predictions: [String: [(Misconception, ReadAnswer)]] = [:]
+        var explanations: [String: String] = [:]
+        var revealed: [String: String] = [:]
+        for q in e.questions {
+            guard let v = key.values[q.id] else { continue }
+            read[q.id] = Marking.read(key: v, as: q.kind)
+            predictions[q.id] = (key.predictions[q.id] ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, Marking.read(key: $0.value, as: q.kind)) }
+            explanations[q.id] = ExerciseText.render(q.explanation, key: key, answer: nil).trimmed()
+            revealed[q.id] = ExerciseText.render(q.explanation, key: key, answer: v).trimmed()
+        }
+        self.read = read
+        self.predictions = predictions
+        self.explanations = explanations
+        self.revealedExplanations = revealed
     }
 }
 

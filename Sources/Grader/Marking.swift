@@ -2,7 +2,7 @@ import CourseModel
 import SocketSim
 
 /// A student's answer read as the question's kind asks.
-enum ReadAnswer: Hashable {
+enum ReadAnswer: Hashable, Sendable {
     case integer(Int)
     case never
     case boolean(Bool)
