@@ -86,14 +86,21 @@ extension Simulator {
     }
 
     /// Moves bytes from SendQ to the peer's RecvQ in order, in segments of at most MSS, never more
-    /// than the peer's free space (flow control). Returns bytes moved plus FINs sent (progress).
-    mutating func transmitAll(limit: Int?, from: Int?) -> Int {
-        var progress = 0
+    /// than the peer's free space (flow control). Returns the bytes moved, and whether anything
+    /// happened at all (bytes moved, a FIN sent, a RST drawn).
+    mutating func transmitAll(limit: Int?, from: Int?) -> (bytes: Int, progress: Bool) {
+        var bytes = 0
+        var progress = false
         for sid in sockets.indices where !sockets[sid].freed && (from == nil || sockets[sid].host == from) {
-            if !sockets[sid].sendQ.isEmpty { progress += transmit(sid, limit: limit ?? Int.max) }
-            if sendFINIfReady(sid) { progress += 1 }
+            if !sockets[sid].sendQ.isEmpty {
+                // Bytes that left SendQ: delivered, or lost to a socket that answered RST.
+                let before = sockets[sid].bytesTransmitted + sockets[sid].bytesLost
+                if transmit(sid, limit: limit ?? Int.max) > 0 { progress = true }
+                bytes += sockets[sid].bytesTransmitted + sockets[sid].bytesLost - before
+            }
+            if sendFINIfReady(sid) { progress = true }
         }
-        return progress
+        return (bytes, progress)
     }
 
     mutating func transmit(_ sid: Int, limit: Int) -> Int {

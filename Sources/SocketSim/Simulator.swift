@@ -152,7 +152,7 @@ public struct Simulator: Sendable {
             var progress = false
             if parameters.network == .auto {
                 if deliver(count: nil) > 0 { progress = true }
-                if transmitAll(limit: nil, from: nil) > 0 { progress = true }
+                if transmitAll(limit: nil, from: nil).progress { progress = true }
             }
             for h in hosts.indices where resume(host: h) { progress = true }
             if !progress { break }
@@ -171,7 +171,7 @@ public struct Simulator: Sendable {
         case .transfer(let limit, let from):
             var fromHost: Int?
             if let from { fromHost = hosts.firstIndex { $0.config.name == from } }
-            return .success(transmitAll(limit: limit, from: fromHost))
+            return .success(transmitAll(limit: limit, from: fromHost).bytes)
         case .deliver(let count):
             return .success(deliver(count: count))
         case .drop(let count):
