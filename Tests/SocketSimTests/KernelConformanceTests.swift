@@ -129,6 +129,22 @@ enum Kernel {
 
     struct Key: Hashable { var local: Int; var remote: Int }
 
+    /// The timer /proc/net/tcp shows for a socket: its kind (3 is TIME_WAIT's) and the seconds left
+    /// (the kernel prints clock ticks, USER_HZ = 100 on Linux).
+    static func timer(_ key: Key) -> (kind: Int, seconds: Double)? {
+        guard let text = readProcFile("/proc/net/tcp") else { return nil }
+        for line in text.split(separator: "\n").dropFirst() {
+            let f = line.split(separator: " ")
+            guard f.count > 5 else { continue }
+            let local = f[1].split(separator: ":"), remote = f[2].split(separator: ":"), timer = f[5].split(separator: ":")
+            guard local.count == 2, remote.count == 2, timer.count == 2, local[0] == "0100007F",
+                  Int(local[1], radix: 16) == key.local, Int(remote[1], radix: 16) == key.remote,
+                  let kind = Int(timer[0], radix: 16), let ticks = Int(timer[1], radix: 16) else { continue }
+            return (kind, Double(ticks) / 100)
+        }
+        return nil
+    }
+
     /// Reads a /proc file to its end. Its size shows as 0, and a single-read helper would stop after
     /// the first page: with a few dozen TIME_WAIT sockets around, our sockets would fall off the end.
     static func readProcFile(_ path: String) -> String? {
@@ -447,6 +463,27 @@ struct KernelConformanceTests {
         // The model: the usual four-way close begins; the client reads end of stream.
         #expect(simStates[4] == [.listener: .listen, .client: .closeWait, .accepted: .finWait2])
         #expect(sim.result(ofStep: 6, action: steps[5].action) == "0")
+    }
+
+    /// The model's TIME_WAIT lasts 2 MSL with the textbook's MSL of 30 s; Linux's is a fixed 60 s
+    /// (TCP_TIMEWAIT_LEN): the same length by default.
+    @Test("TIME_WAIT lasts 60 s on Linux, 2 MSL in the model")
+    func timeWaitLength() throws {
+        let kernel = KernelWorld(port: Kernel.freePort())
+        for step in ConformanceCase.handshake + [.close(.client), .close(.accepted)] { _ = kernel.perform(step.action) }
+        let key = try #require(kernel.keys[.client])
+        var timer = Kernel.timer(key)
+        let deadline = ContinuousClock.now + .milliseconds(200)
+        while timer?.kind != 3 && ContinuousClock.now < deadline {
+            usleep(2_000)
+            timer = Kernel.timer(key)
+        }
+        let t = try #require(timer, "the client's socket is not in /proc/net/tcp")
+        #expect(t.kind == 3, "the TIME_WAIT timer")
+        #expect(t.seconds > 58 && t.seconds <= 60, "Linux waits 60 s in TIME_WAIT; \(t.seconds) s left")
+        #expect(2 * Parameters().msl == 60_000, "the model's default 2 MSL")
+        let trace = try Build.run(["client: close", "server: close", "time: +59999ms", "time: +1ms"], start: .established)
+        #expect(trace.host("client", afterStep: 3).state == .timeWait && trace.host("client", afterStep: 4).state == .closed)
     }
 
     /// Linux doubles the buffer sizes a program asks for (socket(7): the kernel keeps the extra for
