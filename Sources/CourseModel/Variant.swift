@@ -47,6 +47,33 @@ extension Exercise {
         return out.map(Variant.init)
     }
 
+    /// The number of variants: the product of the parameters' numbers of candidates.
+    public var variantCount: Int { parameters.reduce(1) { $0 * max(1, $1.candidates.count) } }
+
+    /// The variant with this index (parameters as digits, the first one least significant).
+    public func variant(at index: Int) -> Variant {
+        var rest = index
+        var values: [String: VariantValue] = [:]
+        for p in parameters {
+            let c = p.candidates
+            values[p.name] = c.isEmpty ? p.defaultValue : c[rest % c.count]
+            rest /= max(1, c.count)
+        }
+        return Variant(values)
+    }
+
+    /// The index of a variant (`variant(at:)` inverted); nil when a value is not a candidate.
+    public func index(of variant: Variant) -> Int? {
+        var index = 0, radix = 1
+        for p in parameters {
+            let c = p.candidates
+            guard let v = variant.values[p.name], let i = c.firstIndex(of: v) else { return nil }
+            index += i * radix
+            radix *= max(1, c.count)
+        }
+        return index
+    }
+
     /// The scenario to run for a variant: course parameters and the variant's numbers as `{names}`,
     /// its words substituted as text.
     public func run(for variant: Variant) -> ScenarioRun {
@@ -73,16 +100,18 @@ public struct VariantChooser: @unchecked Sendable {
     }
 
     public func variant(of exercise: Exercise, for student: String) -> Variant {
-        var values: [String: VariantValue] = [:]
+        exercise.variant(at: index(of: exercise, for: student))
+    }
+
+    /// The student's variant as an index (see `Exercise.variant(at:)`): cheap to hash and compare.
+    public func index(of exercise: Exercise, for student: String) -> Int {
+        var index = 0, radix = 1
         var words: [UInt64] = []
         let message = Array("\(exercise.id)/\(student)".utf8)
         var block = 0
         for (i, p) in exercise.parameters.enumerated() {
             let candidates = p.candidates
-            guard candidates.count > 1 else {
-                values[p.name] = candidates.first ?? p.defaultValue
-                continue
-            }
+            guard candidates.count > 1 else { continue }
             while i >= words.count {
                 let m = block == 0 ? message : message + Array("#\(block)".utf8)
                 let mac = HMAC<SHA256>.authenticationCode(for: m, using: key)
@@ -92,8 +121,9 @@ public struct VariantChooser: @unchecked Sendable {
                 }
                 block += 1
             }
-            values[p.name] = candidates[Int(words[i] % UInt64(candidates.count))]
+            index += Int(words[i] % UInt64(candidates.count)) * radix
+            radix *= candidates.count
         }
-        return Variant(values)
+        return index
     }
 }

@@ -270,6 +270,10 @@ struct SheetReader {
 
 extension StringProtocol {
     func trimmed() -> String {
+        // Most strings have nothing to trim: check the ends' scalars before any Character work.
+        if let f = unicodeScalars.first, let l = unicodeScalars.last, f.value > 32, l.value > 32, f.isASCII, l.isASCII {
+            return String(self)
+        }
         var s = Substring(self)
         while let f = s.first, f.isWhitespace { s.removeFirst() }
         while let l = s.last, l.isWhitespace { s.removeLast() }

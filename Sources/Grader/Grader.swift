@@ -83,9 +83,10 @@ public struct Grader: Sendable {
         self.roster = roster
     }
 
+    /// An exercise's position in the catalog and a variant's index.
     struct KeyID: Hashable, Sendable {
-        var exercise: String
-        var variant: Variant
+        var exercise: Int
+        var variant: Int
     }
 
     /// Grades every input. Throws only for content errors (a key that cannot be computed): a bad
@@ -100,20 +101,21 @@ public struct Grader: Sendable {
             }
         }
         // 2. Check each against the exercises and the student's variants.
-        let checked: [(sheet: AnswerSheet?, variants: [String: Variant], errors: [Diagnostic], warnings: [Diagnostic])] = parallelMap(sheets) { r in
+        let exercises = catalog.exercises
+        let checked: [(sheet: AnswerSheet?, variants: [Int], errors: [Diagnostic], warnings: [Diagnostic])] = parallelMap(sheets) { r in
             switch r {
-            case .failure(let e): return (nil, [:], e.diagnostics, [])
+            case .failure(let e): return (nil, [], e.diagnostics, [])
             case .success(let sheet):
-                let variants = variants(for: sheet.student)
-                let problems = check(sheet, variants: variants)
+                let indices = exercises.map { chooser.index(of: $0, for: sheet.student) }
+                let problems = check(sheet, variantIndices: indices, readingAnswers: false)
                 let errors = problems.filter { $0.severity == .error }
-                return (sheet, variants, errors, problems.filter { $0.severity != .error })
+                return (sheet, indices, errors, problems.filter { $0.severity != .error })
             }
         }
         // 3. Keys for every variant in use, once each.
         var needed: Set<KeyID> = []
         for c in checked where c.errors.isEmpty {
-            for (id, v) in c.variants { needed.insert(KeyID(exercise: id, variant: v)) }
+            for (i, v) in c.variants.enumerated() { needed.insert(KeyID(exercise: i, variant: v)) }
         }
         let keys = try computeKeys(Array(needed))
         // 4. Mark.
@@ -123,8 +125,10 @@ public struct Grader: Sendable {
                 return StudentResult(file: input.path, student: c.sheet?.student, exercises: [], errors: c.errors,
                                      warnings: c.warnings, maxScore: catalog.maxPoints)
             }
-            let marks = catalog.exercises.map { e in
-                mark(e, answers: sheet.exercise(e.id), key: keys[KeyID(exercise: e.id, variant: c.variants[e.id]!)]!, reveal: reveal)
+            var byID: [String: ExerciseAnswers] = [:]
+            for ex in sheet.exercises where byID[ex.id] == nil { byID[ex.id] = ex }
+            let marks = exercises.enumerated().map { i, e in
+                mark(e, answers: byID[e.id], key: keys[KeyID(exercise: i, variant: c.variants[i])]!, reveal: reveal)
             }
             return StudentResult(file: input.path, student: sheet.student, exercises: marks, errors: [], warnings: c.warnings,
                                  maxScore: catalog.maxPoints)
@@ -136,7 +140,10 @@ public struct Grader: Sendable {
     /// The student's variant of every exercise.
     /// The key of one exercise for one variant, computed once per grader.
     public func key(_ e: Exercise, _ v: Variant) throws(DiagnosticError) -> AnswerKey {
-        let id = KeyID(exercise: e.id, variant: v)
+        guard let position = catalog.exercises.firstIndex(where: { $0.id == e.id }), let index = e.index(of: v) else {
+            return try e.answerKey(for: v)
+        }
+        let id = KeyID(exercise: position, variant: index)
         if let hit = keyCache.get(id) { return hit }
         let k = try e.answerKey(for: v)
         keyCache.put(id, k)
@@ -149,11 +156,12 @@ public struct Grader: Sendable {
 
     /// Computes keys in parallel; every failure is a content error.
     func computeKeys(_ ids: [KeyID]) throws(DiagnosticError) -> [KeyID: GradingKey] {
-        let byID = Dictionary(uniqueKeysWithValues: catalog.exercises.map { ($0.id, $0) })
+        let exercises = catalog.exercises
         let computed: [Result<AnswerKey, DiagnosticError>] = parallelMap(ids) { id in
             if let hit = keyCache.get(id) { return .success(hit) }
             do throws(DiagnosticError) {
-                let k = try byID[id.exercise]!.answerKey(for: id.variant)
+                let e = exercises[id.exercise]
+                let k = try e.answerKey(for: e.variant(at: id.variant))
                 keyCache.put(id, k)
                 return .success(k)
             } catch { return .failure(error) }
@@ -162,7 +170,7 @@ public struct Grader: Sendable {
         var problems: [Diagnostic] = []
         for (id, r) in zip(ids, computed) {
             switch r {
-            case .success(let k): out[id] = GradingKey(k, exercise: byID[id.exercise]!)
+            case .success(let k): out[id] = GradingKey(k, exercise: exercises[id.exercise])
             case .failure(let e): problems += e.diagnostics
             }
         }
@@ -172,15 +180,19 @@ public struct Grader: Sendable {
 
     /// Well-formedness against the exercises: errors for unknown ids, a wrong variant or a student
     /// outside the roster; warnings for missing answers and answers that cannot be read as their kind.
-    public func check(_ sheet: AnswerSheet, variants: [String: Variant]? = nil) -> [Diagnostic] {
+    /// `readingAnswers: false` leaves out the kind check, which marking does anyway (grading).
+    public func check(_ sheet: AnswerSheet, readingAnswers: Bool = true) -> [Diagnostic] {
+        check(sheet, variantIndices: catalog.exercises.map { chooser.index(of: $0, for: sheet.student) }, readingAnswers: readingAnswers)
+    }
+
+    func check(_ sheet: AnswerSheet, variantIndices: [Int], readingAnswers: Bool) -> [Diagnostic] {
         var out: [Diagnostic] = []
         if let roster, !roster.contains(sheet.student) {
             out.append(Diagnostic(at: sheet.studentLocation, id: "answer.unknown-student", "student '\(sheet.student)' is not on the course roster"))
         }
-        let variants = variants ?? self.variants(for: sheet.student)
         var seen: Set<String> = []
         for ex in sheet.exercises {
-            guard let e = catalog.exercise(ex.id) else {
+            guard let position = catalog.exercises.firstIndex(where: { $0.id == ex.id }) else {
                 out.append(Diagnostic(at: ex.location, id: "answer.unknown-exercise", "unknown exercise '\(ex.id)'",
                                       notes: ["exercises: \(catalog.exercises.map(\.id).joined(separator: ", "))"]))
                 continue
@@ -188,10 +200,10 @@ public struct Grader: Sendable {
             if !seen.insert(ex.id).inserted {
                 out.append(Diagnostic(at: ex.location, id: "answer.duplicate-exercise", "exercise '\(ex.id)' appears twice"))
             }
-            let v = variants[e.id]!
+            let e = catalog.exercises[position]
             if let written = ex.variant {
-                let expected = Dictionary(uniqueKeysWithValues: v.values.map { ($0.key, $0.value.description) })
-                if written != expected {
+                let v = e.variant(at: variantIndices[position])
+                if written.count != v.values.count || written.contains(where: { v.values[$0.key]?.description != $0.value }) {
                     out.append(Diagnostic(at: ex.variantLocation ?? ex.location, id: "answer.wrong-variant",
                                           "the variant of '\(ex.id)' is not student \(sheet.student)'s: this file was made for another student or edited",
                                           notes: ["make a fresh file with 'socklab template --student \(sheet.student)' and copy your answers into it"]))
@@ -209,7 +221,7 @@ public struct Grader: Sendable {
                 if !qseen.insert(q.id).inserted {
                     out.append(Diagnostic(at: a.location, id: "answer.duplicate-question", "question '\(q.id)' is answered twice"))
                 }
-                if a.raw == .empty { continue }
+                if a.raw == .empty || !readingAnswers { continue }
                 if case .failure(let u) = Marking.read(a.raw, as: q.kind, choices: q.choices) {
                     out.append(Diagnostic(.warning, at: a.location, id: "answer.kind",
                                           "'\(a.questionID)' asks for \(q.kind.koreanName): cannot read '\(a.raw.display)'", notes: ["write \(u.hint)"]))

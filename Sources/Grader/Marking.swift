@@ -101,6 +101,7 @@ enum Marking {
     }
 
     static func integer(_ s: String) -> Int? {
+        if let v = Int(s) { return v }  // the usual case, without any string work
         var t = s.trimmed().lowercased()
         for suffix in ["바이트", "bytes", "byte", "단계", "번째", "번", "b"] where t.hasSuffix(suffix) {
             t = String(t.dropLast(suffix.count)).trimmed()

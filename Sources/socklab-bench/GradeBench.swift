@@ -1,0 +1,144 @@
+import CourseModel
+import Foundation
+import Grader
+
+/// Grades generated answer files as `socklab grade FOLDER` does (read the files, parse, compute the
+/// keys of every variant in use, mark), and prints files per second and peak memory.
+///
+/// Goal (issue 6): at least 5,000 files per second on two cores.
+enum GradeBench {
+    static func run(files: Int? = nil) throws {
+        let count = files ?? Int(ProcessInfo.processInfo.environment["SOCKLAB_BENCH_FILES"] ?? "") ?? 10_000
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        let content = cwd.appendingPathComponent("content")
+        guard FileManager.default.fileExists(atPath: content.appendingPathComponent("course.yaml").path) else {
+            print("grade: run from the repository root (content/course.yaml not found)")
+            return
+        }
+        let catalog = try loadCatalog(content)
+        let secret = ProcessInfo.processInfo.environment["SOCKLAB_SECRET"] ?? "socklab-bench-secret"
+
+        // Not timed: answer files for `count` students, about a quarter of the answers wrong.
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("socklab-grade-bench-\(ProcessInfo.processInfo.processIdentifier)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let generator = Grader(catalog: catalog, secret: secret)
+        var rng = SplitMix(seed: 42)
+        var bytes = 0
+        for i in 0..<count {
+            let student = String(format: "b%05d", i)
+            let text = try answerFile(student: student, catalog: catalog, grader: generator, rng: &rng)
+            bytes += text.utf8.count
+            try Data(text.utf8).write(to: dir.appendingPathComponent("\(student).yaml"))
+        }
+        let questions = catalog.exercises.reduce(0) { $0 + $1.questions.count }
+        print("grade: \(count) answer files (\(questions) questions each, \(bytes / count) bytes on average), \(catalog.exercises.count) exercises")
+
+        // Timed: a fresh grader (no keys cached), reading from disk included.
+        let start = Date()
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
+        let inputs: [AnswerInput] = names.map { name in
+            let path = dir.appendingPathComponent(name).path
+            return AnswerInput(path: path, content: .success([UInt8](FileManager.default.contents(atPath: path) ?? Data())))
+        }
+        let read = Date()
+        let grader = Grader(catalog: catalog, secret: secret)
+        let report = try grader.grade(inputs)
+        let end = Date()
+        let total = end.timeIntervalSince(start)
+        let graded = report.results.filter { !$0.isError }.count
+        let mean = report.results.reduce(0) { $0 + $1.score } / Double(max(1, report.results.count))
+        if let bad = report.results.first(where: \.isError) { print("grade: first error row: \(bad.errors.map(\.description).joined(separator: "; "))") }
+        print(String(format: "grade: %d graded, %d error rows, mean score %.2f of %.0f", graded, report.results.count - graded, mean, report.maxScore))
+        print(String(format: "grade: read %.3f s, grade %.3f s, total %.3f s", read.timeIntervalSince(start), end.timeIntervalSince(read), total))
+        print(String(format: "grade: %.0f files/s on %d cores (goal ≥ 5000), peak memory %@", Double(count) / total,
+                     ProcessInfo.processInfo.activeProcessorCount, peakMemory()))
+        // The same files again with every key already computed: reading and marking alone.
+        let repeats = Int(ProcessInfo.processInfo.environment["SOCKLAB_BENCH_REPEAT"] ?? "") ?? 1
+        let again = Date()
+        for _ in 0..<repeats { _ = try grader.grade(inputs) }
+        let t2 = Date().timeIntervalSince(again) / Double(repeats)
+        print(String(format: "grade: again with keys cached: %.3f s, %.0f files/s", t2, Double(count) / t2))
+        if ProcessInfo.processInfo.environment["SOCKLAB_BENCH_DETAIL"] != nil {
+            let p0 = Date()
+            for input in inputs.prefix(1000) { if case .success(let b) = input.content { _ = try? AnswerSheet.parse(bytes: b, file: input.path) } }
+            let perParse = Date().timeIntervalSince(p0) / Double(min(1000, inputs.count))
+            print(String(format: "grade: one thread: parse %.0f µs per file", perParse * 1e6))
+            var slow = 0
+            for input in inputs.prefix(200) { if case .success(let b) = input.content, let t = String(validating: b, as: UTF8.self), !AnswerSheet.readsFast(t) { slow += 1 } }
+            print("grade: \(slow) of 200 files need Yams")
+        }
+    }
+
+    static func loadCatalog(_ content: URL) throws -> ExerciseCatalog {
+        let coursePath = content.appendingPathComponent("course.yaml").path
+        let course = try CourseConfig.load(text: String(contentsOfFile: coursePath, encoding: .utf8), file: coursePath)
+        func yaml(_ folder: String) throws -> [(path: String, text: String)] {
+            let d = content.appendingPathComponent(folder)
+            return try FileManager.default.contentsOfDirectory(atPath: d.path).filter { $0.hasSuffix(".yaml") }.sorted().map {
+                (d.appendingPathComponent($0).path, try String(contentsOfFile: d.appendingPathComponent($0).path, encoding: .utf8))
+            }
+        }
+        let scenarios = try yaml("scenarios").map { ScenarioFile(name: ($0.path as NSString).lastPathComponent.replacingOccurrences(of: ".yaml", with: ""), path: $0.path, text: $0.text) }
+        let (catalog, problems) = ExerciseCatalog.load(files: try yaml("exercises"), course: course, scenarios: scenarios)
+        if !problems.isEmpty { throw BenchError(problems.map(\.description).joined(separator: "\n")) }
+        return catalog
+    }
+
+    /// A student's file: their variants, each answer right or (one time in four) off.
+    static func answerFile(student: String, catalog: ExerciseCatalog, grader: Grader, rng: inout SplitMix) throws -> String {
+        let variants = grader.variants(for: student)
+        var lines = ["student: \(student)", "exercises:"]
+        for e in catalog.exercises {
+            let v = variants[e.id]!
+            let key = try grader.key(e, v)
+            lines.append("  \(e.id):")
+            if !v.values.isEmpty {
+                lines.append("    variant: {" + v.values.keys.sorted().map { "\($0): \(v.values[$0]!)" }.joined(separator: ", ") + "}")
+            }
+            lines.append("    answers:")
+            for q in e.questions {
+                let wrong = rng.next() % 4 == 0
+                lines.append("      \(q.id): \(render(key.values[q.id]!, wrong: wrong))")
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func render(_ v: AnswerValue, wrong: Bool) -> String {
+        switch v {
+        case .integer(let n): return String(wrong ? n + 1 : n)
+        case .boolean(let b): return (b != wrong) ? "yes" : "no"
+        case .text(let t): return wrong ? "CLOSED" : "\"\(t)\""
+        case .never: return wrong ? "3" : "never"
+        case .list(let items): return "[" + (wrong ? items.reversed() : items).joined(separator: ", ") + "]"
+        case .counts(let c): return "{" + AnswerValue.sortedCountKeys(c).map { "\($0): \(c[$0]! + (wrong ? 1 : 0))" }.joined(separator: ", ") + "}"
+        }
+    }
+
+    /// VmHWM from /proc/self/status: the most resident memory the process ever had.
+    static func peakMemory() -> String {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return "unknown" }
+        let kb = Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+        return String(format: "%.1f MB (VmHWM)", Double(kb) / 1024)
+    }
+}
+
+/// A small deterministic generator, so every run grades the same files.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    var description: String
+    init(_ d: String) { description = d }
+}
