@@ -12,8 +12,11 @@ public enum ExerciseText {
     /// What `{answer}` reads when the key may not be shown.
     public static let hiddenAnswer = "(정답 비공개)"
 
+    /// Whether a text has a `{` at all (on bytes: `String.contains("{")` would go through Foundation).
+    static func hasBrace(_ text: String) -> Bool { text.utf8.contains(UInt8(ascii: "{")) }
+
     static func placeholders(in text: String) -> [String] {
-        guard text.contains("{") else { return [] }
+        guard hasBrace(text) else { return [] }
         var out: [String] = []
         var rest = Substring(text)
         while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
@@ -52,7 +55,7 @@ public enum ExerciseText {
     /// Fills the placeholders of `text` for one variant. `answer` is what `{answer}` becomes
     /// (the key when it may be shown; nil hides it).
     public static func render(_ text: String, key: AnswerKey, answer: AnswerValue? = nil) -> String {
-        guard text.contains("{") else { return text }
+        guard hasBrace(text) else { return text }
         var out = ""
         var rest = Substring(text)
         while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {

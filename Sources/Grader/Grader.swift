@@ -117,7 +117,7 @@ public struct Grader: Sendable {
         for c in checked where c.errors.isEmpty {
             for (i, v) in c.variants.enumerated() { needed.insert(KeyID(exercise: i, variant: v)) }
         }
-        let keys = try computeKeys(Array(needed))
+        let keys = try computeKeys(Array(needed), reveal: reveal)
         // 4. Mark.
         let results: [StudentResult] = parallelMap(Array(zip(inputs, checked))) { pair in
             let (input, c) = pair
@@ -144,9 +144,9 @@ public struct Grader: Sendable {
             return try e.answerKey(for: v)
         }
         let id = KeyID(exercise: position, variant: index)
-        if let hit = keyCache.get(id) { return hit }
+        if let hit = keyCache.get(id) { return hit.key }
         let k = try e.answerKey(for: v)
-        keyCache.put(id, k)
+        keyCache.put(id, GradingKey(k, exercise: e, reveal: false))
         return k
     }
 
@@ -154,14 +154,18 @@ public struct Grader: Sendable {
         Dictionary(uniqueKeysWithValues: catalog.exercises.map { ($0.id, chooser.variant(of: $0, for: student)) })
     }
 
-    /// Computes keys in parallel; every failure is a content error.
-    func computeKeys(_ ids: [KeyID]) throws(DiagnosticError) -> [KeyID: GradingKey] {
+    /// Computes keys in parallel, each prepared for marking once and kept for later runs; every
+    /// failure is a content error.
+    func computeKeys(_ ids: [KeyID], reveal: Bool) throws(DiagnosticError) -> [KeyID: GradingKey] {
         let exercises = catalog.exercises
-        let computed: [Result<AnswerKey, DiagnosticError>] = parallelMap(ids) { id in
-            if let hit = keyCache.get(id) { return .success(hit) }
+        let computed: [Result<GradingKey, DiagnosticError>] = parallelMap(ids) { id in
+            let e = exercises[id.exercise]
+            if let hit = keyCache.get(id) {
+                if hit.revealed == reveal { return .success(hit) }
+                return .success(GradingKey(hit.key, exercise: e, reveal: reveal))
+            }
             do throws(DiagnosticError) {
-                let e = exercises[id.exercise]
-                let k = try e.answerKey(for: e.variant(at: id.variant))
+                let k = GradingKey(try e.answerKey(for: e.variant(at: id.variant)), exercise: e, reveal: reveal)
                 keyCache.put(id, k)
                 return .success(k)
             } catch { return .failure(error) }
@@ -170,7 +174,7 @@ public struct Grader: Sendable {
         var problems: [Diagnostic] = []
         for (id, r) in zip(ids, computed) {
             switch r {
-            case .success(let k): out[id] = GradingKey(k, exercise: exercises[id.exercise])
+            case .success(let k): out[id] = k
             case .failure(let e): problems += e.diagnostics
             }
         }
@@ -255,7 +259,7 @@ public struct Grader: Sendable {
         let keyValue = key.values[q.id]!
         var m = QuestionMark(exerciseID: e.id, questionID: q.id, score: 0, maxScore: q.points, status: .missing, answer: "",
                              expected: reveal ? keyValue : nil, feedback: "", misconception: nil, carriedForward: false)
-        let explanation = (reveal ? graded.revealedExplanations : graded.explanations)[q.id] ?? ""
+        let explanation = graded.explanations[q.id] ?? ""
         guard let a = answers?.answer(q.id), a.raw != .empty else {
             m.feedback = Feedback.missing(explanation: explanation, key: reveal ? keyValue : nil)
             return m
@@ -301,41 +305,40 @@ struct GradingKey: Sendable {
     let key: AnswerKey
     let read: [String: ReadAnswer]
     let predictions: [String: [(Misconception, ReadAnswer)]]
+    /// Explanations as feedback shows them: with `{answer}` filled only when the run reveals keys.
     let explanations: [String: String]
-    let revealedExplanations: [String: String]
+    let revealed: Bool
 
-    init(_ key: AnswerKey, exercise e: Exercise) {
+    init(_ key: AnswerKey, exercise e: Exercise, reveal: Bool) {
         self.key = key
+        self.revealed = reveal
         var read: [String: ReadAnswer] = [:]
         var predictions: [String: [(Misconception, ReadAnswer)]] = [:]
         var explanations: [String: String] = [:]
-        var revealed: [String: String] = [:]
         for q in e.questions {
             guard let v = key.values[q.id] else { continue }
             read[q.id] = Marking.read(key: v, as: q.kind)
             predictions[q.id] = (key.predictions[q.id] ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, Marking.read(key: $0.value, as: q.kind)) }
-            explanations[q.id] = ExerciseText.render(q.explanation, key: key, answer: nil).trimmed()
-            revealed[q.id] = ExerciseText.render(q.explanation, key: key, answer: v).trimmed()
+            explanations[q.id] = ExerciseText.render(q.explanation, key: key, answer: reveal ? v : nil).trimmed()
         }
         self.read = read
         self.predictions = predictions
         self.explanations = explanations
-        self.revealedExplanations = revealed
     }
 }
 
 /// Keys already computed by this grader, shared by later runs (the template, repeated grading).
 final class KeyCache: @unchecked Sendable {
     private let lock = NSLock()
-    private var keys: [Grader.KeyID: AnswerKey] = [:]
+    private var keys: [Grader.KeyID: GradingKey] = [:]
 
-    func get(_ id: Grader.KeyID) -> AnswerKey? {
+    func get(_ id: Grader.KeyID) -> GradingKey? {
         lock.lock()
         defer { lock.unlock() }
         return keys[id]
     }
 
-    func put(_ id: Grader.KeyID, _ key: AnswerKey) {
+    func put(_ id: Grader.KeyID, _ key: GradingKey) {
         lock.lock()
         keys[id] = key
         lock.unlock()
