@@ -46,6 +46,11 @@ struct SVG {
 
 // MARK: - Elements
 
+extension Diagrams {
+    /// Escapes text for XML text and attribute values (the site's pages use it too).
+    public static func escapeXML(_ text: String) -> String { esc(text) }
+}
+
 /// Escapes text and attribute values; drops characters XML 1.0 cannot carry at all.
 func esc(_ text: String) -> String {
     var out = ""

@@ -1,4 +1,5 @@
 import CourseModel
+import Diagrams
 import Foundation
 import Ink
 import Mustache
@@ -57,19 +58,5 @@ extension String {
     }
 
     /// Escaped for XML text and attribute values.
-    var xmlEscaped: String {
-        var out = ""
-        out.reserveCapacity(utf8.count)
-        for ch in self {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(ch)
-            }
-        }
-        return out
-    }
+    var xmlEscaped: String { Diagrams.escapeXML(self) }
 }
