@@ -182,7 +182,10 @@ extension AnswerSheet {
             d = Diagnostic(at: SourceLocation(file: file), id: "answer.malformed", "not valid YAML: \(error)")
         }
         if let l = d.location.line, l > lines { d.location.line = lines; d.location.column = nil }
-        if let l = d.location.line, l >= lines - 1, d.id == "answer.malformed" { d.notes.append("the file may be truncated") }
+        // A file that stops without its last line break and fails at its end was most likely cut short.
+        if let l = d.location.line, l >= lines - 1, d.id == "answer.malformed", !text.hasSuffix("\n") {
+            d.notes.append("the file may be truncated")
+        }
         return d
     }
 

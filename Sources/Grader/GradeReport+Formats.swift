@@ -26,7 +26,11 @@ extension GradeReport {
             let who = Self.safe(r.student ?? "?")
             if r.isError {
                 rows.append([who, "error", Feedback.format(r.maxScore)] + exs.map { _ in "-" })
-                for d in r.errors { notes.append("\(who): \(Self.safe(d.description))") }
+                for d in r.errors {
+                    for (i, line) in d.description.split(separator: "\n").enumerated() {
+                        notes.append(i == 0 ? "\(who): \(Self.safe(String(line)))" : "  \(Self.safe(String(line)))")
+                    }
+                }
                 continue
             }
             rows.append([who, Feedback.format(r.score), Feedback.format(r.maxScore)]

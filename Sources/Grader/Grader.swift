@@ -133,7 +133,15 @@ public struct Grader: Sendable {
             return StudentResult(file: input.path, student: sheet.student, exercises: marks, errors: [], warnings: c.warnings,
                                  maxScore: catalog.maxPoints)
         }
-        let sorted = results.sorted { ($0.student ?? "\u{10FFFF}", $0.file) < ($1.student ?? "\u{10FFFF}", $1.file) }
+        var sorted = results.sorted { ($0.student ?? "\u{10FFFF}", $0.file) < ($1.student ?? "\u{10FFFF}", $1.file) }
+        // Two files for one student: both are graded, and both say so.
+        var files: [String: [String]] = [:]
+        for r in sorted { if let s = r.student { files[s, default: []].append(r.file) } }
+        for i in sorted.indices {
+            guard let s = sorted[i].student, let fs = files[s], fs.count > 1 else { continue }
+            sorted[i].warnings.append(Diagnostic(.warning, at: SourceLocation(file: sorted[i].file), id: "answer.duplicate-student",
+                                                 "student \(s) has \(fs.count) answer files: \(fs.joined(separator: ", "))"))
+        }
         return GradeReport(results: sorted, catalog: catalog, revealed: reveal)
     }
 

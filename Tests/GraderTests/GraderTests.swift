@@ -176,6 +176,9 @@ extension StudentResult {
         #expect(report.results.filter { !$0.isError }.map(\.file).sorted() == ["html.yaml", "partial.yaml", "right.json", "right.yaml", "wrong.yaml"])
         // Stable order: by student id, files without an id last.
         #expect(report.results.compactMap(\.student) == report.results.compactMap(\.student).sorted())
+        // s001 handed in two files: both graded, both warned.
+        let s001 = report.results.filter { $0.student == "s001" }
+        #expect(s001.count == 2 && s001.allSatisfy { $0.warnings.contains { $0.id == "answer.duplicate-student" } })
     }
 }
 

@@ -1,0 +1,67 @@
+import CourseModel
+import Foundation
+import Grader
+import Testing
+
+/// The chapter's own exercises: every key computes, a perfect file gets full marks, an empty one zero.
+@Suite struct RealContent {
+    static let content = fixtures.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("content")
+
+    static func catalog() throws -> ExerciseCatalog {
+        let coursePath = content.appendingPathComponent("course.yaml").path
+        let course = try CourseConfig.load(text: String(contentsOfFile: coursePath, encoding: .utf8), file: coursePath)
+        func yaml(_ folder: String) throws -> [(path: String, text: String)] {
+            let d = content.appendingPathComponent(folder)
+            return try FileManager.default.contentsOfDirectory(atPath: d.path).filter { $0.hasSuffix(".yaml") }.sorted().map {
+                (d.appendingPathComponent($0).path, try String(contentsOfFile: d.appendingPathComponent($0).path, encoding: .utf8))
+            }
+        }
+        let scenarios = try yaml("scenarios").map {
+            ScenarioFile(name: String(($0.path as NSString).lastPathComponent.dropLast(5)), path: $0.path, text: $0.text)
+        }
+        let (catalog, problems) = ExerciseCatalog.load(files: try yaml("exercises"), course: course, scenarios: scenarios)
+        #expect(problems.isEmpty, "\(problems.map(\.description).joined(separator: "\n"))")
+        return catalog
+    }
+
+    /// An answer written the way a student would write the key.
+    static func written(_ v: AnswerValue) -> String {
+        switch v {
+        case .integer(let n): return String(n)
+        case .boolean(let b): return b ? "yes" : "no"
+        case .text(let t): return "\"\(t)\""
+        case .never: return "never"
+        case .list(let items): return "[" + items.map { "\"\($0)\"" }.joined(separator: ", ") + "]"
+        case .counts(let c): return "{" + AnswerValue.sortedCountKeys(c).map { "\($0): \(c[$0]!)" }.joined(separator: ", ") + "}"
+        }
+    }
+
+    @Test func perfectFilesGetFullMarksAndEmptyOnesZero() throws {
+        let catalog = try Self.catalog()
+        let grader = Grader(catalog: catalog, secret: "real-content-test")
+        var inputs: [AnswerInput] = []
+        for student in ["t001", "t002", "t003"] {
+            let variants = grader.variants(for: student)
+            var lines = ["student: \(student)", "exercises:"]
+            for e in catalog.exercises {
+                let key = try grader.key(e, variants[e.id]!)
+                lines.append("  \(e.id):")
+                lines.append("    answers:")
+                for q in e.questions { lines.append("      \(q.id): \(Self.written(key.values[q.id]!))") }
+            }
+            inputs.append(AnswerInput(path: "\(student).yaml", content: .success(Array((lines.joined(separator: "\n") + "\n").utf8))))
+            let empty = try AnswerTemplate.render(student: student, catalog: catalog, grader: grader)
+            inputs.append(AnswerInput(path: "\(student)-empty.yaml", content: .success(Array(empty.utf8))))
+        }
+        let report = try grader.grade(inputs)
+        for r in report.results {
+            #expect(r.errors.isEmpty, "\(r.file): \(r.errors)")
+            if r.file.hasSuffix("-empty.yaml") {
+                #expect(r.score == 0, "\(r.file)")
+            } else {
+                #expect(r.score == report.maxScore, "\(r.file): \(r.exercises.flatMap(\.questions).filter { $0.score < $0.maxScore }.map { "\($0.exerciseID).\($0.questionID)=\($0.answer)" })")
+            }
+        }
+    }
+}
