@@ -160,7 +160,7 @@ struct FastAnswerReader {
             let i = self.indent(line)
             if i - line.lowerBound < indent { break }
             guard i - line.lowerBound == indent else { return nil }
-            guard let (key, colon) = mappingKey(line, from: i), let name = key.string, seen.insert(name).inserted else { return nil }
+            guard let (key, colon) = mappingKey(line, from: i), let name = key.string, Self.isNew(name, entries, &seen) else { return nil }
             let c = skipSpaces(line, colon + 1)
             if c == line.upperBound || bytes[c] == Self.hash {
                 // Nothing after the colon: a nested block, or an empty value.
@@ -184,6 +184,14 @@ struct FastAnswerReader {
             index += 1
         }
         return .mapping(entries, start)
+    }
+
+    /// Whether a key is not yet in the mapping: compared directly while the mapping is small,
+    /// hashed once it grows.
+    static func isNew(_ name: String, _ entries: [(key: AnswerTree, value: AnswerTree)], _ seen: inout Set<String>) -> Bool {
+        if entries.count < 16 { return !entries.contains { $0.key.string == name } }
+        if seen.isEmpty { for e in entries { if let k = e.key.string { seen.insert(k) } } }
+        return seen.insert(name).inserted
     }
 
     func colonEnds(_ line: Range<Int>, _ c: Int) -> Bool {
@@ -234,7 +242,7 @@ struct FastAnswerReader {
             if c < line.upperBound, bytes[c] == Self.closeBrace { return (.mapping([], pos), c + 1) }
             while true {
                 guard c < line.upperBound, let (key, kEnd) = flowScalar(line, from: c), let name = key.string,
-                      seen.insert(name).inserted else { return nil }
+                      Self.isNew(name, entries, &seen) else { return nil }
                 c = skipSpaces(line, kEnd)
                 guard c < line.upperBound, bytes[c] == Self.colon else { return nil }
                 c = skipSpaces(line, c + 1)
