@@ -92,11 +92,12 @@ extension Exercise {
 /// exercise declares them) takes the big-endian 64-bit word i of the digest modulo its number of
 /// candidates; a fifth parameter and beyond take words of HMAC(secret, message + "#1"), and so on.
 public struct VariantChooser: @unchecked Sendable {
-    /// Immutable once made; Crypto does not mark it Sendable.
-    let key: SymmetricKey
+    /// Keyed once and copied per message (the key schedule is half the cost of a short MAC);
+    /// immutable once made, though Crypto does not mark it Sendable.
+    let keyed: HMAC<SHA256>
 
     public init(secret: String) {
-        key = SymmetricKey(data: Array(secret.utf8))
+        keyed = HMAC<SHA256>(key: SymmetricKey(data: Array(secret.utf8)))
     }
 
     public func variant(of exercise: Exercise, for student: String) -> Variant {
@@ -114,7 +115,9 @@ public struct VariantChooser: @unchecked Sendable {
             guard candidates.count > 1 else { continue }
             while i >= words.count {
                 let m = block == 0 ? message : message + Array("#\(block)".utf8)
-                let mac = HMAC<SHA256>.authenticationCode(for: m, using: key)
+                var h = keyed
+                h.update(data: m)
+                let mac = h.finalize()
                 let bytes = Array(mac)
                 for w in 0..<4 {
                     words.append(bytes[(w * 8)..<(w * 8 + 8)].reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
