@@ -254,18 +254,19 @@ public struct Grader: Sendable {
     func mark(_ e: Exercise, answers: ExerciseAnswers?, key: GradingKey, reveal: Bool) -> ExerciseMark {
         var marks: [QuestionMark] = []
         marks.reserveCapacity(e.questions.count)
-        for q in e.questions {
-            marks.append(mark(q, in: e, answers: answers, graded: key, reveal: reveal))
+        for (i, q) in e.questions.enumerated() {
+            marks.append(mark(q, in: e, answers: answers, graded: key, prepared: key.questions[i], reveal: reveal))
         }
         return ExerciseMark(exerciseID: e.id, variant: key.key.variant, questions: marks)
     }
 
-    func mark(_ q: Question, in e: Exercise, answers: ExerciseAnswers?, graded: GradingKey, reveal: Bool) -> QuestionMark {
+    func mark(_ q: Question, in e: Exercise, answers: ExerciseAnswers?, graded: GradingKey, prepared p: GradingKey.PerQuestion,
+              reveal: Bool) -> QuestionMark {
         let key = graded.key
-        let keyValue = key.values[q.id]!
+        let keyValue = p.value
         var m = QuestionMark(exerciseID: e.id, questionID: q.id, score: 0, maxScore: q.points, status: .missing, answer: "",
                              expected: reveal ? keyValue : nil, feedback: "", misconception: nil, carriedForward: false)
-        let explanation = graded.explanations[q.id] ?? ""
+        let explanation = p.explanation
         guard let a = answers?.answer(q.id), a.raw != .empty else {
             m.feedback = Feedback.missing(explanation: explanation, key: reveal ? keyValue : nil)
             return m
@@ -279,8 +280,8 @@ public struct Grader: Sendable {
             return m
         case .success(let r): read = r
         }
-        let tolerance = key.tolerances[q.id] ?? 0
-        var credit = Marking.credit(read, key: graded.read[q.id]!, tolerance: tolerance, partial: q.partial)
+        let tolerance = p.tolerance
+        var credit = Marking.credit(read, key: p.read, tolerance: tolerance, partial: q.partial)
         if credit < 1, let cf = q.carryForward, let earlier = answers?.answer(cf.from),
            case .success(.integer(let a0)) = Marking.read(earlier.raw, as: .integer, choices: []),
            key.values[cf.from] != .integer(a0), (0...(1 << 30)).contains(a0),
@@ -292,7 +293,7 @@ public struct Grader: Sendable {
         m.score = (q.points * credit * 100).rounded() / 100
         m.status = credit >= 1 ? .correct : credit > 0 ? .partial : .wrong
         if credit < 1 {
-            for (mis, predicted) in graded.predictions[q.id] ?? [] {
+            for (mis, predicted) in p.predictions {
                 if Marking.credit(read, key: predicted, tolerance: 0, partial: nil) == 1 {
                     m.misconception = mis
                     break
@@ -308,28 +309,29 @@ public struct Grader: Sendable {
 /// A key with what marking needs from it prepared once: keys read as answers are, misconception
 /// predictions in a fixed order, explanations rendered for the variant.
 struct GradingKey: Sendable {
+    struct PerQuestion: Sendable {
+        var value: AnswerValue
+        var read: ReadAnswer
+        var tolerance: Int
+        var predictions: [(Misconception, ReadAnswer)]
+        /// As feedback shows it: with `{answer}` filled only when the run reveals keys.
+        var explanation: String
+    }
     let key: AnswerKey
-    let read: [String: ReadAnswer]
-    let predictions: [String: [(Misconception, ReadAnswer)]]
-    /// Explanations as feedback shows them: with `{answer}` filled only when the run reveals keys.
-    let explanations: [String: String]
+    /// In the exercise's question order.
+    let questions: [PerQuestion]
     let revealed: Bool
 
     init(_ key: AnswerKey, exercise e: Exercise, reveal: Bool) {
         self.key = key
         self.revealed = reveal
-        var read: [String: ReadAnswer] = [:]
-        var predictions: [String: [(Misconception, ReadAnswer)]] = [:]
-        var explanations: [String: String] = [:]
-        for q in e.questions {
-            guard let v = key.values[q.id] else { continue }
-            read[q.id] = Marking.read(key: v, as: q.kind)
-            predictions[q.id] = (key.predictions[q.id] ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, Marking.read(key: $0.value, as: q.kind)) }
-            explanations[q.id] = ExerciseText.render(q.explanation, key: key, answer: reveal ? v : nil).trimmed()
+        questions = e.questions.map { q in
+            let v = key.values[q.id] ?? .never
+            return PerQuestion(
+                value: v, read: Marking.read(key: v, as: q.kind), tolerance: key.tolerances[q.id] ?? 0,
+                predictions: (key.predictions[q.id] ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, Marking.read(key: $0.value, as: q.kind)) },
+                explanation: ExerciseText.render(q.explanation, key: key, answer: reveal ? v : nil).trimmed())
         }
-        self.read = read
-        self.predictions = predictions
-        self.explanations = explanations
     }
 }
 
