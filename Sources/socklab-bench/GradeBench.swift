@@ -15,7 +15,11 @@ enum GradeBench {
             print("grade: run from the repository root (content/course.yaml not found)")
             return
         }
-        let catalog = try loadCatalog(content)
+        var catalog = try loadCatalog(content)
+        // SOCKLAB_BENCH_EXERCISES=N grades only the first N exercises (a smaller course).
+        if let n = Int(ProcessInfo.processInfo.environment["SOCKLAB_BENCH_EXERCISES"] ?? "") {
+            catalog = ExerciseCatalog(exercises: Array(catalog.exercises.prefix(n)))
+        }
         let secret = ProcessInfo.processInfo.environment["SOCKLAB_SECRET"] ?? "socklab-bench-secret"
 
         // Not timed: answer files for `count` students, about a quarter of the answers wrong.
