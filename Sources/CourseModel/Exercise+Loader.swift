@@ -48,6 +48,31 @@ public struct ExerciseCatalog: Sendable {
 }
 
 /// Reads one exercise file. Reports every problem it finds, each with file, line and field.
+///
+/// ```yaml
+/// id: deadlock-smallest-n            # lowercase letters, digits, '-'; unique in the course
+/// section: deadlock                  # one of course.yaml's sections
+/// title: "..."
+/// prose: |                           # Korean Markdown; {name} and {expression} take the variant's values
+///   ...
+/// scenario: deadlock                 # a file of content/scenarios/, or a scenario written here as a mapping
+/// parameters:                        # become {names} in the scenario and the texts
+///   n: 1000                          # fixed
+///   sqs: { range: [300, 800], step: 100, default: 500 }   # drawn per student
+///   mode: { choices: [auto, manual] }                     # words replace {mode} in the scenario text
+/// misconceptions: [swapped-queues, no-recvq]   # which to try (all when left out; [] or none for none)
+/// questions:
+///   - id: smallest-n
+///     prompt: "..."                  # Korean; {name}, {expression}, {q:QUERY}
+///     kind: integer                  # integer | yesno | choice (with choices:) | state | list | counts
+///     points: 3
+///     answer: min n in 1..3000 monotone where deadlock   # a query; a literal value is refused
+///     tolerance: "{mss}"             # integer and counts: full marks within ± this
+///     partial: prefix                # lists: prefix | position; counts: per-key
+///     carryForward: { from: q1, as: n }   # graded on the scenario with n = the student's answer to q1
+///     explanation: |                 # feedback and solutions; {answer} is the key, hidden without --reveal
+///       ...
+/// ```
 public enum ExerciseLoader {
     public static let knownKeys = ["id", "section", "title", "prose", "scenario", "parameters", "misconceptions", "questions"]
     public static let questionKeys = ["id", "prompt", "kind", "choices", "points", "answer", "tolerance", "partial",

@@ -172,7 +172,7 @@ extension GradeReport {
             let exercise = catalog.exercise(e.exerciseID)
             for (qi, q) in e.questions.enumerated() {
                 let title = exercise?.title ?? e.exerciseID
-                var output = q.answer.isEmpty ? "" : "여러분의 답: `\(q.answer.replacingOccurrences(of: "`", with: "'"))`\n\n"
+                var output = q.answer.isEmpty ? "" : "여러분의 답: `\(Self.codeSpan(q.answer))`\n\n"
                 output += q.feedback
                 tests.append(GSTest(name: "\(title) — \(q.questionID)", number: "\(ei + 1).\(qi + 1)", score: q.score,
                                     max_score: q.maxScore, status: q.score >= q.maxScore ? "passed" : "failed",
@@ -182,6 +182,15 @@ extension GradeReport {
         let summary = "\(r.student ?? "") 학생: \(Feedback.format(r.score))/\(Feedback.format(r.maxScore))점"
             + (r.warnings.isEmpty ? "" : "\n" + r.warnings.map(\.description).joined(separator: "\n"))
         return try Self.encode(GSResults(score: r.score, output: summary, output_format: "text", visibility: visibility.rawValue, tests: tests))
+    }
+
+    /// Student text made safe inside a Markdown code span: one line, no backticks, so the span
+    /// cannot be closed early and its content renders as text, never as HTML.
+    static func codeSpan(_ s: String) -> String {
+        String(String.UnicodeScalarView(s.unicodeScalars.map { u -> Unicode.Scalar in
+            if u == "`" { return "'" }
+            return u.properties.generalCategory == .control || u == "\u{2028}" || u == "\u{2029}" ? " " : u
+        }))
     }
 
     // MARK: - CSV

@@ -214,6 +214,10 @@ extension StudentResult {
         #expect(tests.first { ($0["name"] as! String).hasSuffix("origins") }?["status"] as? String == "failed")
     }
 
+    @Test func gradescopeEchoStaysInsideItsCodeSpan() {
+        #expect(GradeReport.codeSpan("a`b\n\n<script>x</script>") == "a'b  <script>x</script>")
+    }
+
     @Test func gradescopeErrorRow() throws {
         let c = try FixtureCourse.load()
         let text = try c.grade(["binary.yaml"]).gradescope()
