@@ -60,3 +60,51 @@ extension String {
     /// Escaped for XML text and attribute values.
     var xmlEscaped: String { Diagrams.escapeXML(self) }
 }
+
+/// Placeholders (`SOCKLAB…END`) put in before Markdown and replaced after it, in one pass.
+///
+/// A placeholder alone in a paragraph (`<p>TOKEN</p>`) is replaced with the paragraph, so a figure
+/// is not wrapped in `<p>`. Unknown placeholders are left as they are.
+enum Tokens {
+    static func replace(in html: String, _ replacements: [String: String]) -> String {
+        guard !replacements.isEmpty else { return html }
+        let bytes = Array(html.utf8)
+        let marker = Array("SOCKLAB".utf8), end = Array("END".utf8)
+        let open = Array("<p>".utf8), close = Array("</p>".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + replacements.values.reduce(0) { $0 + $1.utf8.count })
+        func matches(_ pattern: [UInt8], at j: Int) -> Bool {
+            j >= 0 && j + pattern.count <= bytes.count && bytes[j..<(j + pattern.count)].elementsEqual(pattern)
+        }
+        func isAlphanumeric(_ b: UInt8) -> Bool { (65...90).contains(b) || (97...122).contains(b) || (48...57).contains(b) }
+        /// The known placeholder starting at `i`: where it ends and what replaces it.
+        func token(at i: Int) -> (end: Int, replacement: String)? {
+            var j = i + marker.count
+            while j < bytes.count, isAlphanumeric(bytes[j]) {
+                if matches(end, at: j), let r = replacements[String(decoding: bytes[i..<(j + end.count)], as: UTF8.self)] {
+                    return (j + end.count, r)
+                }
+                j += 1
+            }
+            return nil
+        }
+        var i = 0
+        while i < bytes.count {
+            if bytes[i] == marker[0], matches(marker, at: i), let t = token(at: i) {
+                // `<p>TOKEN</p>` becomes the replacement alone.
+                if out.count >= open.count, out.suffix(open.count).elementsEqual(open), matches(close, at: t.end) {
+                    out.removeLast(open.count)
+                    out += t.replacement.utf8
+                    i = t.end + close.count
+                } else {
+                    out += t.replacement.utf8
+                    i = t.end
+                }
+                continue
+            }
+            out.append(bytes[i])
+            i += 1
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

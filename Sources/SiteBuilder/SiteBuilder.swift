@@ -25,6 +25,8 @@ public struct OutputFile: Sendable, Hashable {
 public struct BuildResult: Sendable {
     public var files: [OutputFile]
     public var diagnostics: [Diagnostic]
+    /// Milliseconds spent in each stage of the build, in order (for the benchmark).
+    public var timings: [(stage: String, ms: Double)] = []
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
 }
 
@@ -35,7 +37,9 @@ public enum SiteBuilder {
     public static let formatVersion = "1"
 
     public static func build(_ tree: SourceTree, options: BuildOptions = BuildOptions()) -> BuildResult {
+        var clock = StageClock()
         var (loaded, diagnostics) = ChapterLoader.load(tree)
+        clock.lap("load")
         guard var chapter = loaded else { return BuildResult(files: [], diagnostics: diagnostics) }
         do { try chapter.course.apply(overrides: options.overrides) } catch {
             return BuildResult(files: [], diagnostics: diagnostics + error.diagnostics)
@@ -55,9 +59,12 @@ public enum SiteBuilder {
             files += r.figureFiles
             rendered.append(RenderedPage(source: page, number: number, html: r.html, index: i))
         }
+        clock.lap("pages (scenarios, values, figures, prose)")
+        clock.add(context.timings)
 
         let exerciseOutput = ExercisePages.build(chapter: chapter, context: &context, options: options)
         diagnostics += exerciseOutput.diagnostics
+        clock.lap("exercises")
 
         if let library = templates.library {
             files += Layout.pages(chapter: chapter, rendered: rendered, exercises: exerciseOutput, library: library,
@@ -65,6 +72,7 @@ public enum SiteBuilder {
         }
         files += exerciseOutput.extraFiles
         files += templates.assets
+        clock.lap("layout")
 
         // Every SVG and XHTML file is checked by libxml2; a malformed one fails the build with its path.
         for file in files where file.path.hasSuffix(".html") || file.path.hasSuffix(".svg") {
@@ -73,8 +81,9 @@ public enum SiteBuilder {
                                               id: "output.malformed-xml", "the generated file is not well-formed XML: \(p.message)"))
             }
         }
+        clock.lap("libxml2 check")
         files.sort { $0.path < $1.path }
-        return BuildResult(files: files, diagnostics: diagnostics)
+        return BuildResult(files: files, diagnostics: diagnostics, timings: clock.laps)
     }
 
     /// A key that changes whenever anything the build reads changes.
@@ -91,6 +100,27 @@ public enum SiteBuilder {
     }
 }
 
+/// Times the build's stages with the standard library's clock.
+struct StageClock {
+    var laps: [(stage: String, ms: Double)] = []
+    private var last = ContinuousClock.now
+
+    mutating func lap(_ stage: String) {
+        let now = ContinuousClock.now
+        laps.append((stage, Self.ms(now - last)))
+        last = now
+    }
+
+    mutating func add(_ more: [String: Double]) {
+        for k in more.keys.sorted() { laps.append(("  of which \(k)", more[k]!)) }
+    }
+
+    static func ms(_ d: Swift.Duration) -> Double {
+        let c = d.components
+        return Double(c.seconds) * 1000 + Double(c.attoseconds) / 1e15
+    }
+}
+
 struct RenderedPage {
     var source: PageSource
     var number: Int?
@@ -103,6 +133,15 @@ struct BuildContext {
     let chapter: Chapter
     let options: BuildOptions
     var traces: [String: Result<(Trace, [String: Int]), DiagnosticError>] = [:]
+    /// Milliseconds per kind of work, summed over pages.
+    var timings: [String: Double] = [:]
+
+    mutating func timed<T>(_ what: String, _ body: (inout BuildContext) -> T) -> T {
+        let start = ContinuousClock.now
+        let r = body(&self)
+        timings[what, default: 0] += StageClock.ms(ContinuousClock.now - start)
+        return r
+    }
 
     init(chapter: Chapter, options: BuildOptions) {
         self.chapter = chapter
@@ -115,6 +154,8 @@ struct BuildContext {
     mutating func trace(_ name: String, variables extra: [String: Int] = [:]) -> Result<(Trace, [String: Int]), DiagnosticError> {
         let key = extra.isEmpty ? name : name + "?" + extra.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
         if let cached = traces[key] { return cached }
+        let start = ContinuousClock.now
+        defer { timings["scenarios", default: 0] += StageClock.ms(ContinuousClock.now - start) }
         let result: Result<(Trace, [String: Int]), DiagnosticError>
         if let (path, text) = chapter.scenarios[name] {
             do {
@@ -154,10 +195,12 @@ struct BuildContext {
         // Values quoted in the prose.
         var values: [String: String] = [:]
         for v in page.values {
-            do throws(DiagnosticError) {
-                values[v.id] = try value(v)
-            } catch {
-                diagnostics += error.diagnostics
+            let r: Result<String, DiagnosticError> = timed("values") { ctx in
+                do throws(DiagnosticError) { return .success(try ctx.value(v)) } catch { return .failure(error) }
+            }
+            switch r {
+            case .success(let text): values[v.id] = text
+            case .failure(let e): diagnostics += e.diagnostics
             }
         }
 
@@ -176,6 +219,8 @@ struct BuildContext {
             let request = FigureRequest(id: "\(page.id)-\(spec.id)", kind: spec.kind, trace: traceValue, after: spec.after,
                                         host: spec.host, queue: spec.queue, caption: spec.caption, options: spec.options)
             do throws(DiagramError) {
+                let start = ContinuousClock.now
+                defer { timings["figures", default: 0] += StageClock.ms(ContinuousClock.now - start) }
                 let figure = try Diagrams.render(request)
                 let label = number.map { "그림 \($0).\(k + 1)" } ?? "그림 \(k + 1)"
                 figureHTML[spec.id] = FigureHTML.html(figure, label: label, caption: spec.caption, fileStem: "figures/\(page.id)-\(spec.id)")
@@ -231,13 +276,10 @@ struct BuildContext {
         } catch {
             diagnostics += error.diagnostics
         }
-        for (id, token) in valueTokens {
-            html = html.replacingOccurrences(of: token, with: values[id]!.xmlEscaped)
-        }
-        for (id, token) in tokens {
-            let figure = figureHTML[id]!
-            html = html.replacingOccurrences(of: "<p>\(token)</p>", with: figure).replacingOccurrences(of: token, with: figure)
-        }
+        var replacements: [String: String] = [:]
+        for (id, token) in valueTokens { replacements[token] = values[id]!.xmlEscaped }
+        for (id, token) in tokens { replacements[token] = figureHTML[id]! }
+        html = Tokens.replace(in: html, replacements)
         return PageOutput(html: html, figureFiles: figureFiles, diagnostics: diagnostics)
     }
 }
