@@ -53,24 +53,25 @@ public enum ExerciseText {
     }
 
     /// Fills the placeholders of `text` for one variant. `answer` is what `{answer}` becomes
-    /// (the key when it may be shown; nil hides it).
-    public static func render(_ text: String, key: AnswerKey, answer: AnswerValue? = nil) -> String {
+    /// (the key when it may be shown; nil hides it). `showQueries: false` hides `{q:...}` values
+    /// too: in feedback without `--reveal` a query's value may be another question's key.
+    public static func render(_ text: String, key: AnswerKey, answer: AnswerValue? = nil, showQueries: Bool = true) -> String {
         guard hasBrace(text) else { return text }
         var out = ""
         var rest = Substring(text)
         while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
             out += rest[..<open]
             let inner = String(rest[rest.index(after: open)..<close])
-            out += fill(inner, key: key, answer: answer) ?? "{\(inner)}"
+            out += fill(inner, key: key, answer: answer, showQueries: showQueries) ?? "{\(inner)}"
             rest = rest[rest.index(after: close)...]
         }
         out += rest
         return out
     }
 
-    static func fill(_ inner: String, key: AnswerKey, answer: AnswerValue?) -> String? {
+    static func fill(_ inner: String, key: AnswerKey, answer: AnswerValue?, showQueries: Bool = true) -> String? {
         if inner == "answer" { return answer?.korean ?? hiddenAnswer }
-        if inner.hasPrefix("q:") { return key.queryValues[inner.dropFirst(2).trimmed()]?.korean }
+        if inner.hasPrefix("q:") { return showQueries ? key.queryValues[inner.dropFirst(2).trimmed()]?.korean : hiddenAnswer }
         if let w = key.textVariables[inner] { return w }
         if let v = key.variables[inner] { return String(v) }
         guard looksLikeExpression(inner), let v = try? Expression.evaluate(inner, variables: key.variables) else { return nil }

@@ -330,7 +330,7 @@ struct GradingKey: Sendable {
             return PerQuestion(
                 value: v, read: Marking.read(key: v, as: q.kind), tolerance: key.tolerances[q.id] ?? 0,
                 predictions: (key.predictions[q.id] ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, Marking.read(key: $0.value, as: q.kind)) },
-                explanation: ExerciseText.render(q.explanation, key: key, answer: reveal ? v : nil).trimmed())
+                explanation: ExerciseText.render(q.explanation, key: key, answer: reveal ? v : nil, showQueries: reveal).trimmed())
         }
     }
 }

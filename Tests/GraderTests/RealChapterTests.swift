@@ -105,3 +105,27 @@ struct RealChapterTests {
         #expect(r.score == expected)
     }
 }
+
+@Suite("Feedback without --reveal")
+struct FeedbackLeakTests {
+    /// An explanation's `{q:QUERY}` can be another question's key (structures-fields quotes the
+    /// listener's descriptor, which is the socket-fd question's answer): hidden unless revealed.
+    @Test("query values in explanations are hidden unless the instructor reveals them")
+    func queryValuesHidden() throws {
+        let (catalog, grader) = try RealChapterTests.load()
+        let e = try #require(catalog.exercise("structures-fields"))
+        let q = try #require(e.questions.first { $0.explanation.contains("{q:returned 1}") })
+        let socketFD = try #require(e.questions.first { $0.answer.text == "returned 1" })
+        let student = "leak-check"
+        let key = try e.answerKey(for: try #require(grader.variants(for: student)[e.id]))
+        let fd = try #require(key.values[socketFD.id]).korean
+        let text = "student: \"\(student)\"\nexercises:\n  \(e.id):\n    answers:\n      \(q.id): 99\n"
+        for reveal in [false, true] {
+            let r = try grader.grade([AnswerInput(path: "a.yaml", content: .success(Array(text.utf8)))], reveal: reveal).results[0]
+            let feedback = try #require(r.mark(e.id, q.id)).feedback
+            #expect(feedback.contains("듣기 소켓이 \(fd)번을") == reveal, "reveal \(reveal): \(feedback)")
+            #expect(feedback.contains(ExerciseText.hiddenAnswer) != reveal)
+        }
+    }
+}
+
