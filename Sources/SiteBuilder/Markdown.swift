@@ -28,11 +28,37 @@ enum Prose {
 
     /// Renders Markdown to well-formed XHTML (Ink writes HTML void elements like `<br>` unclosed).
     static func html(fromMarkdown markdown: String) -> String {
-        var html = MarkdownParser().html(from: markdown)
+        var html = MarkdownParser().html(from: joiningCodeSpanContinuations(markdown))
         for (from, to) in [("<br>", "<br/>"), ("<hr>", "<hr/>")] {
             html = html.replacingOccurrences(of: from, with: to)
         }
         return html
+    }
+
+    /// Ink ends a paragraph at a line that starts with a backtick (it looks for a code fence), so
+    /// "…클라이언트는\n`bind()`를 …" would become two paragraphs. Such a line is joined to the line
+    /// before it when that line is paragraph text (not blank, a heading, a table row or a fence).
+    static func joiningCodeSpanContinuations(_ markdown: String) -> String {
+        guard markdown.contains("\n`") || markdown.contains("\n ") else { return markdown }
+        var out: [String] = []
+        var inFence = false
+        for line in markdown.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+            let text = line.drop { $0 == " " || $0 == "\t" }
+            if text.hasPrefix("```") {
+                inFence.toggle()
+                out.append(line)
+                continue
+            }
+            if !inFence, text.hasPrefix("`"), let previous = out.last {
+                let p = previous.trimmed()
+                if !p.isEmpty, !p.hasPrefix("#"), !p.hasPrefix("|"), !p.hasPrefix("```"), !p.hasPrefix(">") {
+                    out[out.count - 1] = previous + " " + text
+                    continue
+                }
+            }
+            out.append(line)
+        }
+        return out.joined(separator: "\n")
     }
 
     /// Renders a Mustache template from a string; a syntax error becomes a diagnostic at its line.
