@@ -59,6 +59,13 @@ public struct TraceDocument: Encodable {
     }
 }
 
+extension KeyedEncodingContainer where K == DynamicKey {
+    /// Writes `value` under `key`, or JSON `null` when it is nil: the contract keeps absent values as null.
+    mutating func put<T: Encodable>(_ key: String, _ value: T?) throws {
+        if let value { try encode(value, forKey: DynamicKey(key)) } else { try encodeNil(forKey: DynamicKey(key)) }
+    }
+}
+
 struct DynamicKey: CodingKey {
     var stringValue: String
     var intValue: Int? { nil }
@@ -82,8 +89,8 @@ struct RunJSON: Encodable {
 
 struct ResultFields {
     static func encode(_ r: CallResult, trace: Trace, into c: inout KeyedEncodingContainer<DynamicKey>) throws {
-        if let v = r.value { try c.encode(v, forKey: DynamicKey("returned")) } else { try c.encodeNil(forKey: DynamicKey("returned")) }
-        if let e = r.error { try c.encode(e.rawValue, forKey: DynamicKey("error")) } else { try c.encodeNil(forKey: DynamicKey("error")) }
+        try c.put("returned", r.value)
+        try c.put("error", r.error?.rawValue)
         if !r.runs.isEmpty { try c.encode(r.runs.map { RunJSON(run: $0, trace: trace) }, forKey: DynamicKey("origins")) }
     }
 }
@@ -94,28 +101,27 @@ struct StepJSON: Encodable {
 
     func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: DynamicKey.self)
-        func put<T: Encodable>(_ key: String, _ v: T) throws { try c.encode(v, forKey: DynamicKey(key)) }
-        try put("index", step.index)
-        try put("actor", step.actor)
-        try put("call", step.call)
-        try put("status", step.status.rawValue)
+        try c.put("index", step.index)
+        try c.put("actor", step.actor)
+        try c.put("call", step.call)
+        try c.put("status", step.status.rawValue)
         try ResultFields.encode(step.result, trace: trace, into: &c)
-        try put("deferred", step.deferred)
-        if let r = step.returnedAtStep { try put("returnedAtStep", r) } else { try c.encodeNil(forKey: DynamicKey("returnedAtStep")) }
-        try put("completed", step.completed.map { CompletionJSON(c: $0, trace: trace) })
+        try c.put("deferred", step.deferred)
+        try c.put("returnedAtStep", step.returnedAtStep)
+        try c.put("completed", step.completed.map { CompletionJSON(c: $0, trace: trace) })
         var hc = c.nestedContainer(keyedBy: DynamicKey.self, forKey: DynamicKey("hosts"))
         for h in step.hosts {
             var one = hc.nestedContainer(keyedBy: DynamicKey.self, forKey: DynamicKey(h.name))
             try one.encode(h.sendq, forKey: DynamicKey("sendq"))
             try one.encode(h.recvq, forKey: DynamicKey("recvq"))
             try one.encode(h.delivered, forKey: DynamicKey("delivered"))
-            if let s = h.state { try one.encode(s.rawValue, forKey: DynamicKey("state")) } else { try one.encodeNil(forKey: DynamicKey("state")) }
-            if let b = h.blockedIn { try one.encode(b, forKey: DynamicKey("blockedIn")) } else { try one.encodeNil(forKey: DynamicKey("blockedIn")) }
+            try one.put("state", h.state?.rawValue)
+            try one.put("blockedIn", h.blockedIn)
         }
-        try put("sockets", step.sockets.map { SocketJSON(s: $0, trace: trace) })
-        try put("segments", step.segments.map { SegmentJSON(e: $0, trace: trace) })
-        try put("transitions", step.transitions.map(TransitionJSON.init))
-        try put("time", step.time)
+        try c.put("sockets", step.sockets.map { SocketJSON(s: $0, trace: trace) })
+        try c.put("segments", step.segments.map { SegmentJSON(e: $0, trace: trace) })
+        try c.put("transitions", step.transitions.map(TransitionJSON.init))
+        try c.put("time", step.time)
     }
 }
 
@@ -150,26 +156,23 @@ struct SocketJSON: Encodable {
     let trace: Trace
     func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: DynamicKey.self)
-        func put<T: Encodable>(_ key: String, _ v: T?) throws {
-            if let v { try c.encode(v, forKey: DynamicKey(key)) } else { try c.encodeNil(forKey: DynamicKey(key)) }
-        }
-        try put("id", s.id)
-        try put("host", s.host)
-        try put("fd", s.fd)
-        try put("local", s.local?.description)
-        try put("remote", s.remote?.description)
-        try put("state", s.state.rawValue)
-        try put("sendq", s.sendq.count)
-        try put("recvq", s.recvq.count)
-        try put("delivered", s.delivered)
-        try put("sendqDetail", QueueJSON(q: s.sendq, trace: trace))
-        try put("recvqDetail", QueueJSON(q: s.recvq, trace: trace))
-        try put("listening", s.isListening)
+        try c.put("id", s.id)
+        try c.put("host", s.host)
+        try c.put("fd", s.fd)
+        try c.put("local", s.local?.description)
+        try c.put("remote", s.remote?.description)
+        try c.put("state", s.state.rawValue)
+        try c.put("sendq", s.sendq.count)
+        try c.put("recvq", s.recvq.count)
+        try c.put("delivered", s.delivered)
+        try c.put("sendqDetail", QueueJSON(q: s.sendq, trace: trace))
+        try c.put("recvqDetail", QueueJSON(q: s.recvq, trace: trace))
+        try c.put("listening", s.isListening)
         if s.isListening {
-            try put("incomplete", s.incomplete)
-            try put("completed", s.completed)
+            try c.put("incomplete", s.incomplete)
+            try c.put("completed", s.completed)
         }
-        try put("reuseaddr", s.reuseAddress)
+        try c.put("reuseaddr", s.reuseAddress)
     }
 }
 
@@ -178,22 +181,21 @@ struct SegmentJSON: Encodable {
     let trace: Trace
     func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: DynamicKey.self)
-        func put<T: Encodable>(_ key: String, _ v: T) throws { try c.encode(v, forKey: DynamicKey(key)) }
         let s = e.segment
-        try put("event", e.kind.rawValue)
-        try put("id", s.id)
-        try put("from", trace.hostName(s.fromHost))
-        try put("to", trace.hostName(s.toHost))
-        try put("src", s.source.description)
-        try put("dst", s.destination.description)
-        try put("seq", s.seq % (1 << 32))
-        try put("ack", s.ack % (1 << 32))
-        try put("flags", s.flags.names)
-        try put("label", s.label)
-        try put("window", s.window)
-        try put("length", s.length)
-        try put("time", e.time)
-        if let n = e.note { try put("note", n) } else { try c.encodeNil(forKey: DynamicKey("note")) }
+        try c.put("event", e.kind.rawValue)
+        try c.put("id", s.id)
+        try c.put("from", trace.hostName(s.fromHost))
+        try c.put("to", trace.hostName(s.toHost))
+        try c.put("src", s.source.description)
+        try c.put("dst", s.destination.description)
+        try c.put("seq", s.seq % (1 << 32))
+        try c.put("ack", s.ack % (1 << 32))
+        try c.put("flags", s.flags.names)
+        try c.put("label", s.label)
+        try c.put("window", s.window)
+        try c.put("length", s.length)
+        try c.put("time", e.time)
+        try c.put("note", e.note)
     }
 }
 
