@@ -57,7 +57,7 @@ let package = Package(
         .testTarget(name: "SocketSimTests", dependencies: ["SocketSim"],
                     exclude: ["Golden"]),
         .testTarget(name: "XMLCheckTests", dependencies: ["XMLCheck"]),
-        .testTarget(name: "CourseModelTests", dependencies: ["CourseModel", "SocketSim"]),
+        .testTarget(name: "CourseModelTests", dependencies: ["CourseModel", "SocketSim", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "DiagramsTests", dependencies: ["Diagrams", "SocketSim", "XMLCheck", "CourseModel"],
                     exclude: ["Golden"]),
         .testTarget(name: "SiteBuilderTests", dependencies: ["SiteBuilder", "CourseModel", "XMLCheck"],

@@ -35,7 +35,7 @@ public struct Exercise: Sendable, Hashable, Identifiable {
     public func question(_ id: String) -> Question? { questions.first { $0.id == id } }
 
     /// Whether students get different values (at least one parameter has more than one candidate).
-    public var hasVariants: Bool { parameters.contains { $0.candidates.count > 1 } }
+    public var hasVariants: Bool { parameters.contains { $0.candidateCount > 1 } }
 
     public var maxPoints: Double { questions.reduce(0) { $0 + $1.points } }
 }
@@ -66,6 +66,35 @@ public struct ParameterSpec: Sendable, Hashable {
         case .fixed(let v): return [v]
         case .range(let a, let b, let s): return stride(from: a, through: b, by: s).map { .integer($0) }
         case .choices(let c): return c
+        }
+    }
+
+    /// `candidates.count`, without making the list (a range may have hundreds of values).
+    public var candidateCount: Int {
+        switch kind {
+        case .fixed: return 1
+        case .range(let a, let b, let s): return b < a || s <= 0 ? 0 : (b - a) / s + 1
+        case .choices(let c): return c.count
+        }
+    }
+
+    /// `candidates[i]`, without making the list.
+    public func candidate(at i: Int) -> VariantValue {
+        switch kind {
+        case .fixed(let v): return v
+        case .range(let a, _, let s): return .integer(a + i * s)
+        case .choices(let c): return c[i]
+        }
+    }
+
+    /// `candidates.firstIndex(of: v)`, without making the list.
+    public func candidateIndex(of v: VariantValue) -> Int? {
+        switch kind {
+        case .fixed(let f): return f == v ? 0 : nil
+        case .range(let a, _, let s):
+            guard case .integer(let n) = v, n >= a, s > 0, (n - a) % s == 0, (n - a) / s < candidateCount else { return nil }
+            return (n - a) / s
+        case .choices(let c): return c.firstIndex(of: v)
         }
     }
 }

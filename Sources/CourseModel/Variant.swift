@@ -1,4 +1,5 @@
 import Crypto
+import Foundation
 import SocketSim
 
 /// One student's values for an exercise's parameters.
@@ -48,16 +49,16 @@ extension Exercise {
     }
 
     /// The number of variants: the product of the parameters' numbers of candidates.
-    public var variantCount: Int { parameters.reduce(1) { $0 * max(1, $1.candidates.count) } }
+    public var variantCount: Int { parameters.reduce(1) { $0 * max(1, $1.candidateCount) } }
 
     /// The variant with this index (parameters as digits, the first one least significant).
     public func variant(at index: Int) -> Variant {
         var rest = index
         var values: [String: VariantValue] = [:]
         for p in parameters {
-            let c = p.candidates
-            values[p.name] = c.isEmpty ? p.defaultValue : c[rest % c.count]
-            rest /= max(1, c.count)
+            let n = p.candidateCount
+            values[p.name] = n == 0 ? p.defaultValue : p.candidate(at: rest % n)
+            rest /= max(1, n)
         }
         return Variant(values)
     }
@@ -66,10 +67,9 @@ extension Exercise {
     public func index(of variant: Variant) -> Int? {
         var index = 0, radix = 1
         for p in parameters {
-            let c = p.candidates
-            guard let v = variant.values[p.name], let i = c.firstIndex(of: v) else { return nil }
+            guard let v = variant.values[p.name], let i = p.candidateIndex(of: v) else { return nil }
             index += i * radix
-            radix *= max(1, c.count)
+            radix *= max(1, p.candidateCount)
         }
         return index
     }
@@ -92,12 +92,33 @@ extension Exercise {
 /// exercise declares them) takes the big-endian 64-bit word i of the digest modulo its number of
 /// candidates; a fifth parameter and beyond take words of HMAC(secret, message + "#1"), and so on.
 public struct VariantChooser: @unchecked Sendable {
-    /// Keyed once and copied per message (the key schedule is half the cost of a short MAC);
-    /// immutable once made, though Crypto does not mark it Sendable.
-    let keyed: HMAC<SHA256>
+    /// HMAC-SHA256 (RFC 2104) keyed once: SHA-256 states that have absorbed the key XOR ipad and
+    /// XOR opad, copied per message. The same MAC as `HMAC<SHA256>` (a test holds them to it), at
+    /// a fraction of its cost per message; immutable once made, though Crypto does not mark the
+    /// states Sendable.
+    let inner: SHA256
+    let outer: SHA256
 
     public init(secret: String) {
-        keyed = HMAC<SHA256>(key: SymmetricKey(data: Array(secret.utf8)))
+        var key = Array(secret.utf8)
+        if key.count > 64 { key = Array(SHA256.hash(data: key)) }
+        key += [UInt8](repeating: 0, count: 64 - key.count)
+        var i = SHA256()
+        i.update(data: key.map { $0 ^ 0x36 })
+        var o = SHA256()
+        o.update(data: key.map { $0 ^ 0x5C })
+        inner = i
+        outer = o
+    }
+
+    /// HMAC-SHA256(secret, message).
+    func mac(_ message: UnsafeRawBufferPointer) -> SHA256.Digest {
+        var h = inner
+        h.update(bufferPointer: message)
+        let innerDigest = h.finalize()
+        var o = outer
+        innerDigest.withUnsafeBytes { o.update(bufferPointer: $0) }
+        return o.finalize()
     }
 
     public func variant(of exercise: Exercise, for student: String) -> Variant {
@@ -107,26 +128,38 @@ public struct VariantChooser: @unchecked Sendable {
     /// The student's variant as an index (see `Exercise.variant(at:)`): cheap to hash and compare.
     public func index(of exercise: Exercise, for student: String) -> Int {
         var index = 0, radix = 1
-        var words: [UInt64] = []
-        let message = Array("\(exercise.id)/\(student)".utf8)
-        var block = 0
+        var words = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+        var loaded = -1
         for (i, p) in exercise.parameters.enumerated() {
-            let candidates = p.candidates
-            guard candidates.count > 1 else { continue }
-            while i >= words.count {
-                let m = block == 0 ? message : message + Array("#\(block)".utf8)
-                var h = keyed
-                h.update(data: m)
-                let mac = h.finalize()
-                let bytes = Array(mac)
-                for w in 0..<4 {
-                    words.append(bytes[(w * 8)..<(w * 8 + 8)].reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
-                }
-                block += 1
+            let count = p.candidateCount
+            guard count > 1 else { continue }
+            if i / 4 != loaded {
+                loaded = i / 4
+                words = digestWords(exercise.id, student, block: loaded)
             }
-            index += Int(words[i] % UInt64(candidates.count)) * radix
-            radix *= candidates.count
+            let word: UInt64
+            switch i % 4 {
+            case 0: word = words.0
+            case 1: word = words.1
+            case 2: word = words.2
+            default: word = words.3
+            }
+            index += Int(word % UInt64(count)) * radix
+            radix *= count
         }
         return index
+    }
+
+    /// HMAC(secret, exercise + "/" + student), with "#block" appended after block 0, as four
+    /// big-endian 64-bit words.
+    func digestWords(_ exercise: String, _ student: String, block: Int) -> (UInt64, UInt64, UInt64, UInt64) {
+        var message = exercise + "/" + student
+        if block > 0 { message += "#\(block)" }
+        return message.withUTF8 { mac(UnsafeRawBufferPointer($0)) }.withUnsafeBytes { raw in
+            (UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
+             UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)),
+             UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self)),
+             UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 24, as: UInt64.self)))
+        }
     }
 }

@@ -16,7 +16,7 @@ import Yams
 ///       recvq-origins: {send 1: 300, send 2: 200}   # byte counts per send
 /// ```
 /// The same structure in JSON is accepted too.
-public struct AnswerSheet: Sendable {
+public struct AnswerSheet: Sendable, Equatable {
     public var file: String
     public var student: String
     public var studentLocation: SourceLocation
@@ -26,7 +26,7 @@ public struct AnswerSheet: Sendable {
     public func exercise(_ id: String) -> ExerciseAnswers? { exercises.first { $0.id == id } }
 }
 
-public struct ExerciseAnswers: Sendable {
+public struct ExerciseAnswers: Sendable, Equatable {
     public var id: String
     public var location: SourceLocation
     /// The `variant:` block as written (values as text), if any.
@@ -56,7 +56,7 @@ public enum RawAnswer: Sendable, Hashable {
     }
 }
 
-public struct StudentAnswer: Sendable {
+public struct StudentAnswer: Sendable, Equatable {
     public var questionID: String
     public var raw: RawAnswer
     public var location: SourceLocation
@@ -86,13 +86,35 @@ extension AnswerSheet {
         if bytes.isEmpty {
             throw DiagnosticError(Diagnostic(at: SourceLocation(file: file, line: 1), id: "answer.empty", "the file is empty"))
         }
-        if bytes.contains(0) {
+        if bytes.withUnsafeBufferPointer({ memchr($0.baseAddress!, 0, $0.count) != nil }) {
             throw DiagnosticError(Diagnostic(at: at, id: "answer.binary", "the file contains NUL bytes: it is binary, not a YAML or JSON answer file"))
         }
+        // The template's shape, read straight into a sheet (most files of a grading run).
+        if let sheet = FastAnswerReader.sheet(bytes, file: file), isUTF8(bytes) { return sheet }
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw DiagnosticError(Diagnostic(at: at, id: "answer.not-utf8", "the file is not UTF-8 text: save it as UTF-8 YAML or JSON"))
         }
         return try parse(text: text, file: file, tree: FastAnswerReader.parse(bytes))
+    }
+
+    /// Whether the bytes are UTF-8, without copying them when they are ASCII (eight at a time).
+    static func isUTF8(_ bytes: [UInt8]) -> Bool {
+        let ascii = bytes.withUnsafeBytes { raw -> Bool in
+            var i = 0
+            var bits: UInt64 = 0
+            while i + 8 <= raw.count {
+                bits |= raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                i += 8
+            }
+            while i < raw.count { bits |= UInt64(raw[i]); i += 1 }
+            return bits & 0x8080_8080_8080_8080 == 0
+        }
+        return ascii || String(validating: bytes, as: UTF8.self) != nil
+    }
+
+    /// Plain scalars that YAML reads as null: an answer left empty.
+    static func isNullWord(_ t: String) -> Bool {
+        t.utf8.count <= 4 && (t == "~" || t == "null" || t == "Null" || t == "NULL")
     }
 
     /// Whether the fast reader reads this text (otherwise Yams does); for benchmarks and tests.
@@ -227,7 +249,7 @@ extension AnswerSheet {
         switch node {
         case .scalar(let s, let plain, _):
             let t = s.trimmed()
-            if t.isEmpty || (plain && ["~", "null", "Null", "NULL"].contains(t)) { return .empty }
+            if t.isEmpty || (plain && isNullWord(t)) { return .empty }
             return .scalar(t)
         case .sequence(let seq, _):
             return .list(seq.map { $0.string?.trimmed() ?? flatten($0) })

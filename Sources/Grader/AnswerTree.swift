@@ -65,6 +65,7 @@ struct FastAnswerReader {
     init(_ bytes: [UInt8]) {
         self.bytes = bytes
         var out: [Range<Int>] = []
+        out.reserveCapacity(bytes.count / 24 + 2)
         var start = 0
         for (i, b) in bytes.enumerated() where b == 10 {
             out.append(start..<(i > start && bytes[i - 1] == 13 ? i - 1 : i))
@@ -152,6 +153,7 @@ struct FastAnswerReader {
     mutating func mapping(indent: Int) -> AnswerTree? {
         let start = position(lines[index].lowerBound + indent)
         var entries: [(key: AnswerTree, value: AnswerTree)] = []
+        var names: [String] = []
         var seen: Set<String> = []
         while true {
             skipBlank()
@@ -160,7 +162,7 @@ struct FastAnswerReader {
             let i = self.indent(line)
             if i - line.lowerBound < indent { break }
             guard i - line.lowerBound == indent else { return nil }
-            guard let (key, colon) = mappingKey(line, from: i), let name = key.string, Self.isNew(name, entries, &seen) else { return nil }
+            guard let (key, colon) = mappingKey(line, from: i), let name = key.string, Self.isNew(name, &names, &seen) else { return nil }
             let c = skipSpaces(line, colon + 1)
             if c == line.upperBound || bytes[c] == Self.hash {
                 // Nothing after the colon: a nested block, or an empty value.
@@ -186,12 +188,17 @@ struct FastAnswerReader {
         return .mapping(entries, start)
     }
 
-    /// Whether a key is not yet in the mapping: compared directly while the mapping is small,
-    /// hashed once it grows.
-    static func isNew(_ name: String, _ entries: [(key: AnswerTree, value: AnswerTree)], _ seen: inout Set<String>) -> Bool {
-        if entries.count < 16 { return !entries.contains { $0.key.string == name } }
-        if seen.isEmpty { for e in entries { if let k = e.key.string { seen.insert(k) } } }
-        return seen.insert(name).inserted
+    /// Whether a key is not yet in the mapping (and notes it): compared directly while the mapping
+    /// is small, hashed once it grows.
+    static func isNew(_ name: String, _ names: inout [String], _ seen: inout Set<String>) -> Bool {
+        if names.count < 16 {
+            if names.contains(name) { return false }
+        } else {
+            if seen.isEmpty { seen = Set(names) }
+            if !seen.insert(name).inserted { return false }
+        }
+        names.append(name)
+        return true
     }
 
     func colonEnds(_ line: Range<Int>, _ c: Int) -> Bool {
@@ -200,10 +207,15 @@ struct FastAnswerReader {
 
     /// A key and the index of its colon (followed by a space or the end of the line).
     func mappingKey(_ line: Range<Int>, from i: Int) -> (AnswerTree, Int)? {
-        let pos = position(i)
+        guard let (key, plain, colon) = mappingKeyText(line, from: i) else { return nil }
+        return (.scalar(key, plain: plain, position(i)), colon)
+    }
+
+    /// A key's text, whether it was plain, and the index of its colon.
+    func mappingKeyText(_ line: Range<Int>, from i: Int) -> (String, plain: Bool, colon: Int)? {
         if bytes[i] == Self.dquote || bytes[i] == Self.squote {
             guard let (s, end) = quoted(line, from: i), end < line.upperBound, colonEnds(line, end) else { return nil }
-            return (.scalar(s, plain: false, pos), end)
+            return (s, false, end)
         }
         guard plainStart(bytes[i]), !isDash(line, i) else { return nil }
         var c = i
@@ -215,67 +227,103 @@ struct FastAnswerReader {
         guard c < line.upperBound else { return nil }
         let key = trimmed(i..<c)
         guard !key.isEmpty else { return nil }
-        return (.scalar(key, plain: true, pos), c)
+        return (key, true, c)
     }
 
     /// A value on the rest of a line: a flow list, a flow mapping, or a scalar; and where it ends.
     func inlineValue(_ line: Range<Int>, from i: Int) -> (AnswerTree, Int)? {
         let pos = position(i)
+        let node = { (s: String, plain: Bool, at: Int) in AnswerTree.scalar(s, plain: plain, self.position(at)) }
         switch bytes[i] {
         case Self.openBracket:
-            var items: [AnswerTree] = []
-            var c = skipSpaces(line, i + 1)
-            if c < line.upperBound, bytes[c] == Self.closeBracket { return (.sequence([], pos), c + 1) }
-            while true {
-                guard c < line.upperBound, let (item, end) = flowScalar(line, from: c) else { return nil }
-                items.append(item)
-                c = skipSpaces(line, end)
-                guard c < line.upperBound else { return nil }
-                if bytes[c] == Self.closeBracket { return (.sequence(items, pos), c + 1) }
-                guard bytes[c] == Self.comma else { return nil }
-                c = skipSpaces(line, c + 1)
-            }
+            guard let (items, end) = flowList(line, from: i, node) else { return nil }
+            return (.sequence(items, pos), end)
         case Self.openBrace:
             var entries: [(key: AnswerTree, value: AnswerTree)] = []
+            var names: [String] = []
             var seen: Set<String> = []
-            var c = skipSpaces(line, i + 1)
-            if c < line.upperBound, bytes[c] == Self.closeBrace { return (.mapping([], pos), c + 1) }
-            while true {
-                guard c < line.upperBound, let (key, kEnd) = flowScalar(line, from: c), let name = key.string,
-                      Self.isNew(name, entries, &seen) else { return nil }
-                c = skipSpaces(line, kEnd)
-                guard c < line.upperBound, bytes[c] == Self.colon else { return nil }
-                c = skipSpaces(line, c + 1)
-                guard c < line.upperBound, bytes[c] != Self.comma, bytes[c] != Self.closeBrace,
-                      let (value, vEnd) = flowScalar(line, from: c) else { return nil }
-                entries.append((key, value))
-                c = skipSpaces(line, vEnd)
-                guard c < line.upperBound else { return nil }
-                if bytes[c] == Self.closeBrace { return (.mapping(entries, pos), c + 1) }
-                guard bytes[c] == Self.comma else { return nil }
-                c = skipSpaces(line, c + 1)
-            }
+            guard let end = flowMapping(line, from: i, { k, kp, ka, v, vp, va in
+                guard Self.isNew(k, &names, &seen) else { return false }
+                entries.append((node(k, kp, ka), node(v, vp, va)))
+                return true
+            }) else { return nil }
+            return (.mapping(entries, pos), end)
         case Self.dquote, Self.squote:
             guard let (s, end) = quoted(line, from: i) else { return nil }
             return (.scalar(s, plain: false, pos), end)
         default:
-            guard plainStart(bytes[i]), !isDash(line, i) else { return nil }
-            var c = i
-            while c < line.upperBound {
-                if bytes[c] == Self.hash && bytes[c - 1] == Self.space { break }
-                if colonEnds(line, c) { return nil }
-                c += 1
-            }
-            return (.scalar(trimmed(i..<c), plain: true, pos), c)
+            guard let (s, end) = plainScalarText(line, from: i) else { return nil }
+            return (.scalar(s, plain: true, pos), end)
+        }
+    }
+
+    /// A plain scalar filling the rest of the line (up to a comment); nil if it holds `: `.
+    func plainScalarText(_ line: Range<Int>, from i: Int) -> (String, Int)? {
+        guard let (_, end) = plainEnd(line, from: i) else { return nil }
+        return (trimmed(i..<end), end)
+    }
+
+    /// Where a plain scalar that starts at `i` ends (a comment or the end of the line).
+    func plainEnd(_ line: Range<Int>, from i: Int) -> (Int, Int)? {
+        guard plainStart(bytes[i]), !isDash(line, i) else { return nil }
+        var c = i
+        while c < line.upperBound {
+            if bytes[c] == Self.hash && bytes[c - 1] == Self.space { break }
+            if colonEnds(line, c) { return nil }
+            c += 1
+        }
+        return (i, c)
+    }
+
+    /// `[a, b, ...]` on one line from its `[`: each item made by `make(text, plain, start)`; and
+    /// the index after the `]`.
+    func flowList<T>(_ line: Range<Int>, from i: Int, _ make: (String, Bool, Int) -> T) -> ([T], Int)? {
+        var items: [T] = []
+        var c = skipSpaces(line, i + 1)
+        if c < line.upperBound, bytes[c] == Self.closeBracket { return ([], c + 1) }
+        while true {
+            guard c < line.upperBound, let (s, plain, end) = flowScalarText(line, from: c) else { return nil }
+            items.append(make(s, plain, c))
+            c = skipSpaces(line, end)
+            guard c < line.upperBound else { return nil }
+            if bytes[c] == Self.closeBracket { return (items, c + 1) }
+            guard bytes[c] == Self.comma else { return nil }
+            c = skipSpaces(line, c + 1)
+        }
+    }
+
+    /// `{k: v, ...}` on one line from its `{`: `visit(key, keyPlain, keyStart, value, valuePlain,
+    /// valueStart)` for each pair, which returns false to refuse it (a key written twice); and the
+    /// index after the `}`.
+    func flowMapping(_ line: Range<Int>, from i: Int, _ visit: (String, Bool, Int, String, Bool, Int) -> Bool) -> Int? {
+        var c = skipSpaces(line, i + 1)
+        if c < line.upperBound, bytes[c] == Self.closeBrace { return c + 1 }
+        while true {
+            guard c < line.upperBound, let (name, kPlain, kEnd) = flowScalarText(line, from: c) else { return nil }
+            let keyStart = c
+            c = skipSpaces(line, kEnd)
+            guard c < line.upperBound, bytes[c] == Self.colon else { return nil }
+            c = skipSpaces(line, c + 1)
+            guard c < line.upperBound, bytes[c] != Self.comma, bytes[c] != Self.closeBrace,
+                  let (v, vPlain, vEnd) = flowScalarText(line, from: c), visit(name, kPlain, keyStart, v, vPlain, c) else { return nil }
+            c = skipSpaces(line, vEnd)
+            guard c < line.upperBound else { return nil }
+            if bytes[c] == Self.closeBrace { return c + 1 }
+            guard bytes[c] == Self.comma else { return nil }
+            c = skipSpaces(line, c + 1)
         }
     }
 
     /// A scalar inside `[...]` or `{...}`: quoted, or plain up to `,` `]` `}` or a `:` that ends a key.
     func flowScalar(_ line: Range<Int>, from i: Int) -> (AnswerTree, Int)? {
-        let pos = position(i)
+        guard let (s, plain, end) = flowScalarText(line, from: i) else { return nil }
+        return (.scalar(s, plain: plain, position(i)), end)
+    }
+
+    func flowScalarText(_ line: Range<Int>, from i: Int) -> (String, plain: Bool, end: Int)? {
         if bytes[i] == Self.dquote || bytes[i] == Self.squote {
             guard let (s, end) = quoted(line, from: i) else { return nil }
-            return (.scalar(s, plain: false, pos), end)
+            return (s, false, end)
         }
         guard plainStart(bytes[i]), !isDash(line, i) else { return nil }
         var c = i
@@ -290,7 +338,7 @@ struct FastAnswerReader {
         }
         let s = trimmed(i..<c)
         guard !s.isEmpty else { return nil }
-        return (.scalar(s, plain: true, pos), c)
+        return (s, true, c)
     }
 
     /// A quoted scalar on one line; double quotes take the common escapes, single quotes `''`.
@@ -344,6 +392,17 @@ struct FastAnswerReader {
     func restIsComment(_ line: Range<Int>, from i: Int) -> Bool {
         let c = skipSpaces(line, i)
         return c == line.upperBound || (bytes[c] == Self.hash && c > line.lowerBound && bytes[c - 1] == Self.space)
+    }
+
+    /// `trimmed(r).trimmed()`: spaces as YAML trims them, then any whitespace as `String.trimmed`
+    /// does, on bytes while the ends are ASCII.
+    func trimmedAll(_ r: Range<Int>) -> String {
+        func isSpace(_ b: UInt8) -> Bool { b == Self.space || (b >= 9 && b <= 13) }
+        var lo = r.lowerBound, hi = r.upperBound
+        while lo < hi, isSpace(bytes[lo]) { lo += 1 }
+        while hi > lo, isSpace(bytes[hi - 1]) { hi -= 1 }
+        let s = String(decoding: bytes[lo..<hi], as: UTF8.self)
+        return lo < hi && (bytes[lo] >= 0x80 || bytes[hi - 1] >= 0x80) ? s.trimmed() : s
     }
 
     func trimmed(_ r: Range<Int>) -> String {

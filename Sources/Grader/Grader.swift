@@ -23,15 +23,34 @@ public struct QuestionMark: Sendable {
     public var score: Double
     public var maxScore: Double
     public var status: Status
-    /// The answer as the student wrote it (escaped by each output format).
-    public var answer: String
+    /// The answer as the student wrote it, on one line (escaped by each output format).
+    public var answer: String { raw.display }
+    /// The answer as read from the file.
+    public var raw: RawAnswer
     /// The key, only when the run may reveal it.
     public var expected: AnswerValue?
-    /// Korean Markdown: what was wrong, in terms of the simulation.
-    public var feedback: String
     public var misconception: Misconception?
     /// Marked against the student's own earlier answer (error carried forward).
     public var carriedForward: Bool
+    /// What feedback is made of, kept until an output asks for it: the explanation for the
+    /// student's variant (shared by every student with that variant), and for an unreadable answer
+    /// the question's kind and the hint.
+    var explanation: String
+    var kind: QuestionKind
+    var hint: String = ""
+    var carriedFrom: String?
+
+    /// Korean Markdown: what was wrong, in terms of the simulation. Rendered when asked for, so a
+    /// run whose output shows only scores (the table, the CSV gradebook) never builds it.
+    public var feedback: String {
+        switch status {
+        case .missing: return Feedback.missing(explanation: explanation, key: expected)
+        case .unreadable: return Feedback.unreadable(answer, kind: kind, hint: hint, explanation: explanation, key: expected)
+        case .correct, .partial, .wrong:
+            return Feedback.marked(self, explanation: status == .correct ? "" : explanation, key: expected,
+                                   carriedFrom: carriedForward ? carriedFrom : nil)
+        }
+    }
 }
 
 public struct ExerciseMark: Sendable {
@@ -94,49 +113,53 @@ public struct Grader: Sendable {
 
     /// Grades every input. Throws only for content errors (a key that cannot be computed): a bad
     /// answer file is that student's error row, never a failure of the run.
+    ///
+    /// Each file is read, checked and marked in one pass on whichever core takes it, and its parsed
+    /// answers are dropped as soon as it is marked. A key is computed the first time a student
+    /// with that variant needs it, once, while other students with the same variant wait for it.
     public func grade(_ inputs: [AnswerInput], reveal: Bool = false) throws(DiagnosticError) -> GradeReport {
-        // 1. Read every file.
-        let sheets: [Result<AnswerSheet, DiagnosticError>] = parallelMap(inputs) { input in
-            switch input.content {
-            case .failure(let e): return .failure(e)
-            case .success(let bytes):
-                do throws(DiagnosticError) { return .success(try AnswerSheet.parse(bytes: bytes, file: input.path)) } catch { return .failure(error) }
-            }
-        }
-        // 2. Check each against the exercises and the student's variants.
         let exercises = catalog.exercises
-        let checked: [(sheet: AnswerSheet?, variants: [Int], errors: [Diagnostic], warnings: [Diagnostic])] = parallelMap(sheets) { r in
-            switch r {
-            case .failure(let e): return (nil, [], e.diagnostics, [])
-            case .success(let sheet):
-                let indices = exercises.map { chooser.index(of: $0, for: sheet.student) }
-                let problems = check(sheet, variantIndices: indices, readingAnswers: false)
-                let errors = problems.filter { $0.severity == .error }
-                return (sheet, indices, errors, problems.filter { $0.severity != .error })
+        let graded: [(result: StudentResult, keyErrors: [Diagnostic])] = parallelMap(inputs) { input in
+            func errorRow(_ errors: [Diagnostic], student: String? = nil, warnings: [Diagnostic] = []) -> StudentResult {
+                StudentResult(file: input.path, student: student, exercises: [], errors: errors, warnings: warnings, maxScore: catalog.maxPoints)
             }
-        }
-        // 3. Keys for every variant in use, once each.
-        var needed: Set<KeyID> = []
-        for c in checked where c.errors.isEmpty {
-            for (i, v) in c.variants.enumerated() { needed.insert(KeyID(exercise: i, variant: v)) }
-        }
-        let keys = try computeKeys(Array(needed), reveal: reveal)
-        // 4. Mark.
-        let results: [StudentResult] = parallelMap(Array(zip(inputs, checked))) { pair in
-            let (input, c) = pair
-            guard let sheet = c.sheet, c.errors.isEmpty else {
-                return StudentResult(file: input.path, student: c.sheet?.student, exercises: [], errors: c.errors,
-                                     warnings: c.warnings, maxScore: catalog.maxPoints)
+            let sheet: AnswerSheet
+            switch input.content {
+            case .failure(let e): return (errorRow(e.diagnostics), [])
+            case .success(let bytes):
+                do throws(DiagnosticError) { sheet = try AnswerSheet.parse(bytes: bytes, file: input.path) } catch {
+                    return (errorRow(error.diagnostics), [])
+                }
             }
-            var byID: [String: ExerciseAnswers] = [:]
-            for ex in sheet.exercises where byID[ex.id] == nil { byID[ex.id] = ex }
-            let marks = exercises.enumerated().map { i, e in
-                mark(e, answers: byID[e.id], key: keys[KeyID(exercise: i, variant: c.variants[i])]!, reveal: reveal)
+            let indices = exercises.map { chooser.index(of: $0, for: sheet.student) }
+            var warnings: [Diagnostic] = []
+            var errors: [Diagnostic] = []
+            for d in check(sheet, variantIndices: indices, readingAnswers: false) {
+                if d.severity == .error { errors.append(d) } else { warnings.append(d) }
             }
-            return StudentResult(file: input.path, student: sheet.student, exercises: marks, errors: [], warnings: c.warnings,
-                                 maxScore: catalog.maxPoints)
+            guard errors.isEmpty else { return (errorRow(errors, student: sheet.student, warnings: warnings), []) }
+            // The sheet's exercises by catalog position (the first block of an id; check refused the rest).
+            var blocks = [Int](repeating: -1, count: exercises.count)
+            for (j, ex) in sheet.exercises.enumerated() {
+                if let p = positions[ex.id], blocks[p] < 0 { blocks[p] = j }
+            }
+            var marks: [ExerciseMark] = []
+            marks.reserveCapacity(exercises.count)
+            var keyErrors: [Diagnostic] = []
+            let keys = keyCache.keys(indices.enumerated().map { KeyID(exercise: $0, variant: $1) }, reveal: reveal, in: exercises)
+            for i in exercises.indices {
+                switch keys[i] {
+                case .success(let key):
+                    marks.append(mark(exercises[i], answers: blocks[i] < 0 ? [] : sheet.exercises[blocks[i]].answers, key: key, reveal: reveal))
+                case .failure(let e): keyErrors += e.diagnostics
+                }
+            }
+            return (StudentResult(file: input.path, student: sheet.student, exercises: marks, errors: [], warnings: warnings,
+                                  maxScore: catalog.maxPoints), keyErrors)
         }
-        var sorted = results.sorted { ($0.student ?? "\u{10FFFF}", $0.file) < ($1.student ?? "\u{10FFFF}", $1.file) }
+        let keyErrors = graded.flatMap(\.keyErrors)
+        if !keyErrors.isEmpty { throw DiagnosticError(Array(Set(keyErrors)).sorted { $0.location < $1.location }) }
+        var sorted = graded.map(\.result).sorted { ($0.student ?? "\u{10FFFF}", $0.file) < ($1.student ?? "\u{10FFFF}", $1.file) }
         // Two files for one student: both are graded, and both say so.
         var files: [String: [String]] = [:]
         for r in sorted { if let s = r.student { files[s, default: []].append(r.file) } }
@@ -148,49 +171,17 @@ public struct Grader: Sendable {
         return GradeReport(results: sorted, catalog: catalog, revealed: reveal)
     }
 
-    /// The student's variant of every exercise.
     /// The key of one exercise for one variant, computed once per grader.
     public func key(_ e: Exercise, _ v: Variant) throws(DiagnosticError) -> AnswerKey {
         guard let position = catalog.exercises.firstIndex(where: { $0.id == e.id }), let index = e.index(of: v) else {
             return try e.answerKey(for: v)
         }
-        let id = KeyID(exercise: position, variant: index)
-        if let hit = keyCache.get(id) { return hit.key }
-        let k = try e.answerKey(for: v)
-        keyCache.put(id, GradingKey(k, exercise: e, reveal: false))
-        return k
+        return try keyCache.key(KeyID(exercise: position, variant: index), reveal: false, in: catalog.exercises).get().key
     }
 
+    /// The student's variant of every exercise.
     public func variants(for student: String) -> [String: Variant] {
         Dictionary(uniqueKeysWithValues: catalog.exercises.map { ($0.id, chooser.variant(of: $0, for: student)) })
-    }
-
-    /// Computes keys in parallel, each prepared for marking once and kept for later runs; every
-    /// failure is a content error.
-    func computeKeys(_ ids: [KeyID], reveal: Bool) throws(DiagnosticError) -> [KeyID: GradingKey] {
-        let exercises = catalog.exercises
-        let computed: [Result<GradingKey, DiagnosticError>] = parallelMap(ids) { id in
-            let e = exercises[id.exercise]
-            if let hit = keyCache.get(id) {
-                if hit.revealed == reveal { return .success(hit) }
-                return .success(GradingKey(hit.key, exercise: e, reveal: reveal))
-            }
-            do throws(DiagnosticError) {
-                let k = GradingKey(try e.answerKey(for: e.variant(at: id.variant)), exercise: e, reveal: reveal)
-                keyCache.put(id, k)
-                return .success(k)
-            } catch { return .failure(error) }
-        }
-        var out: [KeyID: GradingKey] = [:]
-        var problems: [Diagnostic] = []
-        for (id, r) in zip(ids, computed) {
-            switch r {
-            case .success(let k): out[id] = k
-            case .failure(let e): problems += e.diagnostics
-            }
-        }
-        if !problems.isEmpty { throw DiagnosticError(Array(Set(problems)).sorted { $0.location < $1.location }) }
-        return out
     }
 
     /// Well-formedness against the exercises: errors for unknown ids, a wrong variant or a student
@@ -205,40 +196,41 @@ public struct Grader: Sendable {
         if let roster, !roster.contains(sheet.student) {
             out.append(Diagnostic(at: sheet.studentLocation, id: "answer.unknown-student", "student '\(sheet.student)' is not on the course roster"))
         }
+        let exercises = catalog.exercises
         // Duplicate keys never get here: both readers refuse a mapping with a key twice.
         for ex in sheet.exercises {
             guard let position = positions[ex.id] else {
                 out.append(Diagnostic(at: ex.location, id: "answer.unknown-exercise", "unknown exercise '\(ex.id)'",
-                                      notes: ["exercises: \(catalog.exercises.map(\.id).joined(separator: ", "))"]))
+                                      notes: ["exercises: \(exercises.map(\.id).joined(separator: ", "))"]))
                 continue
             }
-            let e = catalog.exercises[position]
             if let written = ex.variant {
-                let v = e.variant(at: variantIndices[position])
-                if written.count != v.values.count || written.contains(where: { v.values[$0.key]?.description != $0.value }) {
+                if !Self.isVariant(written, of: exercises[position], index: variantIndices[position]) {
                     out.append(Diagnostic(at: ex.variantLocation ?? ex.location, id: "answer.wrong-variant",
                                           "the variant of '\(ex.id)' is not student \(sheet.student)'s: this file was made for another student or edited",
                                           notes: ["make a fresh file with 'socklab template --student \(sheet.student)' and copy your answers into it"]))
                 }
-            } else if e.hasVariants {
+            } else if exercises[position].hasVariants {
                 out.append(Diagnostic(.warning, at: ex.location, id: "answer.no-variant", "exercise '\(ex.id)' has no 'variant:' block; it is graded with student \(sheet.student)'s variant"))
             }
-            for a in ex.answers {
-                guard let q = e.question(a.questionID) else {
+            let questions = exercises[position].questions
+            for (j, a) in ex.answers.enumerated() {
+                guard let qi = Self.index(of: a.questionID, in: questions, hint: j) else {
                     out.append(Diagnostic(at: a.location, id: "answer.unknown-question", "exercise '\(ex.id)' has no question '\(a.questionID)'",
-                                          notes: ["questions: \(e.questions.map(\.id).joined(separator: ", "))"]))
+                                          notes: ["questions: \(questions.map(\.id).joined(separator: ", "))"]))
                     continue
                 }
-                if a.raw == .empty || !readingAnswers { continue }
-                if case .failure(let u) = Marking.read(a.raw, as: q.kind, choices: q.choices) {
+                if !readingAnswers { continue }
+                if case .empty = a.raw { continue }
+                if case .failure(let u) = Marking.read(a.raw, as: questions[qi].kind, choices: questions[qi].choices) {
                     out.append(Diagnostic(.warning, at: a.location, id: "answer.kind",
-                                          "'\(a.questionID)' asks for \(q.kind.koreanName): cannot read '\(a.raw.display)'", notes: ["write \(u.hint)"]))
+                                          "'\(a.questionID)' asks for \(questions[qi].kind.koreanName): cannot read '\(a.raw.display)'", notes: ["write \(u.hint)"]))
                 }
             }
         }
         // Missing answers: for `socklab check` (grading marks them as missing anyway).
         guard readingAnswers else { return out }
-        for e in catalog.exercises {
+        for e in exercises {
             let answered = Set(sheet.exercise(e.id)?.answers.filter { $0.raw != .empty }.map(\.questionID) ?? [])
             let missing = e.questions.filter { !answered.contains($0.id) }.map(\.id)
             if !missing.isEmpty {
@@ -249,48 +241,75 @@ public struct Grader: Sendable {
         return out
     }
 
+    /// Whether a `variant:` block as written is the variant with this index, value for value.
+    static func isVariant(_ written: [String: String], of e: Exercise, index: Int) -> Bool {
+        guard written.count == e.parameters.count else { return false }
+        var rest = index
+        for p in e.parameters {
+            let n = p.candidateCount
+            let v = n == 0 ? p.defaultValue : p.candidate(at: rest % n)
+            rest /= max(1, n)
+            guard let w = written[p.name], w == v.description else { return false }
+        }
+        return true
+    }
+
+    /// The position of the question (or answer) with this id; files list them in the exercise's
+    /// order, so position `hint` is tried first.
+    static func index(of id: String, in questions: [Question], hint: Int) -> Int? {
+        if hint < questions.count, questions[hint].id == id { return hint }
+        return questions.firstIndex { $0.id == id }
+    }
+
+    /// The position of the answer to question `id`, trying position `hint` first.
+    static func answer(_ id: String, in answers: [StudentAnswer], hint: Int) -> Int? {
+        if hint >= 0, hint < answers.count, answers[hint].questionID == id { return hint }
+        return answers.firstIndex { $0.questionID == id }
+    }
+
     // MARK: - Marking
 
-    func mark(_ e: Exercise, answers: ExerciseAnswers?, key: GradingKey, reveal: Bool) -> ExerciseMark {
+    func mark(_ e: Exercise, answers: [StudentAnswer], key: GradingKey, reveal: Bool) -> ExerciseMark {
         var marks: [QuestionMark] = []
-        marks.reserveCapacity(e.questions.count)
-        for (i, q) in e.questions.enumerated() {
-            marks.append(mark(q, in: e, answers: answers, graded: key, prepared: key.questions[i], reveal: reveal))
+        let prepared = key.questions
+        marks.reserveCapacity(prepared.count)
+        for i in prepared.indices {
+            let p = prepared[i]
+            var m = QuestionMark(exerciseID: e.id, questionID: p.id, score: 0, maxScore: p.points, status: .missing, raw: .empty,
+                                 expected: reveal ? p.value : nil, misconception: nil, carriedForward: false,
+                                 explanation: p.explanation, kind: p.kind)
+            if let j = Self.answer(p.id, in: answers, hint: i) {
+                mark(&m, answers[j].raw, p, question: i, of: e, answers: answers, graded: key)
+            }
+            marks.append(m)
         }
         return ExerciseMark(exerciseID: e.id, variant: key.key.variant, questions: marks)
     }
 
-    func mark(_ q: Question, in e: Exercise, answers: ExerciseAnswers?, graded: GradingKey, prepared p: GradingKey.PerQuestion,
-              reveal: Bool) -> QuestionMark {
-        let key = graded.key
-        let keyValue = p.value
-        var m = QuestionMark(exerciseID: e.id, questionID: q.id, score: 0, maxScore: q.points, status: .missing, answer: "",
-                             expected: reveal ? keyValue : nil, feedback: "", misconception: nil, carriedForward: false)
-        let explanation = p.explanation
-        guard let a = answers?.answer(q.id), a.raw != .empty else {
-            m.feedback = Feedback.missing(explanation: explanation, key: reveal ? keyValue : nil)
-            return m
-        }
-        m.answer = a.raw.display
+    /// Marks one written answer into `m`.
+    func mark(_ m: inout QuestionMark, _ raw: RawAnswer, _ p: GradingKey.PerQuestion, question index: Int, of e: Exercise,
+              answers: [StudentAnswer], graded: GradingKey) {
+        if case .empty = raw { return }
+        m.raw = raw
         let read: ReadAnswer
-        switch Marking.read(a.raw, as: q.kind, choices: q.choices) {
+        switch Marking.read(raw, as: p.kind, choices: p.choices) {
         case .failure(let u):
             m.status = .unreadable
-            m.feedback = Feedback.unreadable(a.raw.display, kind: q.kind, hint: u.hint, explanation: explanation, key: reveal ? keyValue : nil)
-            return m
+            m.hint = u.hint
+            return
         case .success(let r): read = r
         }
-        let tolerance = p.tolerance
-        var credit = Marking.credit(read, key: p.read, tolerance: tolerance, partial: q.partial)
-        if credit < 1, let cf = q.carryForward, let earlier = answers?.answer(cf.from),
-           case .success(.integer(let a0)) = Marking.read(earlier.raw, as: .integer, choices: []),
-           key.values[cf.from] != .integer(a0), (0...(1 << 30)).contains(a0),
-           let carriedKey = carried.value(e, q, key.variant, a0),
-           Marking.credit(read, key: Marking.read(key: carriedKey, as: q.kind), tolerance: tolerance, partial: nil) == 1 {
+        var credit = Marking.credit(read, key: p.read, tolerance: p.tolerance, partial: p.partial)
+        if credit < 1, let cf = p.carryForward, let j = Self.answer(cf.from, in: answers, hint: -1),
+           case .success(.integer(let a0)) = Marking.read(answers[j].raw, as: .integer, choices: []),
+           graded.key.values[cf.from] != .integer(a0), (0...(1 << 30)).contains(a0),
+           let carriedKey = carried.value(e, e.questions[index], graded.key.variant, a0),
+           Marking.credit(read, key: Marking.read(key: carriedKey, as: p.kind), tolerance: p.tolerance, partial: nil) == 1 {
             credit = 1
             m.carriedForward = true
+            m.carriedFrom = cf.from
         }
-        m.score = (q.points * credit * 100).rounded() / 100
+        m.score = (p.points * credit * 100).rounded() / 100
         m.status = credit >= 1 ? .correct : credit > 0 ? .partial : .wrong
         if credit < 1 {
             for (mis, predicted) in p.predictions {
@@ -300,22 +319,41 @@ public struct Grader: Sendable {
                 }
             }
         }
-        m.feedback = Feedback.marked(m, explanation: m.status == .correct ? "" : explanation, key: reveal ? keyValue : nil,
-                                     carriedFrom: m.carriedForward ? q.carryForward?.from : nil)
-        return m
     }
 }
 
 /// A key with what marking needs from it prepared once: keys read as answers are, misconception
-/// predictions in a fixed order, explanations rendered for the variant.
-struct GradingKey: Sendable {
-    struct PerQuestion: Sendable {
-        var value: AnswerValue
-        var read: ReadAnswer
-        var tolerance: Int
-        var predictions: [(Misconception, ReadAnswer)]
+/// predictions in a fixed order, explanations rendered for the variant, and the question's own
+/// fields marking uses (a class, so that marking a question shares it rather than copying it).
+final class GradingKey: Sendable {
+    final class PerQuestion: Sendable {
+        let id: String
+        let kind: QuestionKind
+        let choices: [String]
+        let points: Double
+        let partial: PartialCredit?
+        let carryForward: CarryForward?
+        let value: AnswerValue
+        let read: ReadAnswer
+        let tolerance: Int
+        let predictions: [(Misconception, ReadAnswer)]
         /// As feedback shows it: with `{answer}` filled only when the run reveals keys.
-        var explanation: String
+        let explanation: String
+
+        init(_ q: Question, key: AnswerKey, reveal: Bool) {
+            let v = key.values[q.id] ?? .never
+            id = q.id
+            kind = q.kind
+            choices = q.choices
+            points = q.points
+            partial = q.partial
+            carryForward = q.carryForward
+            value = v
+            read = Marking.read(key: v, as: q.kind)
+            tolerance = key.tolerances[q.id] ?? 0
+            predictions = (key.predictions[q.id] ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, Marking.read(key: $0.value, as: q.kind)) }
+            explanation = ExerciseText.render(q.explanation, key: key, answer: reveal ? v : nil, showQueries: reveal).trimmed()
+        }
     }
     let key: AnswerKey
     /// In the exercise's question order.
@@ -325,31 +363,66 @@ struct GradingKey: Sendable {
     init(_ key: AnswerKey, exercise e: Exercise, reveal: Bool) {
         self.key = key
         self.revealed = reveal
-        questions = e.questions.map { q in
-            let v = key.values[q.id] ?? .never
-            return PerQuestion(
-                value: v, read: Marking.read(key: v, as: q.kind), tolerance: key.tolerances[q.id] ?? 0,
-                predictions: (key.predictions[q.id] ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, Marking.read(key: $0.value, as: q.kind)) },
-                explanation: ExerciseText.render(q.explanation, key: key, answer: reveal ? v : nil, showQueries: reveal).trimmed())
-        }
+        questions = e.questions.map { PerQuestion($0, key: key, reveal: reveal) }
     }
 }
 
-/// Keys already computed by this grader, shared by later runs (the template, repeated grading).
+/// Keys computed by this grader, each once: the first student who needs one computes it while
+/// others with the same variant wait; later runs (the template, repeated grading) reuse them.
 final class KeyCache: @unchecked Sendable {
+    private final class Slot: @unchecked Sendable {
+        let lock = NSLock()
+        var value: Result<GradingKey, DiagnosticError>?
+    }
+    private struct SlotID: Hashable {
+        var key: Grader.KeyID
+        var reveal: Bool
+    }
+    /// Guards `done` and `slots`; a slot's own lock is held while its key is computed.
     private let lock = NSLock()
-    private var keys: [Grader.KeyID: GradingKey] = [:]
+    private var done: [SlotID: Result<GradingKey, DiagnosticError>] = [:]
+    private var slots: [SlotID: Slot] = [:]
 
-    func get(_ id: Grader.KeyID) -> GradingKey? {
+    /// Several keys (one student's), taking the lock once for those already computed.
+    func keys(_ ids: [Grader.KeyID], reveal: Bool, in exercises: [Exercise]) -> [Result<GradingKey, DiagnosticError>] {
         lock.lock()
-        defer { lock.unlock() }
-        return keys[id]
+        let ready = ids.map { done[SlotID(key: $0, reveal: reveal)] }
+        lock.unlock()
+        return ready.enumerated().map { $1 ?? key(ids[$0], reveal: reveal, in: exercises) }
     }
 
-    func put(_ id: Grader.KeyID, _ key: GradingKey) {
+    func key(_ id: Grader.KeyID, reveal: Bool, in exercises: [Exercise]) -> Result<GradingKey, DiagnosticError> {
+        let sid = SlotID(key: id, reveal: reveal)
         lock.lock()
-        keys[id] = key
+        if let ready = done[sid] { lock.unlock(); return ready }
+        let slot = slots[sid] ?? Slot()
+        slots[sid] = slot
         lock.unlock()
+
+        slot.lock.lock()
+        defer { slot.lock.unlock() }
+        if let ready = slot.value { return ready }
+        let e = exercises[id.exercise]
+        let computed: Result<GradingKey, DiagnosticError>
+        lock.lock()
+        let other = done[SlotID(key: id, reveal: !reveal)]
+        lock.unlock()
+        if let other {
+            // The same key prepared for the other setting of --reveal: only the texts differ.
+            computed = other.map { GradingKey($0.key, exercise: e, reveal: reveal) }
+        } else {
+            do throws(DiagnosticError) {
+                computed = .success(GradingKey(try e.answerKey(for: e.variant(at: id.variant)), exercise: e, reveal: reveal))
+            } catch {
+                computed = .failure(error)
+            }
+        }
+        slot.value = computed
+        lock.lock()
+        done[sid] = computed
+        slots[sid] = nil
+        lock.unlock()
+        return computed
     }
 }
 

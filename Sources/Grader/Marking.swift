@@ -26,7 +26,7 @@ enum Marking {
             guard case .scalar(let s) = raw, let b = AnswerValue.parseBoolean(s) else { return .failure(.init(hint: "yes 또는 no (예/아니요)")) }
             return .success(.boolean(b))
         case .choice:
-            guard case .scalar(let s) = raw, let c = choices.first(where: { $0.lowercased() == s.lowercased() }) else {
+            guard case .scalar(let s) = raw, let c = choices.first(where: { $0 == s }) ?? Self.choice(s, in: choices) else {
                 return .failure(.init(hint: "다음 중 하나: \(choices.joined(separator: ", "))"))
             }
             return .success(.word(c))
@@ -50,6 +50,12 @@ enum Marking {
             }
             return .success(.counts(out))
         }
+    }
+
+    /// A choice written in other letter case.
+    static func choice(_ s: String, in choices: [String]) -> String? {
+        let l = s.lowercased()
+        return choices.first { $0.lowercased() == l }
     }
 
     struct Unreadable: Error, Hashable {
@@ -76,7 +82,7 @@ enum Marking {
         case (.integer(let a), .integer(let k)):
             return abs(a - k) <= tolerance ? 1 : 0
         case (.word(let a), .word(let k)):
-            return a.lowercased() == k.lowercased() ? 1 : 0
+            return a == k || a.lowercased() == k.lowercased() ? 1 : 0
         case (.list(let a), .list(let k)):
             if a == k { return 1 }
             guard let partial, !k.isEmpty else { return 0 }
@@ -119,6 +125,27 @@ enum Marking {
     static func normalizeItem(_ s: String) -> String {
         let t = s.trimmed()
         if let st = TCPState(spelling: t) { return st.rawValue }
+        return t.utf8.allSatisfy({ $0 < 0x80 }) ? asciiItem(t) : generalItem(t)
+    }
+
+    /// `normalizeItem` for ASCII text (segment names such as SYN+ACK), on bytes.
+    static func asciiItem(_ t: String) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(t.utf8.count)
+        for b in t.utf8 {
+            switch b {
+            case UInt8(ascii: "/"), UInt8(ascii: "-"), UInt8(ascii: " "), UInt8(ascii: ","), UInt8(ascii: "&"):
+                if let last = out.last, last != UInt8(ascii: "+") { out.append(UInt8(ascii: "+")) }
+            case UInt8(ascii: "a")...UInt8(ascii: "z"): out.append(b - 32)
+            default: out.append(b)
+            }
+        }
+        while out.last == UInt8(ascii: "+") { out.removeLast() }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `normalizeItem` by Characters, for any text.
+    static func generalItem(_ t: String) -> String {
         var out = ""
         for ch in t.uppercased() {
             if ch == "/" || ch == "-" || ch == " " || ch == "," || ch == "&" { if !out.hasSuffix("+") && !out.isEmpty { out.append("+") } }
@@ -130,6 +157,34 @@ enum Marking {
 
     /// `Send1`, `send #1`, `client  send 2` -> `send 1`, `client send 2`.
     static func normalizeOrigin(_ s: String) -> String {
+        s.utf8.allSatisfy({ $0 < 0x80 }) ? asciiOrigin(s) : generalOrigin(s)
+    }
+
+    /// `normalizeOrigin` for ASCII text (as written almost always), on bytes.
+    static func asciiOrigin(_ s: String) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(s.utf8.count + 2)
+        var lastWasDigit: Bool?
+        for var b in s.utf8 {
+            switch b {
+            case UInt8(ascii: " "), UInt8(ascii: "#"), UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: ":"):
+                lastWasDigit = nil
+                if let last = out.last, last != UInt8(ascii: " ") { out.append(UInt8(ascii: " ")) }
+                continue
+            default:
+                if b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z") { b += 32 }
+                let digit = b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")
+                if let l = lastWasDigit, l != digit { out.append(UInt8(ascii: " ")) }
+                out.append(b)
+                lastWasDigit = digit
+            }
+        }
+        if out.last == UInt8(ascii: " ") { out.removeLast() }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `normalizeOrigin` by Characters, for any text.
+    static func generalOrigin(_ s: String) -> String {
         var words: [String] = []
         var current = ""
         var lastWasDigit: Bool?

@@ -14,8 +14,23 @@ public enum TCPState: String, CaseIterable, Sendable, Hashable, Codable {
 
     /// Accepts the usual spellings students write: `SYN_RCVD`, `SYN-RECEIVED`, `time wait`, `Established`.
     public init?(spelling: String) {
+        // ASCII spellings (all of the valid ones) without Character work: upper-cased letters and
+        // digits only. Anything else goes the general way and fails to match below.
         var key = ""
-        for ch in spelling.uppercased() where ch.isLetter || ch.isNumber { key.append(ch) }
+        if spelling.utf8.allSatisfy({ $0 < 0x80 }) {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(spelling.utf8.count)
+            for b in spelling.utf8 {
+                switch b {
+                case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): bytes.append(b)
+                case UInt8(ascii: "a")...UInt8(ascii: "z"): bytes.append(b - 32)
+                default: continue
+                }
+            }
+            key = String(decoding: bytes, as: UTF8.self)
+        } else {
+            for ch in spelling.uppercased() where ch.isLetter || ch.isNumber { key.append(ch) }
+        }
         switch key {
         case "CLOSED": self = .closed
         case "LISTEN": self = .listen
