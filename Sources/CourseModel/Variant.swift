@@ -127,15 +127,20 @@ public struct VariantChooser: @unchecked Sendable {
 
     /// The student's variant as an index (see `Exercise.variant(at:)`): cheap to hash and compare.
     public func index(of exercise: Exercise, for student: String) -> Int {
+        index(exercise: exercise.id, candidateCounts: exercise.parameters.map(\.candidateCount), for: student)
+    }
+
+    /// The same from the exercise's id and its parameters' numbers of candidates (what a grading
+    /// run keeps of each exercise, so as not to copy exercises per student).
+    public func index(exercise id: String, candidateCounts: [Int], for student: String) -> Int {
         var index = 0, radix = 1
         var words = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
         var loaded = -1
-        for (i, p) in exercise.parameters.enumerated() {
-            let count = p.candidateCount
+        for (i, count) in candidateCounts.enumerated() {
             guard count > 1 else { continue }
             if i / 4 != loaded {
                 loaded = i / 4
-                words = digestWords(exercise.id, student, block: loaded)
+                words = digestWords(id, student, block: loaded)
             }
             let word: UInt64
             switch i % 4 {
@@ -153,9 +158,17 @@ public struct VariantChooser: @unchecked Sendable {
     /// HMAC(secret, exercise + "/" + student), with "#block" appended after block 0, as four
     /// big-endian 64-bit words.
     func digestWords(_ exercise: String, _ student: String, block: Int) -> (UInt64, UInt64, UInt64, UInt64) {
-        var message = exercise + "/" + student
-        if block > 0 { message += "#\(block)" }
-        return message.withUTF8 { mac(UnsafeRawBufferPointer($0)) }.withUnsafeBytes { raw in
+        let suffix = block > 0 ? "#\(block)" : ""
+        let length = exercise.utf8.count + 1 + student.utf8.count + suffix.utf8.count
+        // The message in a stack buffer: no allocation per student and exercise.
+        let digest = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length) { buffer in
+            var at = 0
+            for part in [exercise, "/", student, suffix] {
+                for b in part.utf8 { buffer[at] = b; at += 1 }
+            }
+            return mac(UnsafeRawBufferPointer(buffer))
+        }
+        return digest.withUnsafeBytes { raw in
             (UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
              UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)),
              UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self)),

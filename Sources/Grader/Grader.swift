@@ -14,48 +14,61 @@ public struct AnswerInput: Sendable {
 }
 
 /// How one question was marked.
+///
+/// What is the same for every student with the variant (ids, points, the key, the explanation)
+/// lives in the shared `GradingKey.PerQuestion`; a mark holds one reference to it and its own
+/// score, status and answer. So marking a question touches one shared object, not five, which
+/// matters when two cores mark students of the same variant at once.
 public struct QuestionMark: Sendable {
     public enum Status: String, Sendable, Codable {
         case correct, partial, wrong, missing, unreadable
     }
-    public var exerciseID: String
-    public var questionID: String
+    let question: GradingKey.PerQuestion
+    public var exerciseID: String { question.exerciseID }
+    public var questionID: String { question.id }
     public var score: Double
-    public var maxScore: Double
+    public var maxScore: Double { question.points }
     public var status: Status
     /// The answer as the student wrote it, on one line (escaped by each output format).
     public var answer: String { raw.display }
     /// The answer as read from the file.
     public var raw: RawAnswer
     /// The key, only when the run may reveal it.
-    public var expected: AnswerValue?
+    public var expected: AnswerValue? { question.revealed ? question.value : nil }
     public var misconception: Misconception?
     /// Marked against the student's own earlier answer (error carried forward).
     public var carriedForward: Bool
-    /// What feedback is made of, kept until an output asks for it: the explanation for the
-    /// student's variant (shared by every student with that variant), and for an unreadable answer
-    /// the question's kind and the hint.
-    var explanation: String
-    var kind: QuestionKind
+    /// For an unreadable answer: how to write it.
     var hint: String = ""
-    var carriedFrom: String?
+
+    init(_ question: GradingKey.PerQuestion) {
+        self.question = question
+        score = 0
+        status = .missing
+        raw = .empty
+        misconception = nil
+        carriedForward = false
+    }
 
     /// Korean Markdown: what was wrong, in terms of the simulation. Rendered when asked for, so a
     /// run whose output shows only scores (the table, the CSV gradebook) never builds it.
     public var feedback: String {
+        let explanation = question.explanation
         switch status {
         case .missing: return Feedback.missing(explanation: explanation, key: expected)
-        case .unreadable: return Feedback.unreadable(answer, kind: kind, hint: hint, explanation: explanation, key: expected)
+        case .unreadable: return Feedback.unreadable(answer, kind: question.kind, hint: hint, explanation: explanation, key: expected)
         case .correct, .partial, .wrong:
             return Feedback.marked(self, explanation: status == .correct ? "" : explanation, key: expected,
-                                   carriedFrom: carriedForward ? carriedFrom : nil)
+                                   carriedFrom: carriedForward ? question.carryForward?.from : nil)
         }
     }
 }
 
 public struct ExerciseMark: Sendable {
-    public var exerciseID: String
-    public var variant: Variant
+    /// The key the exercise was marked against (shared by every student with the variant).
+    let key: GradingKey
+    public var exerciseID: String { key.key.exerciseID }
+    public var variant: Variant { key.key.variant }
     public var questions: [QuestionMark]
     public var score: Double { questions.reduce(0) { $0 + $1.score } }
     public var maxScore: Double { questions.reduce(0) { $0 + $1.maxScore } }
@@ -94,13 +107,18 @@ public struct Grader: Sendable {
     /// When set, a student id not in the roster is an error row.
     public let roster: Set<String>?
     let carried = CarryCache()
-    let keyCache = KeyCache()
+    let keyCache: KeyCache
     /// Exercise id -> position in the catalog.
     let positions: [String: Int]
+    /// By catalog position, what choosing a variant needs: the id and the parameters' numbers of
+    /// candidates (kept apart so that grading a student copies no exercise).
+    let shapes: [(id: String, candidateCounts: [Int])]
 
     public init(catalog: ExerciseCatalog, secret: String, roster: Set<String>? = nil) {
         self.catalog = catalog
         self.positions = Dictionary(catalog.exercises.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        self.shapes = catalog.exercises.map { ($0.id, $0.parameters.map(\.candidateCount)) }
+        self.keyCache = KeyCache(variantCounts: catalog.exercises.map(\.variantCount))
         self.chooser = VariantChooser(secret: secret)
         self.roster = roster
     }
@@ -131,7 +149,7 @@ public struct Grader: Sendable {
                     return (errorRow(error.diagnostics), [])
                 }
             }
-            let indices = exercises.map { chooser.index(of: $0, for: sheet.student) }
+            let indices = shapes.map { chooser.index(exercise: $0.id, candidateCounts: $0.candidateCounts, for: sheet.student) }
             var warnings: [Diagnostic] = []
             var errors: [Diagnostic] = []
             for d in check(sheet, variantIndices: indices, readingAnswers: false) {
@@ -150,7 +168,7 @@ public struct Grader: Sendable {
             for i in exercises.indices {
                 switch keys[i] {
                 case .success(let key):
-                    marks.append(mark(exercises[i], answers: blocks[i] < 0 ? [] : sheet.exercises[blocks[i]].answers, key: key, reveal: reveal))
+                    marks.append(mark(exercise: i, answers: blocks[i] < 0 ? [] : sheet.exercises[blocks[i]].answers, key: key))
                 case .failure(let e): keyErrors += e.diagnostics
                 }
             }
@@ -188,7 +206,8 @@ public struct Grader: Sendable {
     /// outside the roster; warnings for missing answers and answers that cannot be read as their kind.
     /// `readingAnswers: false` leaves out the kind check, which marking does anyway (grading).
     public func check(_ sheet: AnswerSheet, readingAnswers: Bool = true) -> [Diagnostic] {
-        check(sheet, variantIndices: catalog.exercises.map { chooser.index(of: $0, for: sheet.student) }, readingAnswers: readingAnswers)
+        check(sheet, variantIndices: shapes.map { chooser.index(exercise: $0.id, candidateCounts: $0.candidateCounts, for: sheet.student) },
+              readingAnswers: readingAnswers)
     }
 
     func check(_ sheet: AnswerSheet, variantIndices: [Int], readingAnswers: Bool) -> [Diagnostic] {
@@ -205,7 +224,7 @@ public struct Grader: Sendable {
                 continue
             }
             if let written = ex.variant {
-                if !Self.isVariant(written, of: exercises[position], index: variantIndices[position]) {
+                if !Self.isVariant(written, of: exercises[position].parameters, index: variantIndices[position]) {
                     out.append(Diagnostic(at: ex.variantLocation ?? ex.location, id: "answer.wrong-variant",
                                           "the variant of '\(ex.id)' is not student \(sheet.student)'s: this file was made for another student or edited",
                                           notes: ["make a fresh file with 'socklab template --student \(sheet.student)' and copy your answers into it"]))
@@ -242,10 +261,10 @@ public struct Grader: Sendable {
     }
 
     /// Whether a `variant:` block as written is the variant with this index, value for value.
-    static func isVariant(_ written: [String: String], of e: Exercise, index: Int) -> Bool {
-        guard written.count == e.parameters.count else { return false }
+    static func isVariant(_ written: [String: String], of parameters: [ParameterSpec], index: Int) -> Bool {
+        guard written.count == parameters.count else { return false }
         var rest = index
-        for p in e.parameters {
+        for p in parameters {
             let n = p.candidateCount
             let v = n == 0 ? p.defaultValue : p.candidate(at: rest % n)
             rest /= max(1, n)
@@ -269,27 +288,25 @@ public struct Grader: Sendable {
 
     // MARK: - Marking
 
-    func mark(_ e: Exercise, answers: [StudentAnswer], key: GradingKey, reveal: Bool) -> ExerciseMark {
+    func mark(exercise position: Int, answers: [StudentAnswer], key: GradingKey) -> ExerciseMark {
         var marks: [QuestionMark] = []
         let prepared = key.questions
         marks.reserveCapacity(prepared.count)
         for i in prepared.indices {
-            let p = prepared[i]
-            var m = QuestionMark(exerciseID: e.id, questionID: p.id, score: 0, maxScore: p.points, status: .missing, raw: .empty,
-                                 expected: reveal ? p.value : nil, misconception: nil, carriedForward: false,
-                                 explanation: p.explanation, kind: p.kind)
-            if let j = Self.answer(p.id, in: answers, hint: i) {
-                mark(&m, answers[j].raw, p, question: i, of: e, answers: answers, graded: key)
+            var m = QuestionMark(prepared[i])
+            if let j = Self.answer(m.question.id, in: answers, hint: i) {
+                mark(&m, answers[j].raw, question: i, of: position, answers: answers, graded: key)
             }
             marks.append(m)
         }
-        return ExerciseMark(exerciseID: e.id, variant: key.key.variant, questions: marks)
+        return ExerciseMark(key: key, questions: marks)
     }
 
     /// Marks one written answer into `m`.
-    func mark(_ m: inout QuestionMark, _ raw: RawAnswer, _ p: GradingKey.PerQuestion, question index: Int, of e: Exercise,
+    func mark(_ m: inout QuestionMark, _ raw: RawAnswer, question index: Int, of position: Int,
               answers: [StudentAnswer], graded: GradingKey) {
         if case .empty = raw { return }
+        let p = m.question
         m.raw = raw
         let read: ReadAnswer
         switch Marking.read(raw, as: p.kind, choices: p.choices) {
@@ -303,11 +320,10 @@ public struct Grader: Sendable {
         if credit < 1, let cf = p.carryForward, let j = Self.answer(cf.from, in: answers, hint: -1),
            case .success(.integer(let a0)) = Marking.read(answers[j].raw, as: .integer, choices: []),
            graded.key.values[cf.from] != .integer(a0), (0...(1 << 30)).contains(a0),
-           let carriedKey = carried.value(e, e.questions[index], graded.key.variant, a0),
+           let carriedKey = carried.value(catalog.exercises[position], catalog.exercises[position].questions[index], graded.key.variant, a0),
            Marking.credit(read, key: Marking.read(key: carriedKey, as: p.kind), tolerance: p.tolerance, partial: nil) == 1 {
             credit = 1
             m.carriedForward = true
-            m.carriedFrom = cf.from
         }
         m.score = (p.points * credit * 100).rounded() / 100
         m.status = credit >= 1 ? .correct : credit > 0 ? .partial : .wrong
@@ -327,7 +343,10 @@ public struct Grader: Sendable {
 /// fields marking uses (a class, so that marking a question shares it rather than copying it).
 final class GradingKey: Sendable {
     final class PerQuestion: Sendable {
+        let exerciseID: String
         let id: String
+        /// Whether feedback and reports may show the key (`--reveal`).
+        let revealed: Bool
         let kind: QuestionKind
         let choices: [String]
         let points: Double
@@ -342,6 +361,8 @@ final class GradingKey: Sendable {
 
         init(_ q: Question, key: AnswerKey, reveal: Bool) {
             let v = key.values[q.id] ?? .never
+            exerciseID = key.exerciseID
+            revealed = reveal
             id = q.id
             kind = q.kind
             choices = q.choices
@@ -370,43 +391,60 @@ final class GradingKey: Sendable {
 /// Keys computed by this grader, each once: the first student who needs one computes it while
 /// others with the same variant wait; later runs (the template, repeated grading) reuse them.
 final class KeyCache: @unchecked Sendable {
+    typealias Entry = Result<GradingKey, DiagnosticError>
     private final class Slot: @unchecked Sendable {
         let lock = NSLock()
-        var value: Result<GradingKey, DiagnosticError>?
+        var value: Entry?
     }
-    private struct SlotID: Hashable {
-        var key: Grader.KeyID
-        var reveal: Bool
+    /// Finished keys by [reveal][exercise][variant index]: arrays while an exercise has at most
+    /// `arrayLimit` variants (no hashing per lookup), a dictionary beyond.
+    private struct Table {
+        var small: [[Entry?]]
+        var large: [[Int: Entry]]
+        init(_ counts: [Int]) {
+            small = counts.map { [Entry?](repeating: nil, count: $0 <= KeyCache.arrayLimit ? $0 : 0) }
+            large = counts.map { _ in [:] }
+        }
+        subscript(_ id: Grader.KeyID) -> Entry? {
+            get { id.variant < small[id.exercise].count ? small[id.exercise][id.variant] : large[id.exercise][id.variant] }
+            set {
+                if id.variant < small[id.exercise].count { small[id.exercise][id.variant] = newValue } else { large[id.exercise][id.variant] = newValue }
+            }
+        }
     }
-    /// Guards `done` and `slots`; a slot's own lock is held while its key is computed.
+    static let arrayLimit = 1 << 16
+    /// Guards `done` and `busy`; a slot's own lock is held while its key is computed.
     private let lock = NSLock()
-    private var done: [SlotID: Result<GradingKey, DiagnosticError>] = [:]
-    private var slots: [SlotID: Slot] = [:]
+    private var done: [Table]
+    private var busy: [Bool: [Grader.KeyID: Slot]] = [:]
 
-    /// Several keys (one student's), taking the lock once for those already computed.
-    func keys(_ ids: [Grader.KeyID], reveal: Bool, in exercises: [Exercise]) -> [Result<GradingKey, DiagnosticError>] {
+    init(variantCounts: [Int]) {
+        done = [Table(variantCounts), Table(variantCounts)]
+    }
+
+    /// One student's keys, taking the lock once for those already computed.
+    func keys(_ ids: [Grader.KeyID], reveal: Bool, in exercises: [Exercise]) -> [Entry] {
+        let r = reveal ? 1 : 0
         lock.lock()
-        let ready = ids.map { done[SlotID(key: $0, reveal: reveal)] }
+        let ready = ids.map { done[r][$0] }
         lock.unlock()
         return ready.enumerated().map { $1 ?? key(ids[$0], reveal: reveal, in: exercises) }
     }
 
-    func key(_ id: Grader.KeyID, reveal: Bool, in exercises: [Exercise]) -> Result<GradingKey, DiagnosticError> {
-        let sid = SlotID(key: id, reveal: reveal)
+    func key(_ id: Grader.KeyID, reveal: Bool, in exercises: [Exercise]) -> Entry {
+        let r = reveal ? 1 : 0
         lock.lock()
-        if let ready = done[sid] { lock.unlock(); return ready }
-        let slot = slots[sid] ?? Slot()
-        slots[sid] = slot
+        if let ready = done[r][id] { lock.unlock(); return ready }
+        let slot = busy[reveal, default: [:]][id] ?? Slot()
+        busy[reveal, default: [:]][id] = slot
+        let other = done[1 - r][id]
         lock.unlock()
 
         slot.lock.lock()
         defer { slot.lock.unlock() }
         if let ready = slot.value { return ready }
         let e = exercises[id.exercise]
-        let computed: Result<GradingKey, DiagnosticError>
-        lock.lock()
-        let other = done[SlotID(key: id, reveal: !reveal)]
-        lock.unlock()
+        let computed: Entry
         if let other {
             // The same key prepared for the other setting of --reveal: only the texts differ.
             computed = other.map { GradingKey($0.key, exercise: e, reveal: reveal) }
@@ -419,8 +457,8 @@ final class KeyCache: @unchecked Sendable {
         }
         slot.value = computed
         lock.lock()
-        done[sid] = computed
-        slots[sid] = nil
+        done[r][id] = computed
+        busy[reveal]?[id] = nil
         lock.unlock()
         return computed
     }
