@@ -342,7 +342,7 @@ public struct Grader: Sendable {
 /// predictions in a fixed order, explanations rendered for the variant, and the question's own
 /// fields marking uses (a class, so that marking a question shares it rather than copying it).
 final class GradingKey: Sendable {
-    final class PerQuestion: Sendable {
+    final class PerQuestion: @unchecked Sendable {
         let exerciseID: String
         let id: String
         /// Whether feedback and reports may show the key (`--reveal`).
@@ -356,8 +356,23 @@ final class GradingKey: Sendable {
         let read: ReadAnswer
         let tolerance: Int
         let predictions: [(Misconception, ReadAnswer)]
+        /// The explanation as written, and the key whose numbers it is rendered with.
+        let template: String
+        let key: AnswerKey
+        /// Guards `rendered`: the explanation is rendered the first time feedback asks for it
+        /// (a run that prints only scores never does), then shared.
+        private let lock = NSLock()
+        private var rendered: String?
+
         /// As feedback shows it: with `{answer}` filled only when the run reveals keys.
-        let explanation: String
+        var explanation: String {
+            lock.lock()
+            defer { lock.unlock() }
+            if let rendered { return rendered }
+            let text = ExerciseText.render(template, key: key, answer: revealed ? value : nil, showQueries: revealed).trimmed()
+            rendered = text
+            return text
+        }
 
         init(_ q: Question, key: AnswerKey, reveal: Bool) {
             let v = key.values[q.id] ?? .never
@@ -373,7 +388,8 @@ final class GradingKey: Sendable {
             read = Marking.read(key: v, as: q.kind)
             tolerance = key.tolerances[q.id] ?? 0
             predictions = (key.predictions[q.id] ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, Marking.read(key: $0.value, as: q.kind)) }
-            explanation = ExerciseText.render(q.explanation, key: key, answer: reveal ? v : nil, showQueries: reveal).trimmed()
+            template = q.explanation
+            self.key = key
         }
     }
     let key: AnswerKey
@@ -488,7 +504,7 @@ func parallelMap<T: Sendable, U: Sendable>(_ items: [T], _ body: @Sendable (T) -
     let out = UnsafeMutableBufferPointer<U?>.allocate(capacity: items.count)
     out.initialize(repeating: nil)
     defer { out.deallocate() }
-    let chunks = min(items.count, ProcessInfo.processInfo.activeProcessorCount * 4)
+    let chunks = min(items.count, ProcessInfo.processInfo.activeProcessorCount * 16)
     let box = UnsafeSendableBuffer(out)
     DispatchQueue.concurrentPerform(iterations: chunks) { c in
         var i = c * items.count / chunks

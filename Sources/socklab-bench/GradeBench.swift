@@ -75,6 +75,14 @@ enum GradeBench {
         print(String(format: "grade: CPU %.3f s (%.0f µs per file), so at most %.0f files/s on %d idle cores", cpu1 - cpu0,
                      (cpu1 - cpu0) / Double(count) * 1e6, Double(count) / (cpu1 - cpu0) * Double(ProcessInfo.processInfo.activeProcessorCount),
                      ProcessInfo.processInfo.activeProcessorCount))
+        // What the TA's output costs on top: feedback is rendered only when an output asks for it.
+        let o0 = Date()
+        let csv = report.csv()
+        let o1 = Date()
+        let json = try report.json()
+        let o2 = Date()
+        print(String(format: "grade: output: CSV gradebook %.3f s (%d KB), JSON with all feedback %.3f s (%d MB)",
+                     o1.timeIntervalSince(o0), csv.utf8.count / 1024, o2.timeIntervalSince(o1), json.utf8.count >> 20))
         // The same files again with every key already computed: reading and marking alone.
         let repeats = Int(ProcessInfo.processInfo.environment["SOCKLAB_BENCH_REPEAT"] ?? "") ?? 1
         let again = Date()
