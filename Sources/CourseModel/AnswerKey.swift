@@ -56,10 +56,12 @@ extension Exercise {
         var key = AnswerKey(exerciseID: id, variant: variant, values: [:], variables: variables, textVariables: prepared.run.textVariables)
 
         let direct = questions.filter { $0.carryForward == nil }
-        let placeholders = ExerciseText.queryPlaceholders(in: [prose] + questions.flatMap { [$0.prompt, $0.explanation] })
+        let needs = ExerciseText.NeedsCache.shared.needs(id: id, texts: [prose] + questions.flatMap { [$0.prompt, $0.explanation] })
         var placeholderQueries: [Query] = []
-        for text in placeholders {
-            do throws(QueryError) { placeholderQueries.append(try Query.parse(text)) } catch {
+        for (text, parsed) in needs.queries {
+            switch parsed {
+            case .success(let q): placeholderQueries.append(q)
+            case .failure(let error):
                 problems.append(Diagnostic(at: location, id: "exercise.placeholder", "{q:\(text)}: \(error.message)"))
             }
         }
@@ -102,10 +104,8 @@ extension Exercise {
                 }
             }
         }
-        for text in [prose] + questions.flatMap({ [$0.prompt, $0.explanation] }) {
-            for name in ExerciseText.unknownNames(in: text, key: key) {
-                problems.append(Diagnostic(at: location, id: "exercise.placeholder", "'{\(name)}' names no parameter, variant value or let name"))
-            }
+        for name in needs.unknownNames(key: key) {
+            problems.append(Diagnostic(at: location, id: "exercise.placeholder", "'{\(name)}' names no parameter, variant value or let name"))
         }
         if !problems.isEmpty { throw DiagnosticError(problems) }
 

@@ -46,9 +46,39 @@ public enum ExerciseText {
 
     /// Names in `{...}` that look like expressions but cannot be evaluated with the key's names.
     static func unknownNames(in text: String, key: AnswerKey) -> [String] {
-        placeholders(in: text).filter { p in
-            guard p != "answer", !p.hasPrefix("q:"), key.textVariables[p] == nil, looksLikeExpression(p) else { return false }
+        expressionPlaceholders(in: text).filter { p in
+            guard key.textVariables[p] == nil else { return false }
             return (try? Expression.evaluate(p, variables: key.variables)) == nil
+        }
+    }
+
+    /// The placeholders of `text` that are checked as names or expressions (not `{answer}`, not
+    /// `{q:...}`, not code), in order.
+    static func expressionPlaceholders(in text: String) -> [String] {
+        placeholders(in: text).filter { p in p != "answer" && !p.hasPrefix("q:") && looksLikeExpression(p) }
+    }
+
+    /// What an exercise's texts (prose, prompts, explanations) ask of every key, read once per
+    /// exercise rather than once per variant.
+    struct Needs: Sendable {
+        /// Each `{q:...}` query text once, in order, parsed.
+        let queries: [(text: String, query: Result<Query, QueryError>)]
+        /// Each text's `unknownNames` candidates, texts in order, parsed.
+        let expressions: [(name: String, expression: Expression.Compiled)]
+
+        init(texts: [String]) {
+            queries = queryPlaceholders(in: texts).map { text in
+                do throws(QueryError) { return (text, .success(try Query.parse(text))) } catch { return (text, .failure(error)) }
+            }
+            expressions = texts.flatMap { expressionPlaceholders(in: $0).map { ($0, Expression.Compiled($0)) } }
+        }
+
+        /// `unknownNames` over every text, in order, for a key's names.
+        func unknownNames(key: AnswerKey) -> [String] {
+            expressions.compactMap { e in
+                guard key.textVariables[e.name] == nil else { return nil }
+                return (try? e.expression.evaluate(variables: key.variables)) == nil ? e.name : nil
+            }
         }
     }
 

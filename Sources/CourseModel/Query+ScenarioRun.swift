@@ -37,13 +37,21 @@ public struct ScenarioRun: Sendable, Hashable {
         return copy
     }
 
-    func document() throws(DiagnosticError) -> YAMLDocument {
+    /// The scenario read once for its text, file and words (`ScenarioCache`): loads after the first
+    /// only evaluate what depends on the numbers.
+    func compiled() throws(DiagnosticError) -> CompiledScenario {
+        try ScenarioCache.shared.compiled(for: self)
+    }
+
+    /// The text with the word variables replaced, as the scenario is read.
+    func substitutedText() -> String {
         var t = text
         for (name, value) in textVariables { t = t.replacingAll("{\(name)}", with: value) }
-        return try DocumentCache.shared.document(text: t, file: file)
+        return t
     }
 
     var effectiveOverrides: [String: String] {
+        guard !textVariables.isEmpty else { return overrides }
         var o = overrides
         for key in ["network", "start"] { if let v = textVariables[key] { o[key] = v } }
         return o
@@ -51,24 +59,23 @@ public struct ScenarioRun: Sendable, Hashable {
 
     /// Loads the scenario and computes every name it defines (parameters and `let` values).
     public func load() throws(DiagnosticError) -> (scenario: Scenario, variables: [String: Int], letNames: [String]) {
-        try load(document())
+        try load(compiled())
     }
 
-    func load(_ doc: YAMLDocument) throws(DiagnosticError) -> (scenario: Scenario, variables: [String: Int], letNames: [String]) {
+    func load(_ compiled: CompiledScenario) throws(DiagnosticError) -> (scenario: Scenario, variables: [String: Int], letNames: [String]) {
         let o = effectiveOverrides
-        let scenario = try ScenarioLoader.load(doc, variables: variables, overrides: o)
+        let scenario = try compiled.instantiate(variables: variables, overrides: o).scenario
         var vars = variables
+        vars.reserveCapacity(variables.count + Parameters.integerNames.count + compiled.runLets.count)
         for name in Parameters.integerNames { vars[name] = scenario.parameters[integer: name] }
         var names: [String] = []
-        // Keys are compared as strings: a Yams node lookup would resolve (and mutate) tags of a
-        // document that other threads share through the cache.
-        if case .mapping(let m) = doc.root, let letNode = m.first(where: { $0.key.string == "let" })?.value,
-           case .mapping(let pairs) = letNode {
-            for (k, v) in pairs {
-                guard let name = k.string else { continue }
-                names.append(name)
-                let source = o[name] ?? v.string ?? ""
-                if let value = try? Expression.evaluate(Self.unbrace(source), variables: vars) { vars[name] = value }
+        names.reserveCapacity(compiled.runLets.count)
+        for l in compiled.runLets {
+            names.append(l.name)
+            if let source = o[l.name] {
+                if let value = try? Expression.evaluate(Self.unbrace(source), variables: vars) { vars[l.name] = value }
+            } else if let value = try? l.expression.evaluate(variables: vars) {
+                vars[l.name] = value
             }
         }
         return (scenario, vars, names)
@@ -88,9 +95,9 @@ public struct ScenarioRun: Sendable, Hashable {
 
     /// Loads the scenario once, for evaluating queries under several variations of the model.
     public func prepare() throws(DiagnosticError) -> PreparedRun {
-        let doc = try document()
-        let (scenario, vars, letNames) = try load(doc)
-        return PreparedRun(run: self, doc: doc, scenario: scenario, variables: vars, letNames: Set(letNames))
+        let compiled = try compiled()
+        let (scenario, vars, letNames) = try load(compiled)
+        return PreparedRun(run: self, compiled: compiled, scenario: scenario, variables: vars, letNames: Set(letNames))
     }
 
     /// Evaluates queries on one run of the scenario, re-running it only for searches.
@@ -109,22 +116,31 @@ public struct ScenarioRun: Sendable, Hashable {
 
 /// A scenario loaded once, with its names: queries under each variation of the model reuse it and
 /// load the scenario again only to change a name (searches).
+///
+/// What it loads for searches, and the traces of the scenario as loaded, it keeps (`RunMemo`): the
+/// variations of the model re-run the same search candidates, and most variations run the very
+/// same scenario (they change only how the trace is read), which the simulator, being
+/// deterministic, would only compute again.
 public struct PreparedRun: @unchecked Sendable {
     public let run: ScenarioRun
-    let doc: YAMLDocument
+    let compiled: CompiledScenario
     public let scenario: Scenario
     public let variables: [String: Int]
     public let letNames: Set<String>
+    let memo = RunMemo()
 
     public func evaluate(_ queries: [Query], transform: (@Sendable (Scenario) -> Scenario)? = nil,
                          view: (@Sendable (Trace) -> Trace)? = nil) -> [Result<AnswerValue, QueryError>] {
-        let base = QueryRun(trace: ScenarioRun.simulate(scenario, transform, view), variables: variables, textVariables: run.textVariables)
+        let base = QueryRun(trace: simulate(scenario, nil, transform, view), variables: variables, textVariables: run.textVariables)
         let rerun: QueryRerun = { (name: String, value: Int) throws(QueryError) -> QueryRun in
-            let again = run.setting(name, to: value, letNames: letNames)
-            do throws(DiagnosticError) {
-                let (s, v, _) = try again.load(doc)
-                return QueryRun(trace: ScenarioRun.simulate(s, transform, view), variables: v, textVariables: run.textVariables)
-            } catch {
+            let key = RunMemo.Rerun(name: name, value: value)
+            switch memo.load(key, { () throws(DiagnosticError) in
+                let (s, v, _) = try run.setting(name, to: value, letNames: letNames).load(compiled)
+                return (s, v)
+            }) {
+            case .success(let (s, v)):
+                return QueryRun(trace: simulate(s, key, transform, view), variables: v, textVariables: run.textVariables)
+            case .failure(let error):
                 throw QueryError("with \(name) = \(value) the scenario does not load: \(error.diagnostics.map(\.message).joined(separator: "; "))")
             }
         }
@@ -132,26 +148,106 @@ public struct PreparedRun: @unchecked Sendable {
             do throws(QueryError) { return .success(try q.evaluate(on: base, rerun: rerun)) } catch { return .failure(error) }
         }
     }
+
+    /// `ScenarioRun.simulate` for the prepared scenario (`rerun` nil) or a search's load of it; when
+    /// `transform` leaves the scenario as it is, the trace of the scenario as loaded is reused.
+    func simulate(_ s: Scenario, _ rerun: RunMemo.Rerun?, _ transform: ((Scenario) -> Scenario)?, _ view: ((Trace) -> Trace)?) -> Trace {
+        let transformed = transform?(s) ?? s
+        // Quick when the transform changed nothing: the arrays are still the same arrays.
+        let trace = transformed == s ? memo.trace(rerun) { Simulator.run(s) } : Simulator.run(transformed)
+        return view?(trace) ?? trace
+    }
 }
 
-/// Parsed scenario documents by text: a grading run evaluates the same few scenarios for every
-/// variant and misconception, and parsing is the dearest part of a small scenario's run.
-final class DocumentCache: @unchecked Sendable {
-    static let shared = DocumentCache()
+/// The loads and traces of one prepared run (see `PreparedRun`), by search candidate. It keeps at
+/// most `maxLoads` loads and `maxTraces` traces (a search that tries candidates one by one may try
+/// 200,000); past that, it computes without keeping.
+final class RunMemo: @unchecked Sendable {
+    static let maxLoads = 256
+    static let maxTraces = 64
     private let lock = NSLock()
-    private var docs: [String: YAMLDocument] = [:]
+    private var loads: [Rerun: Result<(Scenario, [String: Int]), DiagnosticError>] = [:]
+    private var baseTrace: Trace?
+    private var traces: [Rerun: Trace] = [:]
 
-    func document(text: String, file: String) throws(DiagnosticError) -> YAMLDocument {
-        let key = file + "\u{0}" + text
+    /// A search candidate: the prepared run with `name` set to `value`.
+    struct Rerun: Hashable {
+        let name: String
+        let value: Int
+    }
+
+    /// The scenario and names for a candidate, loaded by `load` the first time.
+    func load(_ key: Rerun, _ load: () throws(DiagnosticError) -> (Scenario, [String: Int])) -> Result<(Scenario, [String: Int]), DiagnosticError> {
         lock.lock()
-        if let d = docs[key] { lock.unlock(); return d }
+        let cached = loads[key]
         lock.unlock()
-        let d = try YAMLDocument(text: text, file: file)
+        if let cached { return cached }
+        let result: Result<(Scenario, [String: Int]), DiagnosticError>
+        do throws(DiagnosticError) { result = .success(try load()) } catch { result = .failure(error) }
         lock.lock()
-        if docs.count > 4096 { docs.removeAll() }
-        docs[key] = d
+        if loads.count < Self.maxLoads { loads[key] = result }
         lock.unlock()
-        return d
+        return result
+    }
+
+    /// The trace of the prepared scenario (`key` nil) or of a candidate's load, simulated by `run`
+    /// the first time.
+    func trace(_ key: Rerun?, _ run: () -> Trace) -> Trace {
+        lock.lock()
+        let cached = key.map { traces[$0] } ?? baseTrace
+        lock.unlock()
+        if let cached { return cached }
+        let trace = run()
+        lock.lock()
+        if let key {
+            if traces.count < Self.maxTraces { traces[key] = trace }
+        } else {
+            baseTrace = trace
+        }
+        lock.unlock()
+        return trace
+    }
+}
+
+/// Scenarios read once per text, file and word variables: a grading run loads the same few
+/// scenarios for every variant, misconception and search candidate.
+///
+/// The key hashes only the file, the text's length and the words; equal keys compare the whole text,
+/// which is quick when it is the same string (every run of an exercise shares its scenario's text).
+final class ScenarioCache: @unchecked Sendable {
+    static let shared = ScenarioCache()
+    private let lock = NSLock()
+    private var entries: [Key: Result<CompiledScenario, DiagnosticError>] = [:]
+
+    struct Key: Hashable {
+        let text: String
+        let file: String
+        let textVariables: [String: String]
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(file)
+            hasher.combine(text.utf8.count)
+            hasher.combine(textVariables)
+        }
+    }
+
+    func compiled(for run: ScenarioRun) throws(DiagnosticError) -> CompiledScenario {
+        let key = Key(text: run.text, file: run.file, textVariables: run.textVariables)
+        lock.lock()
+        let cached = entries[key]
+        lock.unlock()
+        if let cached { return try cached.get() }
+        let result: Result<CompiledScenario, DiagnosticError>
+        do throws(DiagnosticError) {
+            result = .success(CompiledScenario(try YAMLDocument(text: run.substitutedText(), file: run.file)))
+        } catch {
+            result = .failure(error)
+        }
+        lock.lock()
+        if entries.count > 4096 { entries.removeAll() }
+        entries[key] = result
+        lock.unlock()
+        return try result.get()
     }
 }
 

@@ -2,6 +2,11 @@
 ///
 /// Scenarios say `send {sqs + rqs + 1}` instead of a number, so that changing SQS or RQS moves every
 /// example with it. Supports `+ - * / %`, parentheses, unary minus, `min(a, b)` and `max(a, b)`.
+///
+/// Text is parsed once into a `Compiled` expression (or a `Template` of text and expressions) that
+/// can be evaluated with many sets of variables; `evaluate` and `substitute` are parse-then-evaluate.
+/// A compiled expression fails exactly as reading it left to right would: the first unknown name,
+/// overflow, division by zero or syntax error, in the order the text reaches it.
 public enum Expression {
     public struct Failure: Error, Hashable, Sendable, CustomStringConvertible {
         public var message: String
@@ -10,41 +15,159 @@ public enum Expression {
 
     /// Evaluates `text` with `variables`; division by zero and unknown names are failures.
     public static func evaluate(_ text: String, variables: [String: Int]) throws(Failure) -> Int {
-        var parser = Parser(chars: Array(text), variables: variables)
-        let value = try parser.parseSum()
-        parser.skipSpaces()
-        if parser.pos < parser.chars.count {
-            throw Failure(message: "unexpected '\(parser.chars[parser.pos])' in expression '\(text)'")
-        }
-        return value
+        try Compiled(text).evaluate(variables: variables)
     }
 
     /// Replaces every `{expr}` in `text` with its value.
     public static func substitute(in text: String, variables: [String: Int]) throws(Failure) -> String {
         guard text.contains("{") else { return text }
-        var out = ""
-        var rest = Substring(text)
-        while let open = rest.firstIndex(of: "{") {
-            out += rest[..<open]
-            guard let close = rest[open...].firstIndex(of: "}") else {
-                throw Failure(message: "'{' without a closing '}' in '\(text)'")
-            }
-            let inner = String(rest[rest.index(after: open)..<close])
-            out += String(try evaluate(inner, variables: variables))
-            rest = rest[rest.index(after: close)...]
-        }
-        out += rest
-        return out
+        return try Template(text).substitute(variables: variables)
     }
 
+    /// One expression, parsed once.
+    public struct Compiled: Hashable, Sendable {
+        let node: Node
+
+        public init(_ text: String) {
+            var parser = Parser(chars: Array(text))
+            var node = parser.parseSum()
+            if !parser.failed {
+                parser.skipSpaces()
+                if parser.pos < parser.chars.count {
+                    node = .then(node, .fail("unexpected '\(parser.chars[parser.pos])' in expression '\(text)'"))
+                }
+            }
+            self.node = node
+        }
+
+        /// The value with `variables`, or the failure `Expression.evaluate` would give.
+        public func evaluate(variables: [String: Int]) throws(Failure) -> Int {
+            try node.value(variables)
+        }
+    }
+
+    /// A text with `{expr}` parts, parsed once: `substitute` gives what `Expression.substitute` gives.
+    public struct Template: Hashable, Sendable {
+        enum Part: Hashable, Sendable {
+            case text(String)
+            case expression(Compiled)
+            case fail(String)
+        }
+        let parts: [Part]
+        /// Whether any part depends on the variables (or fails): false means the text is used as it is.
+        public let isConstant: Bool
+
+        public init(_ text: String) {
+            guard text.contains("{") else {
+                parts = [.text(text)]
+                isConstant = true
+                return
+            }
+            var parts: [Part] = []
+            var rest = Substring(text)
+            while let open = rest.firstIndex(of: "{") {
+                parts.append(.text(String(rest[..<open])))
+                guard let close = rest[open...].firstIndex(of: "}") else {
+                    parts.append(.fail("'{' without a closing '}' in '\(text)'"))
+                    self.parts = parts
+                    isConstant = false
+                    return
+                }
+                parts.append(.expression(Compiled(String(rest[rest.index(after: open)..<close]))))
+                rest = rest[rest.index(after: close)...]
+            }
+            parts.append(.text(String(rest)))
+            self.parts = parts
+            isConstant = false
+        }
+
+        public func substitute(variables: [String: Int]) throws(Failure) -> String {
+            if isConstant, case .text(let t) = parts[0] { return t }
+            var out = ""
+            for p in parts {
+                switch p {
+                case .text(let t): out += t
+                case .expression(let e): out += String(try e.evaluate(variables: variables))
+                case .fail(let message): throw Failure(message: message)
+                }
+            }
+            return out
+        }
+    }
+
+    enum Operator: Hashable, Sendable {
+        case add, subtract, multiply, divide, remainder
+    }
+
+    /// A parsed expression. Children are evaluated left to right, so the first failure is the one
+    /// the text reaches first; `fail` stands where the text stops making sense.
+    indirect enum Node: Hashable, Sendable {
+        case number(Int)
+        case name(String)
+        case negate(Node)
+        case binary(Operator, Node, Node)
+        case extreme(minimum: Bool, [Node])
+        /// Evaluates the first, then gives the second (a syntax error after a complete part).
+        case then(Node, Node)
+        case fail(String)
+
+        func value(_ variables: [String: Int]) throws(Failure) -> Int {
+            switch self {
+            case .number(let v):
+                return v
+            case .name(let name):
+                guard let v = variables[name] else {
+                    let known = variables.keys.sorted().joined(separator: ", ")
+                    throw Failure(message: "unknown name '\(name)' in expression (known: \(known))")
+                }
+                return v
+            case .negate(let n):
+                return -(try n.value(variables))
+            case .binary(let op, let l, let r):
+                let value = try l.value(variables)
+                let rhs = try r.value(variables)
+                switch op {
+                case .add, .subtract:
+                    let (r, overflow) = op == .add ? value.addingReportingOverflow(rhs) : value.subtractingReportingOverflow(rhs)
+                    if overflow { throw Failure(message: "number too large in expression") }
+                    return r
+                case .multiply:
+                    let (r, overflow) = value.multipliedReportingOverflow(by: rhs)
+                    if overflow { throw Failure(message: "number too large in expression") }
+                    return r
+                case .divide, .remainder:
+                    if rhs == 0 { throw Failure(message: "division by zero in expression") }
+                    return op == .divide ? value / rhs : value % rhs
+                }
+            case .extreme(let minimum, let args):
+                var values: [Int] = []
+                values.reserveCapacity(args.count)
+                for a in args { values.append(try a.value(variables)) }
+                return minimum ? values.min()! : values.max()!
+            case .then(let first, let second):
+                _ = try first.value(variables)
+                return try second.value(variables)
+            case .fail(let message):
+                throw Failure(message: message)
+            }
+        }
+    }
+
+    /// Reads the grammar into a `Node`. On a syntax error it stops, with a `fail` node where the
+    /// error is and every part read before it kept (their failures come first, as they would when
+    /// evaluating while reading).
     private struct Parser {
         let chars: [Character]
-        let variables: [String: Int]
         var pos = 0
+        var failed = false
 
-        init(chars: [Character], variables: [String: Int]) {
+        init(chars: [Character]) {
             self.chars = chars
-            self.variables = variables
+        }
+
+        mutating func fail(_ message: String) -> Node {
+            failed = true
+            return .fail(message)
         }
 
         mutating func skipSpaces() {
@@ -56,58 +179,53 @@ public enum Expression {
             return pos < chars.count ? chars[pos] : nil
         }
 
-        mutating func parseSum() throws(Failure) -> Int {
-            var value = try parseProduct()
+        mutating func parseSum() -> Node {
+            var value = parseProduct()
+            if failed { return value }
             while let op = peek(), op == "+" || op == "-" {
                 pos += 1
-                let rhs = try parseProduct()
-                let (r, overflow) = op == "+" ? value.addingReportingOverflow(rhs) : value.subtractingReportingOverflow(rhs)
-                if overflow { throw Failure(message: "number too large in expression") }
-                value = r
+                let rhs = parseProduct()
+                value = .binary(op == "+" ? .add : .subtract, value, rhs)
+                if failed { return value }
             }
             return value
         }
 
-        mutating func parseProduct() throws(Failure) -> Int {
-            var value = try parseUnary()
+        mutating func parseProduct() -> Node {
+            var value = parseUnary()
+            if failed { return value }
             while let op = peek(), op == "*" || op == "/" || op == "%" {
                 pos += 1
-                let rhs = try parseUnary()
-                switch op {
-                case "*":
-                    let (r, overflow) = value.multipliedReportingOverflow(by: rhs)
-                    if overflow { throw Failure(message: "number too large in expression") }
-                    value = r
-                default:
-                    if rhs == 0 { throw Failure(message: "division by zero in expression") }
-                    value = op == "/" ? value / rhs : value % rhs
-                }
+                let rhs = parseUnary()
+                value = .binary(op == "*" ? .multiply : op == "/" ? .divide : .remainder, value, rhs)
+                if failed { return value }
             }
             return value
         }
 
-        mutating func parseUnary() throws(Failure) -> Int {
+        mutating func parseUnary() -> Node {
             if peek() == "-" {
                 pos += 1
-                return -(try parseUnary())
+                return .negate(parseUnary())
             }
-            return try parseAtom()
+            return parseAtom()
         }
 
-        mutating func parseAtom() throws(Failure) -> Int {
-            guard let c = peek() else { throw Failure(message: "expression ends too early") }
+        mutating func parseAtom() -> Node {
+            guard let c = peek() else { return fail("expression ends too early") }
             if c == "(" {
                 pos += 1
-                let v = try parseSum()
-                guard peek() == ")" else { throw Failure(message: "missing ')' in expression") }
+                let v = parseSum()
+                if failed { return v }
+                guard peek() == ")" else { return .then(v, fail("missing ')' in expression")) }
                 pos += 1
                 return v
             }
             if c.isNumber {
                 var digits = ""
                 while pos < chars.count, chars[pos].isNumber { digits.append(chars[pos]); pos += 1 }
-                guard let v = Int(digits) else { throw Failure(message: "number too large: \(digits)") }
-                return v
+                guard let v = Int(digits) else { return fail("number too large: \(digits)") }
+                return .number(v)
             }
             if c.isLetter || c == "_" {
                 var name = ""
@@ -115,21 +233,23 @@ public enum Expression {
                     name.append(chars[pos]); pos += 1
                 }
                 if name == "min" || name == "max" {
-                    guard peek() == "(" else { throw Failure(message: "\(name) needs '(a, b)'") }
+                    guard peek() == "(" else { return fail("\(name) needs '(a, b)'") }
                     pos += 1
-                    var args = [try parseSum()]
-                    while peek() == "," { pos += 1; args.append(try parseSum()) }
-                    guard peek() == ")" else { throw Failure(message: "missing ')' after \(name)(...)") }
+                    let minimum = name == "min"
+                    var args = [parseSum()]
+                    if failed { return .extreme(minimum: minimum, args) }
+                    while peek() == "," {
+                        pos += 1
+                        args.append(parseSum())
+                        if failed { return .extreme(minimum: minimum, args) }
+                    }
+                    guard peek() == ")" else { return .then(.extreme(minimum: minimum, args), fail("missing ')' after \(name)(...)")) }
                     pos += 1
-                    return name == "min" ? args.min()! : args.max()!
+                    return .extreme(minimum: minimum, args)
                 }
-                guard let v = variables[name] else {
-                    let known = variables.keys.sorted().joined(separator: ", ")
-                    throw Failure(message: "unknown name '\(name)' in expression (known: \(known))")
-                }
-                return v
+                return .name(name)
             }
-            throw Failure(message: "unexpected '\(c)' in expression")
+            return fail("unexpected '\(c)' in expression")
         }
     }
 }
