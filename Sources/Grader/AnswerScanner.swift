@@ -100,7 +100,7 @@ extension FastAnswerReader {
             guard let next = entry(at: indent) else { return nil }
             guard let (line, i) = next else { return out }
             guard let (id, _, colon) = mappingKeyText(line, from: i), seen.insert(id).inserted, emptyValue(line, after: colon) else { return nil }
-            var ex = ExerciseAnswers(id: id, location: location(file, i), variant: nil, variantLocation: nil, answers: [])
+            var ex = ExerciseAnswers(id: id, location: location(file, i))
             guard let nested = nestedIndent(under: indent) else { return nil }
             if let ni = nested, !readFields(at: ni, into: &ex, file: file) { return nil }
             out.append(ex)
@@ -113,14 +113,17 @@ extension FastAnswerReader {
             guard let next = entry(at: indent) else { return false }
             guard let (line, i) = next, let (key, _, colon) = mappingKeyText(line, from: i) else { return next == nil }
             switch key {
-            case "variant" where ex.variant == nil:
+            case "variant" where ex.variantEntries == nil:
                 let c = skipSpaces(line, colon + 1)
-                var values: [String: String] = [:]
-                values.reserveCapacity(4)
+                var values: [VariantEntry] = []
                 guard c < line.upperBound, bytes[c] == Self.openBrace,
-                      let end = flowMapping(line, from: c, { k, _, _, v, _, _ in values.updateValue(v.trimmed(), forKey: k) == nil }),
+                      let end = flowMapping(line, from: c, { k, _, _, v, _, _ in
+                          guard !values.contains(where: { $0.name == k }) else { return false }
+                          values.append(VariantEntry(name: k, value: v.trimmed()))
+                          return true
+                      }),
                       restIsComment(line, from: end) else { return false }
-                ex.variant = values
+                ex.variantEntries = values
                 ex.variantLocation = location(file, c)
                 index += 1
             case "answers" where !sawAnswers:

@@ -29,13 +29,38 @@ public struct AnswerSheet: Sendable, Equatable {
 public struct ExerciseAnswers: Sendable, Equatable {
     public var id: String
     public var location: SourceLocation
-    /// The `variant:` block as written (values as text), if any.
-    public var variant: [String: String]?
+    /// The `variant:` block as written, names and values (as text) in file order, if any. Both
+    /// readers refuse a name written twice.
+    public var variantEntries: [VariantEntry]?
     public var variantLocation: SourceLocation?
     /// Answers in file order.
     public var answers: [StudentAnswer]
 
+    public init(id: String, location: SourceLocation, variantEntries: [VariantEntry]? = nil, variantLocation: SourceLocation? = nil,
+                answers: [StudentAnswer] = []) {
+        self.id = id
+        self.location = location
+        self.variantEntries = variantEntries
+        self.variantLocation = variantLocation
+        self.answers = answers
+    }
+
+    /// The `variant:` block as written (values as text), if any.
+    public var variant: [String: String]? {
+        variantEntries.map { Dictionary($0.map { ($0.name, $0.value) }, uniquingKeysWith: { _, last in last }) }
+    }
+
     public func answer(_ id: String) -> StudentAnswer? { answers.first { $0.questionID == id } }
+}
+
+/// One `name: value` of a `variant:` block as written.
+public struct VariantEntry: Sendable, Equatable {
+    public var name: String
+    public var value: String
+    public init(name: String, value: String) {
+        self.name = name
+        self.value = value
+    }
 }
 
 /// An answer as written: nothing, a scalar, a list or a mapping.
@@ -212,7 +237,7 @@ extension AnswerSheet {
     }
 
     static func exerciseAnswers(_ id: String, _ keyNode: AnswerTree, _ node: AnswerTree, _ r: inout SheetReader) -> ExerciseAnswers {
-        var out = ExerciseAnswers(id: id, location: r.location(keyNode), variant: nil, variantLocation: nil, answers: [])
+        var out = ExerciseAnswers(id: id, location: r.location(keyNode))
         if case .scalar(let s, _, _) = node, s.isEmpty { return out }
         guard case .mapping(let fields, _) = node else {
             r.add(r.error(node, "answer.shape", "exercise \(id) must be a mapping with 'answers:' (and 'variant:')"))
@@ -226,9 +251,11 @@ extension AnswerSheet {
                     r.add(r.error(v, "answer.shape", "variant of \(id) must be a mapping such as {n: 700}"))
                     continue
                 }
-                var values: [String: String] = [:]
-                for (pk, pv) in pairs { if let s = r.string(pv, "variant value \(pk.string ?? "")") { values[pk.string ?? ""] = s.trimmed() } }
-                out.variant = values
+                var values: [VariantEntry] = []
+                for (pk, pv) in pairs {
+                    if let s = r.string(pv, "variant value \(pk.string ?? "")") { values.append(VariantEntry(name: pk.string ?? "", value: s.trimmed())) }
+                }
+                out.variantEntries = values
             case "answers":
                 if case .scalar(let s, _, _) = v, s.isEmpty { continue }
                 guard case .mapping(let pairs, _) = v else {
@@ -303,5 +330,13 @@ extension StringProtocol {
         while let f = s.first, f.isWhitespace { s.removeFirst() }
         while let l = s.last, l.isWhitespace { s.removeLast() }
         return String(s)
+    }
+}
+
+extension String {
+    /// `StringProtocol.trimmed()`, looking at the ends' bytes first (most answers have nothing to trim).
+    func trimmed() -> String {
+        if let f = utf8.first, let l = utf8.last, f > 32, l > 32, f < 0x80, l < 0x80 { return self }
+        return Substring(self).trimmed()
     }
 }

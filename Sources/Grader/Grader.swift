@@ -223,7 +223,7 @@ public struct Grader: Sendable {
                                       notes: ["exercises: \(exercises.map(\.id).joined(separator: ", "))"]))
                 continue
             }
-            if let written = ex.variant {
+            if let written = ex.variantEntries {
                 if !Self.isVariant(written, of: exercises[position].parameters, index: variantIndices[position]) {
                     out.append(Diagnostic(at: ex.variantLocation ?? ex.location, id: "answer.wrong-variant",
                                           "the variant of '\(ex.id)' is not student \(sheet.student)'s: this file was made for another student or edited",
@@ -261,14 +261,16 @@ public struct Grader: Sendable {
     }
 
     /// Whether a `variant:` block as written is the variant with this index, value for value.
-    static func isVariant(_ written: [String: String], of parameters: [ParameterSpec], index: Int) -> Bool {
+    static func isVariant(_ written: [VariantEntry], of parameters: [ParameterSpec], index: Int) -> Bool {
         guard written.count == parameters.count else { return false }
         var rest = index
-        for p in parameters {
+        for (i, p) in parameters.enumerated() {
             let n = p.candidateCount
             let v = n == 0 ? p.defaultValue : p.candidate(at: rest % n)
             rest /= max(1, n)
-            guard let w = written[p.name], w == v.description else { return false }
+            // Written in the template's order (the names sorted) or any other.
+            let w = i < written.count && written[i].name == p.name ? written[i] : written.first { $0.name == p.name }
+            guard let w, w.value == v.description else { return false }
         }
         return true
     }
