@@ -44,14 +44,6 @@ public enum ExerciseText {
             && s.contains(where: { $0.isLetter })
     }
 
-    /// Names in `{...}` that look like expressions but cannot be evaluated with the key's names.
-    static func unknownNames(in text: String, key: AnswerKey) -> [String] {
-        expressionPlaceholders(in: text).filter { p in
-            guard key.textVariables[p] == nil else { return false }
-            return (try? Expression.evaluate(p, variables: key.variables)) == nil
-        }
-    }
-
     /// The placeholders of `text` that are checked as names or expressions (not `{answer}`, not
     /// `{q:...}`, not code), in order.
     static func expressionPlaceholders(in text: String) -> [String] {
@@ -63,7 +55,7 @@ public enum ExerciseText {
     struct Needs: Sendable {
         /// Each `{q:...}` query text once, in order, parsed.
         let queries: [(text: String, query: Result<Query, QueryError>)]
-        /// Each text's `unknownNames` candidates, texts in order, parsed.
+        /// Every text's `expressionPlaceholders`, texts in order, parsed.
         let expressions: [(name: String, expression: Expression.Compiled)]
 
         init(texts: [String]) {
@@ -73,7 +65,8 @@ public enum ExerciseText {
             expressions = texts.flatMap { expressionPlaceholders(in: $0).map { ($0, Expression.Compiled($0)) } }
         }
 
-        /// `unknownNames` over every text, in order, for a key's names.
+        /// The placeholders, in order, that look like names or expressions but cannot be evaluated
+        /// with the key's names (and are not its word variables).
         func unknownNames(key: AnswerKey) -> [String] {
             expressions.compactMap { e in
                 guard key.textVariables[e.name] == nil else { return nil }
