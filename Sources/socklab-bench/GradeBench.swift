@@ -23,9 +23,12 @@ enum GradeBench {
         let secret = ProcessInfo.processInfo.environment["SOCKLAB_SECRET"] ?? "socklab-bench-secret"
 
         // Not timed: answer files for `count` students, about a quarter of the answers wrong.
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("socklab-grade-bench-\(ProcessInfo.processInfo.processIdentifier)")
+        // SOCKLAB_BENCH_DIR=PATH writes the files there and keeps them (to time `socklab grade PATH`).
+        let keep = ProcessInfo.processInfo.environment["SOCKLAB_BENCH_DIR"]
+        let dir = keep.map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("socklab-grade-bench-\(ProcessInfo.processInfo.processIdentifier)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
+        defer { if keep == nil { try? FileManager.default.removeItem(at: dir) } }
         let generator = Grader(catalog: catalog, secret: secret)
         var rng = SplitMix(seed: 42)
         var bytes = 0
