@@ -200,16 +200,18 @@ extension GradeReport {
     /// a formula (starting with = + - @, tab or CR) gets a leading apostrophe.
     public func csv() -> String {
         var lines = [(["student", "file"] + questionColumns + ["total", "max", "error"]).map(Self.csvCell).joined(separator: ",")]
-        for r in results {
+        let blank = questionColumns.map { _ in "" }
+        // Rows are independent: formatted on every core (10,000 students have 1.4 million cells).
+        lines += parallelMap(results) { r in
             var cells = [r.student ?? "", r.file]
             if r.isError {
-                cells += questionColumns.map { _ in "" }
+                cells += blank
                 cells += ["0", Feedback.format(r.maxScore), r.errors.map(\.description).joined(separator: "; ")]
             } else {
                 cells += r.exercises.flatMap { $0.questions.map { Feedback.format($0.score) } }
                 cells += [Feedback.format(r.score), Feedback.format(r.maxScore), ""]
             }
-            lines.append(cells.map(Self.csvCell).joined(separator: ","))
+            return cells.map(Self.csvCell).joined(separator: ",")
         }
         return lines.joined(separator: "\r\n") + "\r\n"
     }

@@ -500,6 +500,11 @@ final class CarryCache: @unchecked Sendable {
     }
 }
 
+/// Maps in parallel over every core, keeping the order (for the command's reading of files).
+public enum Parallel {
+    public static func map<T: Sendable, U: Sendable>(_ items: [T], _ body: @Sendable (T) -> U) -> [U] { parallelMap(items, body) }
+}
+
 /// Maps in parallel over both cores (or however many there are), keeping the order.
 func parallelMap<T: Sendable, U: Sendable>(_ items: [T], _ body: @Sendable (T) -> U) -> [U] {
     if items.count < 2 { return items.map(body) }

@@ -165,7 +165,7 @@ struct Grade: ParsableCommand {
                 files.append(p)
             }
         }
-        return files.map { path in
+        return Parallel.map(files) { path in
             let at = SourceLocation(file: path)
             if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > AnswerSheet.maxBytes {
                 return AnswerInput(path: path, content: .failure(DiagnosticError(Diagnostic(at: at, id: "answer.too-large",
