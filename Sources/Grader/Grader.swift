@@ -397,11 +397,9 @@ final class GradingKey: Sendable {
     let key: AnswerKey
     /// In the exercise's question order.
     let questions: [PerQuestion]
-    let revealed: Bool
 
     init(_ key: AnswerKey, exercise e: Exercise, reveal: Bool) {
         self.key = key
-        self.revealed = reveal
         questions = e.questions.map { PerQuestion($0, key: key, reveal: reveal) }
     }
 }
