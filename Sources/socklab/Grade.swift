@@ -172,7 +172,10 @@ struct Grade: ParsableCommand {
                     "the file is \(size) bytes; an answer file is at most \(AnswerSheet.maxBytes) bytes"))))
             }
             guard let data = FileManager.default.contents(atPath: path) else {
-                return AnswerInput(path: path, content: .failure(DiagnosticError(Diagnostic(at: at, id: "answer.unreadable", "cannot read the file"))))
+                var isFolder: ObjCBool = false
+                let why = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue
+                    ? "this is a folder named like an answer file, not a file" : "cannot read the file"
+                return AnswerInput(path: path, content: .failure(DiagnosticError(Diagnostic(at: at, id: "answer.unreadable", why))))
             }
             return AnswerInput(path: path, content: .success([UInt8](data)))
         }
