@@ -4,7 +4,11 @@ import Mustache
 /// What a page template sees: a small model made for it, never the domain types.
 struct PageModel {
     struct Link { let href: String; let title: String }
-    struct TocEntry { let href: String; let title: String; let number: String?; let current: Bool }
+    /// `numbered` is always there: a Mustache section on a missing (nil) `number` would find the
+    /// page's own number further up the context and print it for the glossary, say.
+    struct TocEntry {
+        let href: String; let title: String; let number: String; let numbered: Bool; let current: Bool
+    }
 
     let lang: String
     let courseTitle: String
@@ -53,7 +57,7 @@ enum Layout {
         }
         let course = chapter.course
         func toc(current: String) -> [PageModel.TocEntry] {
-            entries.map { PageModel.TocEntry(href: $0.href, title: $0.title, number: $0.number.isEmpty ? nil : $0.number, current: $0.href == current) }
+            entries.map { PageModel.TocEntry(href: $0.href, title: $0.title, number: $0.number, numbered: !$0.number.isEmpty, current: $0.href == current) }
         }
         var files: [OutputFile] = []
         func render(_ model: Any, template: String, path: String) {

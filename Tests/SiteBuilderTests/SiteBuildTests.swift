@@ -19,6 +19,14 @@ struct SiteBuildTests {
         for file in result.files where file.path.hasSuffix(".html") || file.path.hasSuffix(".svg") {
             #expect(XMLCheck.problems(in: file.contents) == [], "\(file.path)")
         }
+        // The table of contents numbers the six sections only, on every page (a page's own number
+        // once leaked into the glossary's and the Linux page's entries).
+        let deadlock = try #require(result.files.first { $0.path == "deadlock.html" }?.contents).split(separator: "\n")
+        for page in ["glossary.html", "linux.html"] {
+            let entry = try #require(deadlock.first { $0.contains("<a href=\"\(page)\"") }, "\(page) in the contents")
+            #expect(!entry.contains("class=\"num\""), "\(entry)")
+        }
+        #expect(deadlock.contains { $0.contains("<a href=\"structures.html\"><span class=\"num\">1.</span>") })
     }
 
     @Test("the same inputs give byte-identical output")
