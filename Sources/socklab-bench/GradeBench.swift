@@ -1,6 +1,7 @@
 import CourseModel
 import Foundation
 import Grader
+import SocketSim
 
 /// Grades generated answer files as `socklab grade FOLDER` does (read the files, parse, compute the
 /// keys of every variant in use, mark), and prints files per second and peak memory.
@@ -30,7 +31,7 @@ enum GradeBench {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { if keep == nil { try? FileManager.default.removeItem(at: dir) } }
         let generator = Grader(catalog: catalog, secret: secret)
-        var rng = SplitMix(seed: 42)
+        var rng = SplitMix64(seed: 42)
         var bytes = 0
         for i in 0..<count {
             let student = String(format: "b%05d", i)
@@ -124,7 +125,7 @@ enum GradeBench {
     }
 
     /// A student's file: their variants, each answer right or (one time in four) off.
-    static func answerFile(student: String, catalog: ExerciseCatalog, grader: Grader, rng: inout SplitMix) throws -> String {
+    static func answerFile(student: String, catalog: ExerciseCatalog, grader: Grader, rng: inout SplitMix64) throws -> String {
         let variants = grader.variants(for: student)
         var lines = ["student: \(student)", "exercises:"]
         for e in catalog.exercises {
@@ -167,19 +168,6 @@ enum GradeBench {
               let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return "unknown" }
         let kb = Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
         return String(format: "%.1f MB (VmHWM)", Double(kb) / 1024)
-    }
-}
-
-/// A small deterministic generator, so every run grades the same files.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

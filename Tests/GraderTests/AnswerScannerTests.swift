@@ -1,6 +1,7 @@
 import CourseModel
 import Foundation
 @testable import Grader
+import SocketSim
 import Testing
 
 /// The grading run's direct reader (`FastAnswerReader.sheet`) gives exactly the sheet that the
@@ -68,7 +69,7 @@ import Testing
     @Test func editedTemplatesAgree() throws {
         let base = try Self.filledTemplate(student: "s001").split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let inserts = [":", "#", " #", "[", "{", "-", "- ", "\"", "'", "\t", " ", "~", ",", "}", "]", "\u{A0}", "é", ": x", "&a"]
-        var rng = SeededGenerator(seed: 2026)
+        var rng = SplitMix64(seed: 2026)
         var accepted = 0, refused = 0
         for round in 0..<600 {
             var lines = base
@@ -106,23 +107,10 @@ import Testing
     }
 }
 
-/// A deterministic generator (SplitMix64), so a failing round can be replayed.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// The byte-level readings of list items and send names agree with the Character-level ones.
 @Suite struct AsciiNormalizationAgrees {
     @Test func randomASCII() {
-        var rng = SeededGenerator(seed: 7)
+        var rng = SplitMix64(seed: 7)
         let alphabet = Array("aZs1 2#_-.:/,&+SYNACKfinsend9\t0x".utf8)
         for _ in 0..<3000 {
             let n = Int.random(in: 0...12, using: &rng)

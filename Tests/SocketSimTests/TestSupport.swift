@@ -2,19 +2,6 @@ import Foundation
 import Testing
 @testable import SocketSim
 
-/// A tiny deterministic PRNG (SplitMix64), so a failing random case can be replayed from its seed.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Builds scenarios from `actor: call` lines, the way a scenario file writes them.
 enum Build {
     static func variables(_ p: Parameters) -> [String: Int] {
