@@ -43,11 +43,9 @@ public struct CourseConfig: Sendable, Hashable {
             case "parameters":
                 for p in r.mapping(e.value, "parameters") ?? [] {
                     guard let text = r.string(p.value, "parameter \(p.key)") else { continue }
-                    let isDuration = Parameters.durationNames.contains(p.key)
-                    if let v = isDuration ? SocketSim.Duration.milliseconds(text) : Int(text.trimmed()) {
-                        config.parameters[p.key] = v
-                    } else {
-                        r.add(doc.error(p.value, "course.parameter", "parameter \(p.key) must be \(isDuration ? "a duration such as 30s" : "a whole number"), got '\(text)'"))
+                    switch read(p.key, text) {
+                    case .success(let v): config.parameters[p.key] = v
+                    case .failure(let message): r.add(doc.error(p.value, message.id, "parameter \(p.key) \(message.text)"))
                     }
                 }
             default:
@@ -68,17 +66,33 @@ public struct CourseConfig: Sendable, Hashable {
                                            notes: ["parameters: \(known.sorted().joined(separator: ", "))"]))
                 continue
             }
-            let isDuration = Parameters.durationNames.contains(key)
-            guard let v = isDuration ? SocketSim.Duration.milliseconds(text) : Int(text.trimmed()) else {
-                problems.append(Diagnostic(at: SourceLocation(file: "--set"), id: "cli.set", "--set \(key) needs \(isDuration ? "a duration" : "a whole number"), got '\(text)'"))
-                continue
+            switch Self.read(key, text) {
+            case .success(let v): parameters[key] = v
+            case .failure(let message):
+                problems.append(Diagnostic(at: SourceLocation(file: "--set"), id: message.id == "course.range" ? "cli.set-range" : "cli.set",
+                                           "--set \(key) \(message.text)"))
             }
-            if (key == "sqs" || key == "rqs") && !(1...Parameters.maxQueueSize).contains(v) {
-                problems.append(Diagnostic(at: SourceLocation(file: "--set"), id: "cli.set", "--set \(key) must be between 1 and \(Parameters.maxQueueSize), got \(v)"))
-                continue
-            }
-            parameters[key] = v
         }
         if !problems.isEmpty { throw DiagnosticError(problems) }
+    }
+
+    struct ReadFailure: Error {
+        var id: String
+        var text: String
+    }
+
+    /// A course parameter's value: the simulator's own parameters in their ranges
+    /// (`Parameters.quantity(of:)`), any other name a number (or, for a duration name, a duration) in
+    /// `Quantity.value`'s range. The one reader of course.yaml and `socklab build --set`.
+    static func read(_ key: String, _ text: String) -> Result<Int, ReadFailure> {
+        let isDuration = Parameters.durationNames.contains(key)
+        let quantity = Parameters.quantity(of: key) ?? (isDuration ? .durationValue : .value)
+        switch quantity.read(text) {
+        case .success(let v): return .success(v)
+        case .failure(.notANumber):
+            return .failure(ReadFailure(id: "course.parameter", text: "must be \(isDuration ? "a duration such as 30s" : "a whole number"), got '\(text)'"))
+        case .failure(.outOfRange(let v)):
+            return .failure(ReadFailure(id: "course.range", text: quantity.rangeMessage(got: v)))
+        }
     }
 }

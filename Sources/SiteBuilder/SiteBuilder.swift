@@ -160,7 +160,7 @@ struct BuildContext {
         if let (path, text) = chapter.scenarios[name] {
             do {
                 let loaded = try ScenarioLoader.loadWithVariables(text: text, file: path, variables: courseVariables.merging(extra) { $1 })
-                result = .success((Simulator.run(loaded.scenario), loaded.variables))
+                result = .success((try ScenarioLoader.simulate(loaded.scenario, text: text, file: path), loaded.variables))
             } catch {
                 result = .failure(error)
             }
