@@ -125,9 +125,25 @@ struct PersistentVector<Element: Sendable>: Sendable {
         for j in max(0, i - trieCount)..<tail.count { try body(tail[j]) }
     }
 
+    /// Element slots of the storage this vector uses that `seen` has not seen yet (which it then
+    /// records): summed over many copies, what they hold together. For tests of sharing.
+    func newStorage(_ seen: inout Set<ObjectIdentifier>, tails: inout Set<UnsafeRawPointer>) -> Int {
+        var slots = 0
+        func walk(_ node: Node) {
+            guard seen.insert(ObjectIdentifier(node)).inserted else { return }
+            slots += node.items.count + node.children.count
+            for c in node.children { walk(c) }
+        }
+        if let root { walk(root) }
+        tail.withUnsafeBufferPointer { b in
+            if let base = b.baseAddress, tails.insert(UnsafeRawPointer(base)).inserted { slots += b.count }
+        }
+        return slots
+    }
+
     /// Walks the elements from `start` a leaf at a time (an iterator for the collections built on
     /// this vector).
-    struct Cursor {
+    struct Cursor: IteratorProtocol {
         let vector: PersistentVector
         var index: Int
         var items: [Element] = []

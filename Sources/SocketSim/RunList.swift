@@ -96,6 +96,11 @@ public struct RunList: RandomAccessCollection, Hashable, Sendable, ExpressibleBy
         return out
     }
 
+    /// See `PersistentVector.newStorage`.
+    func newStorage(_ seen: inout Set<ObjectIdentifier>, tails: inout Set<UnsafeRawPointer>) -> Int {
+        vector.newStorage(&seen, tails: &tails)
+    }
+
     public static func == (a: RunList, b: RunList) -> Bool {
         a.count == b.count && a.elementsEqual(b)
     }

@@ -84,6 +84,17 @@ public struct SocketList: BidirectionalCollection, MutableCollection, Hashable, 
 
     public func makeIterator() -> Iterator { Iterator(cursor: PersistentVector.Cursor(slots, from: 0)) }
 
+    /// Storage slots and snapshots not in `seen` yet (see `PersistentVector.newStorage`): a new
+    /// box counts one, plus the runs of its queues and delivered list not seen yet.
+    func newStorage(_ seen: inout Set<ObjectIdentifier>, tails: inout Set<UnsafeRawPointer>) -> Int {
+        var n = slots.newStorage(&seen, tails: &tails)
+        for case let box? in AnySequence({ PersistentVector.Cursor(slots, from: 0) }) where seen.insert(ObjectIdentifier(box)).inserted {
+            n += 1 + box.value.sendq.runList.newStorage(&seen, tails: &tails) + box.value.recvq.runList.newStorage(&seen, tails: &tails)
+                + box.value.deliveredRunList.newStorage(&seen, tails: &tails)
+        }
+        return n
+    }
+
     public static func == (a: SocketList, b: SocketList) -> Bool {
         a.count == b.count && a.elementsEqual(b)
     }

@@ -174,7 +174,7 @@ public enum StepParser {
         switch Quantity.timeStep.read(t) {
         case .success(let ms): return ms
         case .failure(.outOfRange(let v)) where v.map({ $0 >= 0 }) ?? true:
-            throw Failure(message: "time step \(Quantity.timeStep.rangeMessage(got: v))")
+            throw Failure(message: "time step '\(text.trimmingSpaces())' is more than a year (at most +\(Duration.format(Limits.maxTimeStep)))")
         case .failure:
             throw Failure(message: "expected a time step such as '+30s', '+500ms' or '+2min', got '\(text)'")
         }
