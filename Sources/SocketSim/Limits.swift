@@ -124,7 +124,7 @@ public struct WorkBudget: Hashable, Sendable {
         self.rounds = rounds
     }
 
-    public static let maxSteps = 100_000
+    public static let maxSteps = 25_000
 
     public static let standard = WorkBudget(steps: maxSteps, segments: 1 << 22, timerFirings: 1 << 20,
                                             snapshotEntries: 1 << 23, rounds: 1 << 24)

@@ -121,7 +121,7 @@ struct ScenarioLimitsTests {
         } catch {
             #expect(error.diagnostics.map(\.id) == ["scenario.too-large"])
             #expect(error.diagnostics.first?.location.description == "s.yaml:\(WorkBudget.maxSteps + 2):5")
-            #expect(error.diagnostics.first?.message == "scenario too large: more than 100000 steps (100001)")
+            #expect(error.diagnostics.first?.message == "scenario too large: more than 25000 steps (25001)")
         }
     }
 
