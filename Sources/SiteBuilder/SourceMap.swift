@@ -94,7 +94,9 @@ enum SourceMap {
                 if parts.count == 2 { last = (parts[0], parts[1]) }
                 continue
             }
-            if found == nil, line > problem.line || (line == problem.line && column >= problem.column) { found = last }
+            // libxml2 places a problem just past the token it refused (and may place it past its
+            // line's end): the character before that column is the token's last.
+            if found == nil, line > problem.line || (line == problem.line && (column + 1 >= problem.column || c == "\n")) { found = last }
             stripped.append(c)
             if c == "\n" { line += 1; column = 1 } else { column += String(c).utf8.count }
         }
