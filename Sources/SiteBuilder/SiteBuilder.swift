@@ -51,15 +51,14 @@ public enum SiteBuilder {
         diagnostics += templates.diagnostics
 
         var rendered: [RenderedPage] = []
-        // Output files whose malformed XML was already traced to its source: not reported again.
-        var explained = Set<String>()
+        var proseLocators: [String: () -> Diagnostic?] = [:]
         var figureSources: [String: SourceLocation] = [:]
         let all = chapter.sections + chapter.pages
         for (i, page) in all.enumerated() {
             let number = page.isSection ? (chapter.sections.firstIndex(of: page).map { $0 + 1 }) : nil
             let r = context.render(page, number: number)
             diagnostics += r.diagnostics
-            if r.proseMalformed { explained.insert("\(page.id).html") }
+            proseLocators["\(page.id).html"] = r.locateProse
             files += r.figureFiles
             for f in r.figureFiles { figureSources[f.path] = page.figures.first { f.path.hasPrefix("figures/\(page.id)-\($0.id)-") }?.location }
             rendered.append(RenderedPage(source: page, number: number, html: r.html, index: i))
@@ -69,9 +68,6 @@ public enum SiteBuilder {
 
         let exerciseOutput = ExercisePages.build(chapter: chapter, context: &context, options: options)
         diagnostics += exerciseOutput.diagnostics
-        let exerciseProblems = checkExercises(exerciseOutput, chapter: chapter)
-        diagnostics += exerciseProblems.diagnostics
-        explained.formUnion(exerciseProblems.paths)
         clock.lap("exercises")
 
         var renders: [String: (model: Any, template: String)] = [:]
@@ -87,11 +83,21 @@ public enum SiteBuilder {
         // at the template line or figure that made it when that can be found, else at the file.
         // Only the first problem of a file: libxml2's later complaints follow from it.
         for file in files where file.path.hasSuffix(".html") || file.path.hasSuffix(".svg") {
-            guard let p = XMLCheck.problems(in: file.contents).first, !explained.contains(file.path) else { continue }
+            guard let p = XMLCheck.problems(in: file.contents).first else { continue }
+            // The page's own prose first, then its exercises, then the templates around them.
+            if let d = proseLocators[file.path]?() {
+                diagnostics.append(d)
+                continue
+            }
+            let exercises = checkExercises(exerciseOutput, path: file.path, chapter: chapter)
+            if !exercises.isEmpty {
+                diagnostics += exercises
+                continue
+            }
             if let r = renders[file.path],
                let at = SourceMap.templateLine(of: p, original: file.contents, model: r.model, template: r.template, sources: templates.sources) {
                 diagnostics.append(Diagnostic(at: at, id: "template.malformed-xml",
-                                              "this template line makes pages (\(file.path) first) that are not well-formed XML: \(p.message)"))
+                                              "this template line makes pages that are not well-formed XML (\(p.message))"))
             } else if let at = figureSources[file.path] {
                 diagnostics.append(Diagnostic(at: at, id: "content.figure", "this figure's \(file.path) is not well-formed XML: \(p.message)"))
             } else {
@@ -123,14 +129,12 @@ public enum SiteBuilder {
         }
     }
 
-    /// Exercise blocks whose HTML is malformed, reported at their exercise file's `id:` line; the
-    /// pages that carry them are then explained.
-    static func checkExercises(_ out: ExercisePages, chapter: Chapter) -> (diagnostics: [Diagnostic], paths: Set<String>) {
-        var diagnostics: [Diagnostic] = [], paths = Set<String>()
-        let fragments = out.sectionHTML.sorted { $0.key < $1.key }.map { ("\($0.key).html", $0.value) } + out.pages.map { ($0.path, $0.html) }
+    /// The exercise blocks on page `path` whose HTML is malformed, at their exercise file's `id:` line.
+    static func checkExercises(_ out: ExercisePages, path: String, chapter: Chapter) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        let fragments = out.sectionHTML.filter { "\($0.key).html" == path }.map(\.value) + out.pages.filter { $0.path == path }.map(\.html)
         let marker = "<section class=\"exercise\" id=\"ex-"
-        for (path, html) in fragments where !SourceMap.fragmentProblems(html).isEmpty {
-            paths.insert(path)
+        for html in fragments where !SourceMap.fragmentProblems(html).isEmpty {
             for block in html.components(separatedBy: marker).dropFirst() {
                 guard let p = SourceMap.fragmentProblems(marker + block.replacingOccurrences(of: "</section>\n</section>", with: "</section>")).first,
                       let quote = block.firstIndex(of: "\"") else { continue }
@@ -139,7 +143,7 @@ public enum SiteBuilder {
                                               "exercise \(id): its text makes HTML that is not well-formed XML: \(p.message)"))
             }
         }
-        return (diagnostics, paths)
+        return diagnostics
     }
 
     static func exerciseLocation(_ id: String, _ chapter: Chapter) -> SourceLocation {
@@ -252,8 +256,8 @@ struct BuildContext {
         var html: String
         var figureFiles: [OutputFile]
         var diagnostics: [Diagnostic]
-        /// The prose made malformed HTML, already reported at its Markdown line.
-        var proseMalformed = false
+        /// The diagnostic at the Markdown line behind malformed prose, or nil when the prose is well-formed.
+        var locateProse: () -> Diagnostic?
     }
 
     mutating func render(_ page: PageSource, number: Int?) -> PageOutput {
@@ -338,19 +342,9 @@ struct BuildContext {
         mustacheContext["values"] = valueTokens
         mustacheContext["figures"] = tokens
         var html = ""
-        var proseMalformed = false
         do throws(DiagnosticError) {
             let markdown = try Prose.mustache(page.body, context: mustacheContext, file: page.file, firstLine: page.bodyLine)
             html = Prose.html(fromMarkdown: markdown)
-            // Checked here, on its own, so a problem is reported at its Markdown line, not at a line of the page.
-            if let p = SourceMap.fragmentProblems(html).first {
-                let found = SourceMap.markdownLine(body: page.body, firstLine: page.bodyLine) { md in
-                    Prose.html(fromMarkdown: (try? Prose.mustache(md, context: mustacheContext, file: page.file, firstLine: page.bodyLine)) ?? md)
-                }
-                diagnostics.append(Diagnostic(at: SourceLocation(file: page.file, line: found?.line ?? page.bodyLine), id: "content.malformed-html",
-                                              "this Markdown makes HTML that is not well-formed XML: \((found?.problem ?? p).message)"))
-                proseMalformed = true
-            }
         } catch {
             diagnostics += error.diagnostics
         }
@@ -358,6 +352,17 @@ struct BuildContext {
         for (id, token) in valueTokens { replacements[token] = values[id]!.xmlEscaped }
         for (id, token) in tokens { replacements[token] = figureHTML[id]! }
         html = Tokens.replace(in: html, replacements)
-        return PageOutput(html: html, figureFiles: figureFiles, diagnostics: diagnostics, proseMalformed: proseMalformed)
+        // Only when its page turns out malformed: the prose checked on its own, so a problem is
+        // reported at its Markdown line, not at a line of the page. A build that succeeds pays nothing.
+        let prose = html
+        let locate = { () -> Diagnostic? in
+            guard let p = SourceMap.fragmentProblems(prose).first else { return nil }
+            let found = SourceMap.markdownLine(body: page.body, firstLine: page.bodyLine) { md in
+                Prose.html(fromMarkdown: (try? Prose.mustache(md, context: mustacheContext, file: page.file, firstLine: page.bodyLine)) ?? md)
+            }
+            return Diagnostic(at: SourceLocation(file: page.file, line: found?.line ?? page.bodyLine), id: "content.malformed-html",
+                              "this Markdown makes HTML that is not well-formed XML: \((found?.problem ?? p).message)")
+        }
+        return PageOutput(html: html, figureFiles: figureFiles, diagnostics: diagnostics, locateProse: locate)
     }
 }
