@@ -129,6 +129,8 @@ struct HostileContentTests {
         ("closing tags without name", String(repeating: "</", count: 5_000)),
         ("ampersands", String(repeating: "&a", count: 5_000)),
         ("ever deeper lists", (0..<2_000).map { String(repeating: " ", count: $0) + "- a" }.joined(separator: "\n")),
+        // The fuzzer's corpus: a list 300 levels deep made XHTML that libxml2 refused.
+        ("a list 300 levels deep", (0..<300).map { String(repeating: "  ", count: $0) + "- 항목" }.joined(separator: "\n")),
     ]
 
     @Test("Markdown that made Ink exponential or quadratic renders in linear time as well-formed text",
