@@ -160,7 +160,7 @@ struct CheckPageInBrowserTests {
                 switch q.kind {
                 case .integer: answer = "500"
                 case .yesno: answer = "예"
-                case .choice: answer = q.choices[0].uppercased()
+                case .choice: answer = "\"" + q.choices[0].uppercased() + "\""
                 case .state: answer = "time-wait"
                 case .list: answer = "[SYN, \"SYN+ACK\", ACK]"
                 case .counts: answer = "{send 1: 300, send 2: 200}"
