@@ -18,22 +18,44 @@ public enum VariantTag {
 
     /// The message a tag authenticates (see the type's comment).
     public static func message(student: String, exercise: String, values: [(name: String, value: String)]) -> [UInt8] {
-        var out: [UInt8] = [0]
-        out += Array("socklab-variant-tag-1".utf8)
-        out.append(0)
-        func field(_ s: String) {
-            out += Array(String(s.utf8.count).utf8)
-            out.append(UInt8(ascii: ":"))
-            out += Array(s.utf8)
+        withMessage(student: student, exercise: exercise, values: values) { Array($0) }
+    }
+
+    static let domain = Array("socklab-variant-tag-1".utf8)
+
+    /// Calls `body` with the message in a stack buffer: grading verifies one tag per exercise per
+    /// file, so the message is written without allocating (values sorted by name only when the
+    /// file did not already list them so, as the template does).
+    static func withMessage<R>(student: String, exercise: String, values: [(name: String, value: String)],
+                               _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        let sorted = zip(values, values.dropFirst()).allSatisfy { !$1.name.utf8.lexicographicallyPrecedes($0.name.utf8) }
+        let ordered = sorted ? values : values.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+        func digits(_ n: Int) -> Int { n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : String(n).utf8.count }
+        func size(_ n: Int) -> Int { digits(n) + 1 + n }
+        var length = 2 + domain.count + size(student.utf8.count) + size(exercise.utf8.count) + size(digits(ordered.count))
+        for (name, value) in ordered { length += size(name.utf8.count) + size(value.utf8.count) }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length) { buffer in
+            var at = 0
+            func put(_ b: UInt8) { buffer[at] = b; at += 1 }
+            func put<S: Sequence>(_ bytes: S) where S.Element == UInt8 { for b in bytes { put(b) } }
+            func field<S: Collection>(_ bytes: S) where S.Element == UInt8 {
+                put(String(bytes.count).utf8)
+                put(UInt8(ascii: ":"))
+                put(bytes)
+            }
+            put(0)
+            put(domain)
+            put(0)
+            field(student.utf8)
+            field(exercise.utf8)
+            field(String(ordered.count).utf8)
+            for (name, value) in ordered {
+                field(name.utf8)
+                field(value.utf8)
+            }
+            precondition(at == length, "tag message length")
+            return body(UnsafeRawBufferPointer(buffer))
         }
-        field(student)
-        field(exercise)
-        field(String(values.count))
-        for (name, value) in values.sorted(by: { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }) {
-            field(name)
-            field(value)
-        }
-        return out
     }
 
     /// Lowercase hex of bytes.
@@ -60,8 +82,7 @@ public enum VariantSeal: Sendable, Equatable {
 extension VariantChooser {
     /// The tag of a variant (`VariantTag`): what `socklab template` writes beside `variant:`.
     public func tag(student: String, exercise: String, values: [(name: String, value: String)]) -> String {
-        let message = VariantTag.message(student: student, exercise: exercise, values: values)
-        return VariantTag.hex(message.withUnsafeBytes { mac($0) })
+        VariantTag.hex(VariantTag.withMessage(student: student, exercise: exercise, values: values) { mac($0) })
     }
 
     /// The tag of a variant, its values written as the template writes them.
@@ -69,15 +90,30 @@ extension VariantChooser {
         tag(student: student, exercise: exercise, values: variant.values.map { ($0.key, $0.value.description) })
     }
 
-    /// Whether `written` is the tag of these values, compared in constant time (a timing
-    /// difference must not tell a forger how many leading digits are right). Case-insensitive hex.
+    /// Whether `written` is the tag of these values (hex digits in either case), compared in
+    /// constant time: a timing difference must not tell a forger how many leading digits are right.
     public func verify(tag written: String, student: String, exercise: String,
                        values: [(name: String, value: String)]) -> VariantSeal {
-        let expected = Array(tag(student: student, exercise: exercise, values: values).utf8)
-        let given = Array(written.utf8).map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "F") ? $0 + 32 : $0 }
-        guard given.count == expected.count else { return .forged }
+        let digest = VariantTag.withMessage(student: student, exercise: exercise, values: values) { mac($0) }
+        var given = written.utf8.makeIterator()
         var difference: UInt8 = 0
-        for i in expected.indices { difference |= expected[i] ^ given[i] }
+        var count = 0
+        var valid = true
+        for expected in digest {
+            guard let hi = given.next().flatMap(Self.nibble), let lo = given.next().flatMap(Self.nibble) else { valid = false; break }
+            difference |= expected ^ (hi << 4 | lo)
+            count += 1
+        }
+        guard valid, count == 32, given.next() == nil else { return .forged }
         return difference == 0 ? .valid : .forged
+    }
+
+    static func nibble(_ c: UInt8) -> UInt8? {
+        switch c {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
+        default: return nil
+        }
     }
 }

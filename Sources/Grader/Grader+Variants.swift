@@ -113,10 +113,16 @@ extension Grader {
     /// made takes its default; one removed is left out; each is a warning.
     func frozenID(_ written: [VariantEntry], exercise p: Int, block: ExerciseAnswers, diagnostics: inout [Diagnostic]) -> Int {
         let e = catalog.exercises[p]
-        let byName = Dictionary(written.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
-        if written.count == e.parameters.count, let index = e.index({ p in byName[p.name].map(VariantValue.init) }) {
+        // Written in the template's order (names sorted), so position i is tried first.
+        func value(_ name: String, hint i: Int) -> String? {
+            i < written.count && written[i].name == name ? written[i].value : written.first { $0.name == name }?.value
+        }
+        let sortedNames = shapes[p].sortedNames
+        if written.count == e.parameters.count,
+           let index = e.index({ param in value(param.name, hint: sortedNames[param.name] ?? 0).map(VariantValue.init) }) {
             return index
         }
+        let byName = Dictionary(written.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
         var values: [String: VariantValue] = [:]
         for param in e.parameters {
             if let text = byName[param.name] {
