@@ -214,6 +214,7 @@ public enum ExerciseLoader {
                     r.unknownKey(f.key, f.keyNode, in: "parameter \(name)", known: ["range", "step", "choices", "default"])
                 }
             }
+            let beforeRange = r.diagnostics.count
             if let rn = rangeNode, let items = r.sequence(rn, "range of \(name)") {
                 // Bounds within ±2^40 (VariantBounds): values are computed from indices, never
                 // listed, and no arithmetic on them can overflow.
@@ -226,7 +227,10 @@ public enum ExerciseLoader {
                 }
             }
             guard let kind else {
-                r.add(doc.error(node, "exercise.parameter", "parameter \(name) needs a value, 'range: [low, high]' or 'choices: [...]'"))
+                // A range already reported (a bound out of bounds, say) needs no second, vaguer error.
+                if r.diagnostics.count == beforeRange {
+                    r.add(doc.error(node, "exercise.parameter", "parameter \(name) needs a value, 'range: [low, high]' or 'choices: [...]'"))
+                }
                 return nil
             }
             var spec = ParameterSpec(name: name, kind: kind, defaultValue: .integer(0), location: loc)

@@ -36,6 +36,31 @@ extension Exercise {
         (0..<Swift.min(limit, variantCount)).map { variant(at: $0) }
     }
 
+    /// A few variants that between them move every parameter: the default; the default with one
+    /// parameter at its first, middle and last value, for each parameter in turn; and eight
+    /// indices spread over the whole space. For telling which placeholders depend on the student
+    /// (the first `n` indices of a space whose first parameter has a billion values would move
+    /// that parameter only). Computed from indices: the space is never listed.
+    public func sampleVariants() -> [Variant] {
+        var out = [defaultVariant]
+        for p in parameters where p.candidateCount > 1 {
+            let n = p.candidateCount
+            for i in Set([0, n / 2, n - 1]).sorted() {
+                var v = defaultVariant
+                v.values[p.name] = p.candidate(at: i)
+                out.append(v)
+            }
+        }
+        let count = variantCount
+        if count > 1 && count < Int.max {
+            // k * (count - 1) / 7, written so that it cannot overflow for any count.
+            let (q, r) = (count - 1).quotientAndRemainder(dividingBy: 7)
+            out += (0...7).map { k in variant(at: q * k + r * k / 7) }
+        }
+        var seen = Set<Variant>()
+        return out.filter { seen.insert($0).inserted }
+    }
+
     /// The number of variants: the product of the parameters' numbers of candidates. The loader
     /// refuses an exercise with more than `VariantBounds.maxVariants`, so this never overflows
     /// for a loaded exercise; for one made in code it saturates at `Int.max` rather than trap.

@@ -28,12 +28,19 @@ public enum VariantTag {
     /// file did not already list them so, as the template does).
     static func withMessage<R>(student: String, exercise: String, values: [(name: String, value: String)],
                                _ body: (UnsafeRawBufferPointer) -> R) -> R {
-        let sorted = zip(values, values.dropFirst()).allSatisfy { !$1.name.utf8.lexicographicallyPrecedes($0.name.utf8) }
-        let ordered = sorted ? values : values.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+        withMessage(student: student, exercise: exercise, values: values, name: \.name, value: \.value, body)
+    }
+
+    /// The same over any collection of entries, read through `name` and `value` (the grader's
+    /// `variant:` entries, without making tuples of them).
+    static func withMessage<C: Collection, R>(student: String, exercise: String, values: C, name: (C.Element) -> String,
+                                              value: (C.Element) -> String, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        let sorted = zip(values, values.dropFirst()).allSatisfy { !name($1).utf8.lexicographicallyPrecedes(name($0).utf8) }
+        let ordered = sorted ? Array(values) : values.sorted { name($0).utf8.lexicographicallyPrecedes(name($1).utf8) }
         func digits(_ n: Int) -> Int { n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : String(n).utf8.count }
         func size(_ n: Int) -> Int { digits(n) + 1 + n }
         var length = 2 + domain.count + size(student.utf8.count) + size(exercise.utf8.count) + size(digits(ordered.count))
-        for (name, value) in ordered { length += size(name.utf8.count) + size(value.utf8.count) }
+        for entry in ordered { length += size(name(entry).utf8.count) + size(value(entry).utf8.count) }
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length) { buffer in
             var at = 0
             func put(_ b: UInt8) { buffer[at] = b; at += 1 }
@@ -49,9 +56,9 @@ public enum VariantTag {
             field(student.utf8)
             field(exercise.utf8)
             field(String(ordered.count).utf8)
-            for (name, value) in ordered {
-                field(name.utf8)
-                field(value.utf8)
+            for entry in ordered {
+                field(name(entry).utf8)
+                field(value(entry).utf8)
             }
             precondition(at == length, "tag message length")
             return body(UnsafeRawBufferPointer(buffer))
@@ -94,7 +101,13 @@ extension VariantChooser {
     /// constant time: a timing difference must not tell a forger how many leading digits are right.
     public func verify(tag written: String, student: String, exercise: String,
                        values: [(name: String, value: String)]) -> VariantSeal {
-        let digest = VariantTag.withMessage(student: student, exercise: exercise, values: values) { mac($0) }
+        verify(tag: written, student: student, exercise: exercise, values: values, name: \.name, value: \.value)
+    }
+
+    /// The same over any collection of entries, read through `name` and `value`.
+    public func verify<C: Collection>(tag written: String, student: String, exercise: String, values: C,
+                                      name: (C.Element) -> String, value: (C.Element) -> String) -> VariantSeal {
+        let digest = VariantTag.withMessage(student: student, exercise: exercise, values: values, name: name, value: value) { mac($0) }
         var given = written.utf8.makeIterator()
         var difference: UInt8 = 0
         var count = 0

@@ -51,20 +51,44 @@ final class FrozenVariants: @unchecked Sendable {
     }
 }
 
+/// What choosing and checking a variant needs of an exercise, kept apart so that grading a
+/// student copies no exercise.
+struct ExerciseShape: Sendable {
+    let id: String
+    let parameters: [ParameterSpec]
+    let candidateCounts: [Int]
+    let hasVariants: Bool
+    /// By parameter, its position in a `variant:` line as the template writes it (names sorted).
+    let sortedPositions: [Int]
+
+    init(_ e: Exercise) {
+        id = e.id
+        parameters = e.parameters
+        candidateCounts = e.parameters.map(\.candidateCount)
+        hasVariants = e.hasVariants
+        let order = e.parameters.indices.sorted { e.parameters[$0].name < e.parameters[$1].name }
+        var positions = [Int](repeating: 0, count: order.count)
+        for (position, i) in order.enumerated() { positions[i] = position }
+        sortedPositions = positions
+    }
+}
+
 extension Grader {
     /// The variant of every exercise for this sheet (see `SheetVariants`).
     func variants(of sheet: AnswerSheet) -> SheetVariants {
-        let exercises = catalog.exercises
-        var out = SheetVariants(ids: [Int](repeating: 0, count: exercises.count), refused: [Bool](repeating: false, count: exercises.count),
+        // Exercises are reached through `shapes` and by index, never copied: this runs for every
+        // file of a grading run.
+        let count = shapes.count
+        var out = SheetVariants(ids: [Int](repeating: 0, count: count), refused: [Bool](repeating: false, count: count),
                                 diagnostics: [])
         // The first block of each exercise id (check refuses the rest).
-        var blocks = [Int](repeating: -1, count: exercises.count)
+        var blocks = [Int](repeating: -1, count: count)
         for (j, ex) in sheet.exercises.enumerated() {
             if let p = positions[ex.id], blocks[p] < 0 { blocks[p] = j }
         }
         var untagged: SourceLocation?
-        for p in exercises.indices {
-            let e = exercises[p]
+        for p in 0..<count {
+            let shape = shapes[p]
             func chosen() -> Int { chooser.index(exercise: shapes[p].id, candidateCounts: shapes[p].candidateCounts, for: sheet.student) }
             guard blocks[p] >= 0 else {
                 out.ids[p] = chosen()
@@ -73,30 +97,29 @@ extension Grader {
             let block = sheet.exercises[blocks[p]]
             let written = block.variantEntries ?? []
             if let tag = block.tag {
-                let values = written.map { (name: $0.name, value: $0.value) }
-                switch chooser.verify(tag: tag, student: sheet.student, exercise: e.id, values: values) {
+                switch chooser.verify(tag: tag, student: sheet.student, exercise: shape.id, values: written, name: \.name, value: \.value) {
                 case .forged:
                     out.refused[p] = true
                     out.ids[p] = chosen()
                     out.diagnostics.append(Diagnostic(at: block.tagLocation ?? block.location, id: "answer.forged-variant",
-                        "the tag of '\(e.id)' does not match its variant and student \(sheet.student): the variant or tag was edited, or the file was made for another student or course; this exercise is not graded",
-                        notes: ["the rest of the file is graded; make a fresh file with 'socklab template --student \(sheet.student)' and copy the answers of \(e.id) into it"]))
+                        "the tag of '\(shape.id)' does not match its variant and student \(sheet.student): the variant or tag was edited, or the file was made for another student or course; this exercise is not graded",
+                        notes: ["the rest of the file is graded; make a fresh file with 'socklab template --student \(sheet.student)' and copy the answers of \(shape.id) into it"]))
                 case .valid:
                     out.ids[p] = frozenID(written, exercise: p, block: block, diagnostics: &out.diagnostics)
                 }
             } else if block.variantEntries != nil {
                 out.ids[p] = chosen()
                 untagged = untagged ?? block.variantLocation ?? block.location
-                if !Self.isVariant(written, of: e.parameters, index: out.ids[p]) {
+                if !Self.isVariant(written, of: shape.parameters, index: out.ids[p]) {
                     out.diagnostics.append(Diagnostic(at: block.variantLocation ?? block.location, id: "answer.wrong-variant",
-                        "the variant of '\(e.id)' is not student \(sheet.student)'s: this file was made for another student or edited",
+                        "the variant of '\(shape.id)' is not student \(sheet.student)'s: this file was made for another student or edited",
                         notes: ["make a fresh file with 'socklab template --student \(sheet.student)' and copy your answers into it"]))
                 }
             } else {
                 out.ids[p] = chosen()
-                if e.hasVariants {
+                if shape.hasVariants {
                     out.diagnostics.append(Diagnostic(.warning, at: block.location, id: "answer.no-variant",
-                        "exercise '\(e.id)' has no 'variant:' block; it is graded with student \(sheet.student)'s variant"))
+                        "exercise '\(shape.id)' has no 'variant:' block; it is graded with student \(sheet.student)'s variant"))
                 }
             }
         }
@@ -112,16 +135,22 @@ extension Grader {
     /// keys with students chosen into it), else a frozen id. A parameter added since the file was
     /// made takes its default; one removed is left out; each is a warning.
     func frozenID(_ written: [VariantEntry], exercise p: Int, block: ExerciseAnswers, diagnostics: inout [Diagnostic]) -> Int {
+        let shape = shapes[p]
+        // The usual case: the values are today's candidates, written in the template's order
+        // (names sorted, `shape.sortedPositions`), so the index is plain arithmetic. The loader
+        // bounds the space to 2^48 variants, so it cannot overflow.
+        if written.count == shape.parameters.count {
+            var index = 0, radix = 1
+            for (i, param) in shape.parameters.enumerated() {
+                let at = shape.sortedPositions[i]
+                guard let text = at < written.count && written[at].name == param.name ? written[at].value : written.first(where: { $0.name == param.name })?.value,
+                      let k = param.candidateIndex(of: VariantValue(text)) else { index = -1; break }
+                index += k * radix
+                radix *= max(1, shape.candidateCounts[i])
+            }
+            if index >= 0 { return index }
+        }
         let e = catalog.exercises[p]
-        // Written in the template's order (names sorted), so position i is tried first.
-        func value(_ name: String, hint i: Int) -> String? {
-            i < written.count && written[i].name == name ? written[i].value : written.first { $0.name == name }?.value
-        }
-        let sortedNames = shapes[p].sortedNames
-        if written.count == e.parameters.count,
-           let index = e.index({ param in value(param.name, hint: sortedNames[param.name] ?? 0).map(VariantValue.init) }) {
-            return index
-        }
         let byName = Dictionary(written.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
         var values: [String: VariantValue] = [:]
         for param in e.parameters {
@@ -130,13 +159,13 @@ extension Grader {
             } else {
                 values[param.name] = param.defaultValue
                 diagnostics.append(Diagnostic(.warning, at: block.variantLocation ?? block.location, id: "answer.variant-new-parameter",
-                    "'\(e.id)' has a parameter '\(param.name)' that this file's variant does not: graded with its default, \(param.defaultValue)"))
+                    "'\(shape.id)' has a parameter '\(param.name)' that this file's variant does not: graded with its default, \(param.defaultValue)"))
             }
         }
         let known = Set(e.parameters.map(\.name))
         for w in written where !known.contains(w.name) {
             diagnostics.append(Diagnostic(.warning, at: block.variantLocation ?? block.location, id: "answer.variant-old-parameter",
-                "'\(e.id)' no longer has the parameter '\(w.name)' of this file's variant: graded without it"))
+                "'\(shape.id)' no longer has the parameter '\(w.name)' of this file's variant: graded without it"))
         }
         let v = Variant(values)
         return e.index(of: v) ?? frozen.id(v, exercise: p)

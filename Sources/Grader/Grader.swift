@@ -117,16 +117,12 @@ public struct Grader: Sendable {
     let positions: [String: Int]
     /// By catalog position, what choosing a variant needs: the id and the parameters' numbers of
     /// candidates (kept apart so that grading a student copies no exercise).
-    let shapes: [(id: String, candidateCounts: [Int], sortedNames: [String: Int])]
+    let shapes: [ExerciseShape]
 
     public init(catalog: ExerciseCatalog, secret: String, roster: Set<String>? = nil) {
         self.catalog = catalog
         self.positions = Dictionary(catalog.exercises.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
-        // sortedNames: each parameter's position in a `variant:` line as the template writes it.
-        self.shapes = catalog.exercises.map { e in
-            (e.id, e.parameters.map(\.candidateCount),
-             Dictionary(e.parameters.map(\.name).sorted().enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a }))
-        }
+        self.shapes = catalog.exercises.map(ExerciseShape.init)
         self.frozen = FrozenVariants(exercises: catalog.exercises.count)
         self.keyCache = KeyCache(variantCounts: catalog.exercises.map(\.variantCount), frozen: frozen)
         self.chooser = VariantChooser(secret: secret)

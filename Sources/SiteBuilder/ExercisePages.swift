@@ -115,9 +115,7 @@ struct ExercisePages {
     /// differs between them depends on the student (directly, or through a `let` such as
     /// `n = sqs + rqs + d`) and is shown as a name, never as one student's number.
     static func sampleVariables(_ e: Exercise) -> [[String: Int]] {
-        let all = e.allVariants(limit: 4_096)
-        let picks = all.count <= 8 ? all : (0..<8).map { all[$0 * (all.count - 1) / 7] }
-        return picks.compactMap { try? e.run(for: $0).load().variables }
+        e.sampleVariants().compactMap { try? e.run(for: $0).load().variables }
     }
 
     /// Renders placeholders whose value depends on the student as the expression itself

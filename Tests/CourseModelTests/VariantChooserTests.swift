@@ -143,6 +143,11 @@ import Testing
         #expect(e.parameters[0].candidates.count == 1 << 30)
         #expect(e.parameters[0].candidates.last == .integer(1 << 30))
         #expect(e.allVariants(limit: 5).count == 5)
+        // Samples (for telling which placeholders depend on the student) move every parameter,
+        // although the first 5 indices move only n.
+        let samples = e.sampleVariants()
+        for p in e.parameters { #expect(Set(samples.map { $0.values[p.name] }).count > 1, "\(p.name) never moves in the samples") }
+        #expect(Set(e.allVariants(limit: 5).map { $0.values["mode"] }).count == 1)
         let chooser = VariantChooser(secret: "bounds-test-secret-0123")
         var distinct = Set<Int>()
         for k in 0..<200 {
@@ -162,6 +167,7 @@ import Testing
         do throws(DiagnosticError) {
             _ = try c.load(Self.exercise(parameters: "  n: { range: [-9223372036854775808, 9223372036854775807] }"))
         } catch {
+            #expect(error.diagnostics.map(\.id) == ["yaml.range", "yaml.range"], "each bound's error, and no vaguer follow-on: \(error.diagnostics)")
             let d = try #require(error.diagnostics.first)
             #expect(d.id == "yaml.range")
             #expect(d.location.line == 6)
