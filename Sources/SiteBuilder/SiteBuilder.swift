@@ -66,8 +66,11 @@ public enum SiteBuilder {
         clock.lap("pages (scenarios, values, figures, prose)")
         clock.add(context.timings)
 
-        let exerciseOutput = ExercisePages.build(chapter: chapter, context: &context, options: options)
+        var exerciseOutput = ExercisePages.build(chapter: chapter, context: &context, options: options)
         diagnostics += exerciseOutput.diagnostics
+        if let library = templates.library, let catalog = exerciseOutput.catalog {
+            CheckPage.add(to: &exerciseOutput, catalog: catalog, course: chapter.course, library: library, diagnostics: &diagnostics)
+        }
         clock.lap("exercises")
 
         var renders: [String: (model: Any, template: String)] = [:]
