@@ -142,10 +142,10 @@ public final class FuzzHarness: Sendable {
         }
         var failures: [String] = []
         var value: Int?
-        do throws(Expression.Failure) { value = try Expression.evaluate(source, variables: variables) } catch { failures.append(error.message) }
-        do throws(Expression.Failure) { _ = try Expression.substitute(in: "send {\(source)}", variables: variables) } catch { failures.append(error.message) }
-        do throws(Expression.Failure) { _ = try Expression.substitute(in: source, variables: variables) } catch { failures.append(error.message) }
-        let compiled = Expression.Compiled(source)
+        do throws(SocketSim.Expression.Failure) { value = try SocketSim.Expression.evaluate(source, variables: variables) } catch { failures.append(error.message) }
+        do throws(SocketSim.Expression.Failure) { _ = try SocketSim.Expression.substitute(in: "send {\(source)}", variables: variables) } catch { failures.append(error.message) }
+        do throws(SocketSim.Expression.Failure) { _ = try SocketSim.Expression.substitute(in: source, variables: variables) } catch { failures.append(error.message) }
+        let compiled = SocketSim.Expression.Compiled(source)
         _ = try? compiled.evaluate(variables: [:])
         return FuzzOutcome(diagnostics: failures.map { Diagnostic(at: SourceLocation(file: FuzzTarget.expression.fileName), id: "expression", $0) },
                            summary: value.map { "= \($0)" } ?? "rejected")
