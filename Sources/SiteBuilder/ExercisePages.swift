@@ -26,7 +26,7 @@ struct ExercisePages {
         let (catalog, problems) = ExerciseCatalog.load(files: files, course: chapter.course, scenarios: scenarios)
         out.diagnostics += problems
         let sectionIDs = Set(chapter.sections.map(\.id))
-        for e in catalog.exercises where !sectionIDs.contains(e.section) {
+        for e in catalog.exercises where !sectionIDs.contains(e.section) && !chapter.failedIDs.contains(e.section) {
             out.diagnostics.append(Diagnostic(at: e.location, id: "exercise.unknown-section",
                                               "exercise \(e.id): section '\(e.section)' is not one of course.yaml's sections"))
         }
