@@ -164,6 +164,9 @@ struct GradedClass {
         /// predictions[slot][question]
         var predictions: [[[(misconception: Misconception, token: AnswerToken)]]] = []
         var studentsBySlot: [[Int]] = []
+        /// The keys of the variant the solutions page shows (`Exercise.defaultVariant`), by
+        /// question; nil when they cannot be computed.
+        var published: [AnswerToken]?
     }
 
     /// Graded results only, in the report's order.
@@ -204,6 +207,15 @@ struct GradedClass {
             slot.append(row)
         }
         totals = results.map(\.score)
+        // The solutions page's keys: a student's when one has that variant, else computed (the
+        // simulation is pure; this is the only key the report computes itself).
+        for (j, e) in catalog.enumerated() {
+            if let s = exercises[j].slots[e.defaultVariant] {
+                exercises[j].published = exercises[j].keys[s]
+            } else if let key = try? e.answerKey(for: e.defaultVariant) {
+                exercises[j].published = e.questions.map { q in key.values[q.id].map { AnswerToken(key: $0, kind: q.kind) } ?? AnswerToken(key: .never, kind: q.kind) }
+            }
+        }
     }
 
     var count: Int { results.count }

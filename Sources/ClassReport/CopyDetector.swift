@@ -49,6 +49,9 @@ public struct CopyEvidence: Sendable, Hashable, Encodable {
 /// independent would overstate the evidence. For student A and exercise e, A "matches" variant v
 /// when some wrong answer of A on e equals v's key (and not A's own key, and not what a
 /// misconception predicts for A's variant: a wrong idea the model explains is no sign of copying).
+/// A pair whose every matching answer is also the key of the variant the solutions page shows is
+/// dropped: numbers taken from the course site are no sign of copying from whichever classmate
+/// has that variant.
 /// The chance that a student with another variant matches v on e is estimated from the class itself
 /// (how many of those students do), so an answer that many students give, such as the default
 /// variant's from the solutions page, weighs little.
@@ -74,6 +77,8 @@ struct CopyDetector {
     let c: GradedClass
     let options: ClassReport.Options
     let matches: [[Match]]
+    /// Per student, the `exercise.question` columns whose wrong answer is the solutions page's key.
+    let published: [Set<String>]
     /// chance[exercise][slot]
     let chance: [[Double]]
 
@@ -89,6 +94,16 @@ struct CopyDetector {
             }
         }
         let cls = c
+        published = Parallel.map(Array(0..<c.count)) { i in
+            var out = Set<String>()
+            for (j, e) in cls.exercises.enumerated() {
+                guard let keys = e.published else { continue }
+                for (k, m) in cls.results[i].exercises[j].questions.enumerated() where m.status == .wrong || m.status == .partial {
+                    if let t = m.answerToken, t == keys[k] { out.insert("\(e.id).\(e.questionIDs[k])") }
+                }
+            }
+            return out
+        }
         matches = Parallel.map(Array(0..<c.count)) { i in
             var out: [Match] = []
             for (j, e) in cls.exercises.enumerated() {
@@ -160,10 +175,19 @@ struct CopyDetector {
                                                      theirKey: e.keys[sb][k].description, ownKey: e.keys[c.slot[a][m.exercise]][k].description))
                     }
                 }
+                if Set(evidence.map(\.column)).isSubset(of: published[a]) { continue }
                 out.append(CopyFinding(student: c.ids[a], variantOf: c.ids[b], exercises: k, comparableExercises: comparable,
                                        expectedByChance: Stats.round(lambda), chance: Self.significant(p), evidence: evidence))
             }
-            return out
+            // A classmate whose variant shares the source's numbers on some exercises matches too;
+            // a finding whose evidence is all part of a stronger one's is explained by it.
+            out.sort { $0.exercises != $1.exercises ? $0.exercises > $1.exercises : $0.chance != $1.chance ? $0.chance < $1.chance : $0.variantOf < $1.variantOf }
+            var kept: [CopyFinding] = []
+            for f in out {
+                let columns = Set(f.evidence.map(\.column))
+                if !kept.contains(where: { columns.isSubset(of: Set($0.evidence.map(\.column))) }) { kept.append(f) }
+            }
+            return kept
         }
         var pairs: [[String]: [CopyFinding]] = [:]
         for f in found.joined() { pairs[[f.student, f.variantOf].sorted(), default: []].append(f) }

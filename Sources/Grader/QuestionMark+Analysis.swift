@@ -57,3 +57,10 @@ extension QuestionMark {
     /// The question's kind (how its answers are read).
     public var kind: QuestionKind { question.kind }
 }
+
+extension AnswerToken {
+    /// A key (computed for any variant) as a token, read as a question of `kind` reads it.
+    public init(key: AnswerValue, kind: QuestionKind) {
+        self.init(Marking.read(key: key, as: kind))
+    }
+}

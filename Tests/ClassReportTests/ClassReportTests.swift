@@ -12,7 +12,7 @@ import XMLCheck
 enum PlantedClass {
     static let swapped = (0..<8).map { String(format: "sq%02d", $0) }
     static let recvFills = (0..<8).map { String(format: "rf%02d", $0) }
-    static let honest = (0..<40).map { String(format: "h%03d", $0) }
+    static let honest = (0..<110).map { String(format: "h%03d", $0) }
     static let defaults = (0..<5).map { String(format: "df%02d", $0) }
     /// (copier, source)
     static let copies = [("cp00", "h003"), ("cp01", "h017")]
@@ -217,7 +217,7 @@ enum Golden {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
     }
 
-    static func check(_ actual: String, name: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    static func check(_ actual: String, name: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
         let url = directory.appendingPathComponent("\(name).txt")
         if ProcessInfo.processInfo.environment["SOCKLAB_RECORD"] == "1" {
             do {

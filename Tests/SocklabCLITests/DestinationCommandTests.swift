@@ -37,7 +37,7 @@ func jsonObject(_ path: URL) throws -> [String: Any] {
 
 /// Gradescope's autograder specification (gradescope-autograders.readthedocs.io, "Autograder
 /// Specifications"): the fields results.json may have and the values they may take.
-func expectGradescopeResults(_ r: [String: Any], sourceLocation: SourceLocation = #_sourceLocation) {
+func expectGradescopeResults(_ r: [String: Any], sourceLocation: Testing.SourceLocation = #_sourceLocation) {
     let known: Set<String> = ["score", "execution_time", "output", "output_format", "test_output_format", "test_name_format",
                               "visibility", "stdout_visibility", "extra_data", "tests", "leaderboard"]
     #expect(Set(r.keys).isSubset(of: known), "unknown top-level fields \(Set(r.keys).subtracting(known))", sourceLocation: sourceLocation)
