@@ -146,7 +146,7 @@ extension GradeReport {
     static func markdownText(_ s: String) -> String {
         var out = ""
         for ch in codeSpan(s) {
-            if "\\`*_{}[]()#+-.!<>&|".contains(ch) { out.append("\\") }
+            if "\\`*_[]<>&#|".contains(ch) { out.append("\\") }
             out.append(ch)
         }
         return out

@@ -299,8 +299,11 @@ func expectGradescopeResults(_ r: [String: Any], sourceLocation: Testing.SourceL
         let text = try String(contentsOf: plain.appendingPathComponent("s1.md"), encoding: .utf8)
         #expect(text.hasPrefix("# s1 학생 피드백"))
         #expect(text.contains("총점"))
-        #expect(!text.contains("정답:"))
-        #expect(try String(contentsOf: revealed.appendingPathComponent("s1.md"), encoding: .utf8).contains("정답:"))
+        // Explanations quote the key as "(정답 비공개)" unless the run reveals it.
+        let shown = try String(contentsOf: revealed.appendingPathComponent("s1.md"), encoding: .utf8)
+        #expect(text.contains("(정답 비공개)"))
+        #expect(!shown.contains("(정답 비공개)"))
+        #expect(shown.components(separatedBy: "정답:").count > text.components(separatedBy: "정답:").count)
     }
 
     @Test("--compare OLD.json: the students whose score changed, by how much, on which questions")
@@ -320,13 +323,11 @@ func expectGradescopeResults(_ r: [String: Any], sourceLocation: Testing.SourceL
         let file = answers.appendingPathComponent("s1.yaml")
         var text = try String(contentsOf: file, encoding: .utf8)
         let lines = text.components(separatedBy: "\n")
-        // The template has the question as a commented-out key under its exercise; add the answer.
+        // The template lists the question as an empty key under its exercise: fill it in.
         let at = try #require(lines.firstIndex { $0.trimmingCharacters(in: .whitespaces).hasPrefix("\(exID):") })
-        let answersLine = try #require(lines[at...].firstIndex { $0.trimmingCharacters(in: .whitespaces).hasPrefix("answers:") })
+        let blank = try #require(lines[at...].firstIndex { $0.trimmingCharacters(in: .whitespaces) == "\(qID):" })
         var edited = lines
-        let indent = String(lines[answersLine].prefix { $0 == " " }) + "  "
-        edited[answersLine] = lines[answersLine].replacingOccurrences(of: "{}", with: "")
-        edited.insert("\(indent)\(qID): \"\(key)\"", at: answersLine + 1)
+        edited[blank] = lines[blank] + " \"\(key)\""
         text = edited.joined(separator: "\n")
         try Data(text.utf8).write(to: file)
         let c = try CLI.run(["grade", answers.path, "--format", "json", "--compare", old.path], environment: Self.env)
