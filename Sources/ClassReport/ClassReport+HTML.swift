@@ -97,7 +97,7 @@ extension ClassReport {
         }
         b.line(#"<figure class="chart">"#)
         b.line(SVGChart.rows(misconceptions.map { ($0.id, Double($0.consistentStudents), "\($0.consistentStudents)명", $0.found) },
-                             maximum: Double(max(1, summary.graded)), title: "오개념을 일관되게 보인 학생 수"))
+                             maximum: Double(max(1, misconceptions.map(\.consistentStudents).max() ?? 1)), title: "오개념을 일관되게 보인 학생 수"))
         b.line("<figcaption>오개념마다 일관되게 보인 학생 수(강조: 다시 가르칠 내용).</figcaption></figure>")
         for m in misconceptions {
             b.line("<h3>\(esc(m.title)) <code>\(esc(m.id))</code>\(m.found ? #" <span class="flag">다시 가르치기</span>"# : "")</h3>")
@@ -214,7 +214,7 @@ func esc(_ s: String) -> String {
 enum SVGChart {
     /// Vertical columns with a label under each and the count above.
     static func columns(_ data: [(label: String, count: Int)], title: String, height: Int = 220) -> String {
-        let width = max(320, data.count * 44 + 40)
+        let width = max(320, data.count * 64 + 40)
         let top = 22, bottom = 30, left = 20
         let plot = height - top - bottom
         let peak = max(1, data.map(\.count).max() ?? 1)
