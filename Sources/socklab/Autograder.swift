@@ -202,7 +202,14 @@ struct AutograderRun: ParsableCommand {
             try message("제출물에서 답안 파일(.yaml)을 찾지 못했습니다. 제출한 파일: \(list).\n'socklab template --student 학번 --out answers.yaml'로 만든 파일에 답을 적어 answers.yaml을 제출하세요.")
             return
         }
-        let graded = try report { () throws(DiagnosticError) in try grader.grade(Grade.readInputs(files)) }
+        let graded: GradeReport
+        do throws(DiagnosticError) {
+            graded = try grader.grade(Grade.readInputs(files))
+        } catch {
+            printDiagnostics(error.diagnostics)  // for the instructor, in Gradescope's stdout
+            try message("채점기 설정에 문제가 있어 채점하지 못했습니다(정답을 계산할 수 없는 문항). 강사에게 알려 주세요.")
+            return
+        }
         guard let submitters else {
             try message("submission_metadata.json을 읽을 수 없어 제출한 사람을 확인하지 못했으므로 채점하지 않았습니다(0점). 강사에게 알려 주세요.")
             return
