@@ -158,6 +158,7 @@ extension AnswerSheet {
         } else {
             // Yams for everything else, with the basic resolver: answers are read as text by their
             // question's kind, so resolving every scalar's type would be wasted work.
+            try YAMLBudget.standard.check(text, file: file)
             do {
                 guard let node = try Yams.compose(yaml: text, .basic) else {
                     throw DiagnosticError(Diagnostic(at: SourceLocation(file: file, line: 1), id: "answer.empty", "the file is empty"))
