@@ -157,9 +157,10 @@ extension ClassReport {
         b.line(#"<h2 id="copies">베낀 답안 단서</h2>"#)
         b.line(#"<p class="lead"><strong>\#(esc(Self.copiesNote))</strong></p>"#)
         b.line("<p>연습문제 하나를 한 단위로 셉니다(한 연습문제의 문항들은 같은 시나리오를 쓰므로 함께 틀리기 쉽습니다). "
-               + "학생 A의 틀린 답이 학생 B 변형의 정답과 같은 연습문제가 \(options.copyMinExercises)개 이상이고, "
-               + "반 전체에서 그런 일치가 일어나는 비율로 계산한 우연 확률이 \(Self.scientific(options.copyAlpha)) ÷ (학생 쌍의 수) 이하일 때만 나열합니다. "
-               + "오개념이 설명하는 틀린 답은 세지 않습니다.</p>")
+               + "우연히 일치할 확률은 이 반의 답에서 잽니다: 정답이 a인 학생들이 b라고 답하는 비율. 틀린 예/아니요 답은 늘 다른 변형의 정답이므로 증거가 되지 않습니다. "
+               + "우연한 일치가 \(Self.number(options.copyInformativeChance * 100)) % 이하인 연습문제만 세어, 학생 A의 틀린 답이 학생 B 변형의 정답과 같은 연습문제가 "
+               + "\(options.copyMinExercises)개 이상이고 우연 확률이 \(Self.scientific(options.copyAlpha)) ÷ (학생 쌍의 수) 이하일 때만 나열합니다. "
+               + "오개념이 설명하는 틀린 답, 해설 페이지의 숫자(기본 변형의 정답)로 설명되는 쌍은 빼었습니다.</p>")
         if copies.isEmpty {
             b.line("<p>이런 쌍이 없습니다.</p>")
             return

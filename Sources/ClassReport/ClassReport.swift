@@ -26,6 +26,9 @@ public struct ClassReport: Sendable {
         /// variant's key, and the family-wise error rate over every ordered pair of students.
         public var copyMinExercises = 3
         public var copyAlpha = 0.01
+        /// An exercise counts as evidence for a pair only when matching the other variant there by
+        /// luck is at most this likely (from how often the class confuses the two keys).
+        public var copyInformativeChance = 0.05
         public init() {}
     }
 

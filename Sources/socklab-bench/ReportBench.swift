@@ -68,6 +68,16 @@ enum ReportBench {
         print(String(format: "report: analysis %.3f s, renderings %.3f s (report.json %d KB, %d CSV files, index.html %d KB)",
                      t1.timeIntervalSince(t0), t2.timeIntervalSince(t1), json.utf8.count / 1024, csv.count, html.utf8.count / 1024))
         print(String(format: "report: total %.3f s for %d students (goal < 2 s), CPU %.3f s, peak memory %@", total, count, cpu, GradeBench.peakMemory()))
+        func planted(_ l: CopyLead) -> Bool {
+            let ids = l.students.compactMap { Int($0.dropFirst()) }
+            return ids.count == 2 && ids[1] == ids[0] + 1 && ids[1] % 1000 == 999
+        }
+        print("report: \(report.copies.filter(planted).count) of \(count / 1000) planted pairs found")
+        if let lead = report.copies.first(where: { !planted($0) }) {
+            let f = lead.findings[0]
+            print("report: first unplanted lead: \(f.student) <- \(f.variantOf), \(f.exercises)/\(f.comparableExercises) exercises, λ \(f.expectedByChance): "
+                  + f.evidence.prefix(6).map { "\($0.column) \($0.answer) (own \($0.ownKey))" }.joined(separator: "; "))
+        }
         print("report: \(report.misconceptions.filter(\.found).map(\.id).joined(separator: ", ")) to reteach; \(report.copies.count) copy leads (\(count / 1000) planted)")
     }
 }
