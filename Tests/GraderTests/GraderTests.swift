@@ -206,7 +206,9 @@ extension StudentResult {
         let tests = doc["tests"] as! [[String: Any]]
         #expect(tests.count == 9)
         for t in tests {
-            #expect(Set(t.keys) == ["name", "number", "score", "max_score", "status", "output", "output_format", "visibility"])
+            // The original fields, plus `tags` (the exercise) and `extra_data` (issue 14): added, none renamed.
+            #expect(Set(t.keys) == ["name", "number", "score", "max_score", "status", "output", "output_format", "visibility", "tags", "extra_data"])
+            #expect((t["tags"] as? [String])?.count == 1)
             #expect(["passed", "failed"].contains(t["status"] as! String))
             #expect(t["output_format"] as? String == "md")
         }
