@@ -21,7 +21,7 @@ extension ClassReport {
                     switch m.status {
                     case .missing: blank += 1
                     case .unreadable: unreadable += 1
-                    case .correct, .partial, .wrong: break
+                    case .correct, .partial, .wrong, .refused: break
                     }
                 }
                 let fractions = scores.map { points > 0 ? $0 / points : 0 }

@@ -41,7 +41,7 @@ extension QuestionMark {
     /// The student's answer as a token; nil when blank or unreadable.
     public var answerToken: AnswerToken? {
         switch status {
-        case .missing, .unreadable: return nil
+        case .missing, .unreadable, .refused: return nil
         case .correct, .partial, .wrong:
             guard case .success(let r) = Marking.read(raw, as: question.kind, choices: question.choices) else { return nil }
             return AnswerToken(r)

@@ -192,7 +192,7 @@ func expectGradescopeResults(_ r: [String: Any], sourceLocation: Testing.SourceL
 }
 
 @Suite struct DestinationFormats {
-    static let env = ["SOCKLAB_SECRET": "cli-test-secret"]
+    static let env = ["SOCKLAB_SECRET": "cli-test-secret-destinations"]
 
     static func answers(_ students: [String]) throws -> URL {
         let dir = try CLI.temporaryDirectory()
