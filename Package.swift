@@ -44,14 +44,16 @@ let package = Package(
             .product(name: "Ink", package: "Ink"),
         ]),
         .target(name: "Grader", dependencies: ["SocketSim", "CourseModel"]),
+        // The class report (item statistics, misconceptions, copy leads): a pure function of graded results.
+        .target(name: "ClassReport", dependencies: ["Grader", "CourseModel"]),
 
         // Layer 4: the commands.
         .executableTarget(name: "socklab", dependencies: [
-            "SocketSim", "CourseModel", "SiteBuilder", "Grader",
+            "SocketSim", "CourseModel", "SiteBuilder", "Grader", "ClassReport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "socklab-bench", dependencies: [
-            "SocketSim", "CourseModel", "SiteBuilder", "Grader",
+            "SocketSim", "CourseModel", "SiteBuilder", "Grader", "ClassReport",
         ]),
 
         // Fuzzing: each input kind driven through what the commands do with it (scripts/fuzz).
@@ -68,6 +70,8 @@ let package = Package(
                     exclude: ["Golden", "Malformed"]),
         .testTarget(name: "GraderTests", dependencies: ["Grader", "CourseModel", "SocketSim"],
                     exclude: ["Fixtures", "Malformed"]),
+        .testTarget(name: "ClassReportTests", dependencies: ["ClassReport", "Grader", "CourseModel", "SocketSim", "XMLCheck"],
+                    exclude: ["Golden", "Fixtures"]),
         .testTarget(name: "SocklabCLITests", dependencies: []),
         .testTarget(name: "FuzzHarnessTests", dependencies: ["FuzzHarness", "CourseModel"],
                     exclude: ["Regressions"]),

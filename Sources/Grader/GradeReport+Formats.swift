@@ -147,6 +147,10 @@ extension GradeReport {
         var output_format: String
         var visibility: String
         var tests: [GSTest]
+        /// Seconds the autograder ran (`socklab autograder run` fills it).
+        var execution_time: Int? = nil
+        /// The misconceptions the submission's wrong answers matched (sorted ids).
+        var extra_data: [String: [String]]? = nil
     }
     struct GSTest: Encodable {
         var name: String
@@ -157,19 +161,26 @@ extension GradeReport {
         var output: String
         var output_format: String
         var visibility: String
+        /// The exercise the question belongs to.
+        var tags: [String]? = nil
+        /// The misconception the wrong answer matched, for the instructor's exports.
+        var extra_data: [String: String]? = nil
     }
 
     /// Gradescope's `results.json` for one submission (the autograder runs once per student).
     /// Fields: top-level `score`, `output`, `visibility`, and per question a test with `name`,
     /// `number`, `score`, `max_score`, `status` (passed/failed), `output`, `output_format`, `visibility`.
-    public func gradescope(visibility: Visibility = .visible) throws -> String {
+    /// `executionTime` and `notes` (lines put before the summary) come from the autograder run.
+    public func gradescope(visibility: Visibility = .visible, executionTime: Int? = nil, notes: [String] = []) throws -> String {
+        let prefix = notes.map { $0 + "\n" }.joined()
         guard let r = results.first else {
-            return try Self.encode(GSResults(score: 0, output: "답안 파일을 찾지 못했습니다.", output_format: "text",
-                                             visibility: visibility.rawValue, tests: []))
+            return try Self.encode(GSResults(score: 0, output: prefix + "답안 파일을 찾지 못했습니다.", output_format: "text",
+                                             visibility: visibility.rawValue, tests: [], execution_time: executionTime))
         }
         if r.isError {
-            let msg = "답안 파일을 채점할 수 없습니다:\n" + r.errors.map(\.description).joined(separator: "\n")
-            return try Self.encode(GSResults(score: 0, output: msg, output_format: "text", visibility: visibility.rawValue, tests: []))
+            let msg = prefix + "답안 파일을 채점할 수 없습니다:\n" + r.errors.map(\.description).joined(separator: "\n")
+            return try Self.encode(GSResults(score: 0, output: msg, output_format: "text", visibility: visibility.rawValue, tests: [],
+                                             execution_time: executionTime))
         }
         var tests: [GSTest] = []
         for (ei, e) in r.exercises.enumerated() {
@@ -180,12 +191,15 @@ extension GradeReport {
                 output += q.feedback
                 tests.append(GSTest(name: "\(title) — \(q.questionID)", number: "\(ei + 1).\(qi + 1)", score: q.score,
                                     max_score: q.maxScore, status: q.score >= q.maxScore ? "passed" : "failed",
-                                    output: output, output_format: "md", visibility: visibility.rawValue))
+                                    output: output, output_format: "md", visibility: visibility.rawValue,
+                                    tags: [e.exerciseID], extra_data: q.misconception.map { ["misconception": $0.rawValue] } ?? [:]))
             }
         }
-        let summary = "\(r.student ?? "") 학생: \(Feedback.format(r.score))/\(Feedback.format(r.maxScore))점"
+        let summary = prefix + "\(r.student ?? "") 학생: \(Feedback.format(r.score))/\(Feedback.format(r.maxScore))점"
             + (r.warnings.isEmpty ? "" : "\n" + r.warnings.map(\.description).joined(separator: "\n"))
-        return try Self.encode(GSResults(score: r.score, output: summary, output_format: "text", visibility: visibility.rawValue, tests: tests))
+        let found = Set(r.exercises.flatMap { $0.questions.compactMap(\.misconception) }).map(\.rawValue).sorted()
+        return try Self.encode(GSResults(score: r.score, output: summary, output_format: "text", visibility: visibility.rawValue, tests: tests,
+                                         execution_time: executionTime, extra_data: ["misconceptions": found]))
     }
 
     /// Student text made safe inside a Markdown code span: one line, no backticks, so the span
@@ -200,10 +214,12 @@ extension GradeReport {
     // MARK: - CSV
 
     /// A gradebook: one row per student, one column per question (`exercise.question`), the total,
-    /// and the reason for an error row. RFC 4180 quoting; a cell that a spreadsheet would take for
+    /// the reason for an error row, then one subtotal per exercise (`exercise.total`; added after
+    /// the original columns, which keep their names and places). RFC 4180 quoting; a cell that a spreadsheet would take for
     /// a formula (starting with = + - @, tab or CR) gets a leading apostrophe.
     public func csv() -> String {
-        var lines = [(["student", "file"] + questionColumns + ["total", "max", "error"]).map(Self.csvCell).joined(separator: ",")]
+        let subtotals = catalog.exercises.map { "\($0.id).total" }
+        var lines = [(["student", "file"] + questionColumns + ["total", "max", "error"] + subtotals).map(Self.csvCell).joined(separator: ",")]
         let blank = questionColumns.map { _ in "" }
         // Rows are independent: formatted on every core (10,000 students have 1.4 million cells).
         lines += parallelMap(results) { r in
@@ -211,9 +227,11 @@ extension GradeReport {
             if r.isError {
                 cells += blank
                 cells += ["0", Feedback.format(r.maxScore), r.errors.map(\.description).joined(separator: "; ")]
+                cells += subtotals.map { _ in "" }
             } else {
                 cells += r.exercises.flatMap { $0.questions.map { Feedback.format($0.score) } }
                 cells += [Feedback.format(r.score), Feedback.format(r.maxScore), ""]
+                cells += r.exercises.map { Feedback.format($0.score) }
             }
             return cells.map(Self.csvCell).joined(separator: ",")
         }

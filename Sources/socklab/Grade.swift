@@ -92,13 +92,13 @@ struct Grade: ParsableCommand {
         """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case table, json, gradescope, csv
+        case table, json, gradescope, csv, prairielearn, canvas
     }
 
     @Argument(help: "Answer files or folders of answer files.")
     var paths: [String] = []
 
-    @Option(help: "Output format: table, json, gradescope (results.json for one submission) or csv.")
+    @Option(help: "Output format: table, json, gradescope (results.json for one submission), csv, prairielearn (results.json for one submission) or canvas (a gradebook to import).")
     var format: Format = .table
 
     @Option(help: "Write the report to this file (atomically) instead of standard output.")
@@ -107,8 +107,14 @@ struct Grade: ParsableCommand {
     @Flag(help: "Show the expected answers in the feedback.")
     var reveal = false
 
-    @Option(help: "A file of student ids, one per line; ids not in it are error rows.")
+    @Option(help: "A file of student ids, one per line, or a CSV roster (a 'student' column, or Canvas's gradebook export); ids not in it are error rows.")
     var roster: String?
+
+    @Option(help: "Also write one Markdown feedback file per student into this folder (keys only with --reveal).")
+    var feedbackDir: String?
+
+    @Option(help: "An earlier '--format json' output: list every student whose score changed since, and on which questions.")
+    var compare: String?
 
     @Option(help: "Gradescope visibility: visible, hidden, after_due_date or after_published.")
     var visibility: String = "visible"
@@ -128,15 +134,11 @@ struct Grade: ParsableCommand {
 
     func run() throws {
         let content = try GradingContent.load(self.content)
-        var rosterIDs: Set<String>?
-        if let roster {
-            let text = try report { () throws(DiagnosticError) in try readText(roster) }
-            rosterIDs = Set(text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && !$0.hasPrefix("#") })
-        }
-        let grader = try content.grader(roster: rosterIDs)
+        let roster = try self.roster.map(loadRoster)
+        let grader = try content.grader(roster: roster?.ids)
         let inputs = Self.readInputs(paths)
-        if format == .gradescope && inputs.count != 1 {
-            throw ValidationError("--format gradescope writes results.json for one submission; got \(inputs.count) answer files")
+        if (format == .gradescope || format == .prairielearn) && inputs.count != 1 {
+            throw ValidationError("--format \(format.rawValue) writes results.json for one submission; got \(inputs.count) answer files")
         }
         let report = try report { () throws(DiagnosticError) in try grader.grade(inputs, reveal: reveal) }
         let text: String
@@ -145,6 +147,15 @@ struct Grade: ParsableCommand {
         case .json: text = try report.json()
         case .csv: text = report.csv()
         case .gradescope: text = try report.gradescope(visibility: GradeReport.Visibility(rawValue: visibility)!)
+        case .prairielearn: text = try report.prairieLearn()
+        case .canvas: text = report.canvas(roster: roster)
+        }
+        if let feedbackDir { try writeFeedback(report, to: feedbackDir) }
+        if let compare {
+            let changes = try Self.changes(in: report, since: compare)
+            if let out { try writeAtomically(text, to: out) }
+            print(GradeReport.describe(changes), terminator: "")
+            return
         }
         if let out { try writeAtomically(text, to: out) } else { print(text, terminator: "") }
     }

@@ -206,7 +206,9 @@ extension StudentResult {
         let tests = doc["tests"] as! [[String: Any]]
         #expect(tests.count == 9)
         for t in tests {
-            #expect(Set(t.keys) == ["name", "number", "score", "max_score", "status", "output", "output_format", "visibility"])
+            // The original fields, plus `tags` (the exercise) and `extra_data` (issue 14): added, none renamed.
+            #expect(Set(t.keys) == ["name", "number", "score", "max_score", "status", "output", "output_format", "visibility", "tags", "extra_data"])
+            #expect((t["tags"] as? [String])?.count == 1)
             #expect(["passed", "failed"].contains(t["status"] as! String))
             #expect(t["output_format"] as? String == "md")
         }
@@ -231,10 +233,12 @@ extension StudentResult {
         let c = try FixtureCourse.load()
         let csv = try c.grade(["right.yaml", "partial.yaml", "binary.yaml"]).csv()
         let lines = csv.components(separatedBy: "\r\n").filter { !$0.isEmpty }
-        #expect(lines[0] == "student,file,buf.recvq,buf.origins,buf.first-recv,dl.smallest,dl.recvq,dl.deadlocks,hs.segments,hs.listener,hs.connect-returns,total,max,error")
-        #expect(lines[1] == "s001,partial.yaml,2,1,0,0,2,1,2,1,1,10,17,")
-        #expect(lines[2] == "s001,right.yaml,2,2,2,3,2,1,3,1,1,17,17,")
+        // The original columns keep their names and places; per-exercise subtotals follow them.
+        #expect(lines[0] == "student,file,buf.recvq,buf.origins,buf.first-recv,dl.smallest,dl.recvq,dl.deadlocks,hs.segments,hs.listener,hs.connect-returns,total,max,error,buf.total,dl.total,hs.total")
+        #expect(lines[1] == "s001,partial.yaml,2,1,0,0,2,1,2,1,1,10,17,,3,3,4")
+        #expect(lines[2] == "s001,right.yaml,2,2,2,3,2,1,3,1,1,17,17,,6,6,5")
         #expect(lines[3].hasPrefix(",binary.yaml,,,,,,,,,,0,17,\"binary.yaml: error: the file contains NUL bytes"))
+        #expect(lines[3].hasSuffix("\",,,"))
     }
 
     @Test(arguments: [
