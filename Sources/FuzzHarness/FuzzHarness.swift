@@ -120,9 +120,13 @@ public final class FuzzHarness: Sendable {
     func scenario(_ text: String) -> FuzzOutcome {
         do throws(DiagnosticError) {
             let scenario = try ScenarioLoader.load(text: text, file: FuzzTarget.scenario.fileName, variables: course.parameters)
-            let trace = Simulator.run(scenario)
+            let trace = try ScenarioLoader.simulate(scenario, text: text, file: FuzzTarget.scenario.fileName)
             _ = trace.textReport()
-            _ = try? trace.jsonString()
+            _ = trace.jsonString()
+            // What `socklab simulate` itself runs: the trace streamed as it is made.
+            for format in [TraceWriter.Format.text, .json] {
+                try? TraceWriter.write(scenario, format: format) { _ in }
+            }
             return FuzzOutcome(diagnostics: [], summary: "simulated \(trace.steps.count) steps: \(trace.outcome)")
         } catch {
             return FuzzOutcome(diagnostics: error.diagnostics, summary: "rejected")
