@@ -62,7 +62,8 @@ extension Exercise {
                 }
             }
             for m in misconceptions {
-                let rendered = ExerciseText.Traced(text: m.correction)
+                // Feedback shows the misconception's title and its correction.
+                let rendered = ExerciseText.Traced(text: m.title + "\n" + m.correction)
                 for leak in AnswerLeak.find(in: rendered, exercise: self, key: key, own: nil) {
                     guard reported.insert("misconception \(m.rawValue)|\(leak.question)").inserted else { continue }
                     out.append(Diagnostic(at: location, id: "exercise.misconception-reveals-answer",

@@ -30,13 +30,13 @@ public enum Misconception: String, CaseIterable, Sendable, Hashable, Comparable 
 
     public static func < (a: Misconception, b: Misconception) -> Bool { a.rawValue < b.rawValue }
 
-    /// The name feedback uses (Korean).
+    /// The name feedback uses (Korean). Shown without `--reveal` and checked like `correction`.
     public var title: String {
         switch self {
         case .swappedQueues: return "SQS와 RQS를 서로 바꿔 생각함"
         case .noReceiveQueue: return "상대의 RecvQ에도 바이트가 머물 수 있다는 점을 잊음"
         case .recvFillsBuffer: return "recv()가 항상 버퍼 크기만큼 채워서 반환한다고 생각함"
-        case .passiveCloserTimeWait: return "나중에 닫는 쪽(passive closer)도 TIME_WAIT에 들어간다고 생각함"
+        case .passiveCloserTimeWait: return "나중에 닫는 쪽(passive closer)도 2MSL 동안 기다린다고 생각함"
         case .listenerChangesState: return "accept() 때 듣기 소켓의 상태가 바뀐다고 생각함"
         }
     }
