@@ -36,7 +36,7 @@ public struct ExerciseCatalog: Sendable {
                     continue
                 }
                 // A hint or misconception that gives a key away refuses the exercise: feedback shows them.
-                let leaks = e.answerLeaks()
+                let leaks = e.cachedAnswerLeaks(text: f.text, file: f.path, course: course, scenarios: scenarios)
                 if !leaks.isEmpty {
                     problems += leaks
                     continue
