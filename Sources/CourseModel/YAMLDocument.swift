@@ -20,6 +20,7 @@ public struct YAMLDocument {
             throw DiagnosticError(Diagnostic(at: SourceLocation(file: file), id: "yaml.binary",
                                              "the file contains NUL bytes: it is binary, not YAML text"))
         }
+        try YAMLBudget.standard.check(text, file: file)
         do {
             guard let node = try Yams.compose(yaml: text) else {
                 throw DiagnosticError(Diagnostic(at: SourceLocation(file: file, line: 1), id: "yaml.empty", "the file is empty"))
