@@ -35,6 +35,12 @@ public struct ExerciseCatalog: Sendable {
                     problems.append(Diagnostic(at: e.location, id: "exercise.duplicate-id", "exercise id '\(e.id)' is also used by \(first)"))
                     continue
                 }
+                // A hint or misconception that gives a key away refuses the exercise: feedback shows them.
+                let leaks = e.cachedAnswerLeaks(text: f.text, file: f.path, course: course, scenarios: scenarios)
+                if !leaks.isEmpty {
+                    problems += leaks
+                    continue
+                }
                 seen[e.id] = e.location
                 out.append(e)
             } catch {
@@ -70,13 +76,15 @@ public struct ExerciseCatalog: Sendable {
 ///     tolerance: "{mss}"             # integer and counts: full marks within ± this
 ///     partial: prefix                # lists: prefix | position; counts: per-key
 ///     carryForward: { from: q1, as: n }   # graded on the scenario with n = the student's answer to q1
-///     explanation: |                 # feedback and solutions; {answer} is the key, hidden without --reveal
-///       ...
+///     hint: |                        # feedback without --reveal: the rule with the student's numbers, never
+///       ...                          #   the result (checked for many variants: exercise.hint-reveals-answer)
+///     solution: |                    # the worked answer: --reveal and the instructor site only; {answer} is the key
+///       ...                          #   (`explanation:`, the old name, is read as the solution)
 /// ```
 public enum ExerciseLoader {
     public static let knownKeys = ["id", "section", "title", "prose", "scenario", "parameters", "misconceptions", "questions"]
     public static let questionKeys = ["id", "prompt", "kind", "choices", "points", "answer", "tolerance", "partial",
-                                      "explanation", "carryForward"]
+                                      "hint", "solution", "explanation", "carryForward"]
 
     public static func load(text: String, file: String, course: CourseConfig, scenarios: [ScenarioFile]) throws(DiagnosticError) -> Exercise {
         let doc = try YAMLDocument(text: text, file: file)
@@ -344,7 +352,20 @@ public enum ExerciseLoader {
                 r.add(doc.error(pn, "exercise.partial", "partial must be one of \(PartialCredit.allCases.map(\.rawValue).joined(separator: ", ")), got '\(s)'"))
             }
         }
-        let explanation = byKey["explanation"].flatMap { r.string($0.value, "explanation") } ?? ""
+        let hint = byKey["hint"].flatMap { r.string($0.value, "hint") } ?? ""
+        if let hn = byKey["hint"]?.value, ExerciseText.placeholders(in: hint).contains("answer") {
+            r.add(doc.error(hn, "exercise.hint-answer", "the hint of question '\(id)' uses {answer}: a hint is shown without --reveal, so it may not state the key",
+                            notes: ["put the worked answer in 'solution:'"]))
+        }
+        var solution = byKey["solution"].flatMap { r.string($0.value, "solution") } ?? ""
+        if let en = byKey["explanation"] {
+            if byKey["solution"] != nil {
+                r.add(doc.error(en.keyNode, "exercise.explanation", "question '\(id)' has both 'explanation:' and 'solution:'",
+                                notes: ["'explanation:' is the old name of 'solution:'; keep one"]))
+            } else {
+                solution = r.string(en.value, "explanation") ?? ""
+            }
+        }
         var carry: CarryForward?
         if let cn = byKey["carryForward"]?.value, let cf = r.mapping(cn, "carryForward") {
             var from: String?, variable: String?
@@ -369,7 +390,8 @@ public enum ExerciseLoader {
         }
         guard r.diagnostics.count == before, let answer else { return nil }
         return Question(id: id, prompt: prompt, kind: kind, choices: choices, points: points, answer: answer, tolerance: tolerance,
-                        partial: partial, explanation: explanation, carryForward: carry, location: doc.location(node))
+                        partial: partial, hint: hint, solution: solution, carryForward: carry,
+                        location: doc.location(node), hintLocation: byKey["hint"].map { doc.location($0.value) })
     }
 
     /// Whether an answer is a value rather than a query: numbers, yes/no, states, errno names, choices.

@@ -206,14 +206,21 @@ public struct Question: Sendable, Hashable, Identifiable {
     /// Full marks within ± this many (an integer or `{expression}` such as `{mss}`); integer and counts only.
     public var tolerance: String?
     public var partial: PartialCredit?
-    /// Korean Markdown shown on the solutions page and in feedback; see `ExerciseText` for placeholders.
-    public var explanation: String
+    /// Korean Markdown that feedback shows without `--reveal`: the rule, with the student's own
+    /// numbers, never the result. The loader proves, for many variants, that it states no key of
+    /// the exercise (`Exercise.answerLeaks`); see `ExerciseText` for placeholders.
+    public var hint: String
+    /// Korean Markdown with the worked answer, shown only where answers may be shown (`--reveal`,
+    /// the instructor site). An exercise file's old `explanation:` is read as the solution.
+    public var solution: String
     public var carryForward: CarryForward?
     public var location: SourceLocation
+    /// Where the hint is written (its diagnostics point there); nil for a question without one.
+    public var hintLocation: SourceLocation?
 
     public init(id: String, prompt: String, kind: QuestionKind, choices: [String] = [], points: Double, answer: Query,
-                tolerance: String? = nil, partial: PartialCredit? = nil, explanation: String = "",
-                carryForward: CarryForward? = nil, location: SourceLocation) {
+                tolerance: String? = nil, partial: PartialCredit? = nil, hint: String = "", solution: String = "",
+                carryForward: CarryForward? = nil, location: SourceLocation, hintLocation: SourceLocation? = nil) {
         self.id = id
         self.prompt = prompt
         self.kind = kind
@@ -222,8 +229,18 @@ public struct Question: Sendable, Hashable, Identifiable {
         self.answer = answer
         self.tolerance = tolerance
         self.partial = partial
-        self.explanation = explanation
+        self.hint = hint
+        self.solution = solution
         self.carryForward = carryForward
         self.location = location
+        self.hintLocation = hintLocation
     }
+
+    /// Hint and solution together, as the instructor reads them (`--reveal`, the solutions page).
+    public var explanation: String {
+        [hint, solution].filter { !$0.trimmed().isEmpty }.joined(separator: "\n\n")
+    }
+
+    /// The text feedback renders: the hint alone, or hint and solution when the run reveals keys.
+    public func feedbackText(revealed: Bool) -> String { revealed ? explanation : hint }
 }

@@ -30,18 +30,20 @@ public enum Misconception: String, CaseIterable, Sendable, Hashable, Comparable 
 
     public static func < (a: Misconception, b: Misconception) -> Bool { a.rawValue < b.rawValue }
 
-    /// The name feedback uses (Korean).
+    /// The name feedback uses (Korean). Shown without `--reveal` and checked like `correction`.
     public var title: String {
         switch self {
         case .swappedQueues: return "SQS와 RQS를 서로 바꿔 생각함"
         case .noReceiveQueue: return "상대의 RecvQ에도 바이트가 머물 수 있다는 점을 잊음"
         case .recvFillsBuffer: return "recv()가 항상 버퍼 크기만큼 채워서 반환한다고 생각함"
-        case .passiveCloserTimeWait: return "나중에 닫는 쪽(passive closer)도 TIME_WAIT에 들어간다고 생각함"
+        case .passiveCloserTimeWait: return "나중에 닫는 쪽(passive closer)도 2MSL 동안 기다린다고 생각함"
         case .listenerChangesState: return "accept() 때 듣기 소켓의 상태가 바뀐다고 생각함"
         }
     }
 
-    /// One or two sentences that set the model right (Korean), for feedback.
+    /// One or two sentences that set the model right (Korean), for feedback. Shown without
+    /// `--reveal`, so the loader checks them like hints: they name no key of an exercise that
+    /// lists the misconception (no state a question asks for, say).
     public var correction: String {
         switch self {
         case .swappedQueues:
@@ -51,9 +53,9 @@ public enum Misconception: String, CaseIterable, Sendable, Hashable, Comparable 
         case .recvFillsBuffer:
             return "recv()는 RecvQ에 있는 만큼만(많아야 버퍼 크기만큼) 돌려주고 곧바로 반환합니다. 버퍼가 다 찰 때까지 기다리지 않습니다."
         case .passiveCloserTimeWait:
-            return "TIME_WAIT에 들어가는 것은 먼저 close()한 쪽(active closer)뿐입니다. 나중에 닫는 쪽은 CLOSE_WAIT → LAST_ACK를 거쳐 마지막 ACK를 받으면 바로 CLOSED가 됩니다."
+            return "2MSL 동안 기다리는 것은 먼저 FIN을 보낸 쪽(active closer)뿐입니다. 나중에 닫는 쪽(passive closer)은 자기 FIN에 대한 마지막 ACK를 받으면 기다리지 않고 곧바로 연결을 끝냅니다."
         case .listenerChangesState:
-            return "연결 요청이 오면 새 소켓 구조체가 만들어지고 그 소켓이 SYN_RCVD → ESTABLISHED를 거칩니다. 듣기 소켓은 계속 LISTEN 상태로 남습니다."
+            return "연결 요청이 오면 커널은 그 연결을 위한 새 소켓 구조체를 만들고, 핸드셰이크에 따른 상태 변화는 그 새 소켓이 겪습니다. 듣기 소켓의 상태는 연결 요청이나 accept()로 바뀌지 않습니다."
         }
     }
 

@@ -2,8 +2,9 @@ import CourseModel
 
 /// The Korean feedback a student reads for one question (Markdown).
 ///
-/// The expected value appears only when the run reveals answers (`key` non-nil); the explanation
-/// speaks with the numbers of the student's own variant.
+/// The expected value and the question's solution appear only when the run reveals answers (`key`
+/// non-nil); otherwise `explanation` is the question's hint alone, which the loader proved states no
+/// key (nor does a misconception's correction). Both speak with the student's own numbers.
 enum Feedback {
     static func missing(explanation: String, key: AnswerValue?) -> String {
         join(["답이 없습니다.", explanation, revealed(key)])

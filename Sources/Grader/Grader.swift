@@ -358,7 +358,8 @@ final class GradingKey: Sendable {
         let read: ReadAnswer
         let tolerance: Int
         let predictions: [(Misconception, ReadAnswer)]
-        /// The explanation as written, and the key whose numbers it is rendered with.
+        /// The hint (and, when revealed, the solution) as written, and the key whose numbers it is
+        /// rendered with. Queries are shown: the loader proved that a hint states no key.
         let template: String
         let key: AnswerKey
         /// Guards `rendered`: the explanation is rendered the first time feedback asks for it
@@ -371,7 +372,7 @@ final class GradingKey: Sendable {
             lock.lock()
             defer { lock.unlock() }
             if let rendered { return rendered }
-            let text = ExerciseText.render(template, key: key, answer: revealed ? value : nil, showQueries: revealed).trimmed()
+            let text = ExerciseText.render(template, key: key, answer: revealed ? value : nil).trimmed()
             rendered = text
             return text
         }
@@ -390,7 +391,7 @@ final class GradingKey: Sendable {
             read = Marking.read(key: v, as: q.kind)
             tolerance = key.tolerances[q.id] ?? 0
             predictions = (key.predictions[q.id] ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, Marking.read(key: $0.value, as: q.kind)) }
-            template = q.explanation
+            template = q.feedbackText(revealed: reveal)
             self.key = key
         }
     }

@@ -5,7 +5,8 @@ import SocketSim
 /// The exercises as pages: each section's exercises at the end of its page, a page of all of them,
 /// the answer-file template to download and, in the instructor build, the keys and explanations.
 ///
-/// The student build never carries a key or an explanation. Exercises whose numbers vary per
+/// The student build never carries a key, a hint or a solution; the instructor build shows each
+/// question's hint (what feedback shows without `--reveal`) and its solution. Exercises whose numbers vary per
 /// student show those names symbolically (`<var>n</var>`): each student's values are in the answer
 /// file `socklab template --student ID` writes. The instructor build shows the default variant.
 struct ExercisePages {
@@ -102,7 +103,8 @@ struct ExercisePages {
                 if let t = key.tolerances[q.id], t > 0 { h += " (±\(t) 허용)" }
                 if let cf = q.carryForward { h += " (앞 문항 \(cf.from.xmlEscaped)의 답으로 채점)" }
                 h += "</p>"
-                if !q.explanation.isEmpty { h += md(q.explanation, answer: value) }
+                if !q.hint.isEmpty { h += "<div class=\"hint\"><p><strong>힌트</strong> (채점 피드백에 보임)</p>" + md(q.hint) + "</div>" }
+                if !q.solution.isEmpty { h += "<div class=\"solution\"><p><strong>풀이</strong></p>" + md(q.solution, answer: value) + "</div>" }
                 h += "</div>"
             }
             h += "</li>\n"

@@ -163,7 +163,6 @@ struct Content {
         let close = try #require(c.catalog.exercise("closing-four-way"))
         let k3 = try close.answerKey(for: close.defaultVariant)
         #expect(k3.predictions["server-after-last-ack"]?[.passiveCloserTimeWait] == .text("TIME_WAIT"))
-        #expect(k3.predictions["server-states"]?[.passiveCloserTimeWait] == .list(["ESTABLISHED", "CLOSE_WAIT", "LAST_ACK", "TIME_WAIT", "CLOSED"]))
 
         let hs = try #require(c.catalog.exercise("lifecycle-handshake"))
         let k4 = try hs.answerKey(for: hs.defaultVariant)

@@ -94,8 +94,9 @@ extension StudentResult {
         #expect(r.mark("hs", "segments")?.misconception == nil)
         let fb = try #require(r.mark("buf", "recvq")?.feedback)
         #expect(fb.hasPrefix("틀렸습니다.\n\n이 답은 ‘상대의 RecvQ에도 바이트가 머물 수 있다는 점을 잊음’ 경우에"))
-        // The explanation speaks with the student's numbers but hides the key without --reveal.
-        #expect(fb.contains("서버의 RecvQ는 RQS = 500바이트만 담을 수 있으므로 (정답 비공개)바이트입니다."))
+        // Without --reveal the hint speaks with the student's numbers; the solution stays hidden.
+        #expect(fb.contains("보낸 바이트와 서버 RecvQ의 크기 RQS(500바이트)를 비교하세요."))
+        #expect(!fb.contains("담을 수 있으므로"))
         #expect(!fb.contains("정답: "))
         #expect(r.mark("buf", "recvq")?.expected == nil)
     }

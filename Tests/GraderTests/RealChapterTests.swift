@@ -1,4 +1,4 @@
-import CourseModel
+@testable import CourseModel
 import Foundation
 @testable import Grader
 import Testing
@@ -68,7 +68,7 @@ struct RealChapterTests {
         }
         #expect(catalog.exercises.flatMap(\.questions).count >= 30)
         #expect(catalog.exercises.filter(\.hasVariants).count * 2 >= catalog.exercises.count)
-        #expect(catalog.exercises.flatMap(\.questions).allSatisfy { !$0.explanation.isEmpty })
+        #expect(catalog.exercises.flatMap(\.questions).allSatisfy { !$0.hint.isEmpty && !$0.solution.isEmpty })
         #expect(Set(catalog.exercises.flatMap(\.questions).map(\.kind)) == Set(QuestionKind.allCases))
     }
 
@@ -109,24 +109,105 @@ struct RealChapterTests {
 
 @Suite("Feedback without --reveal")
 struct FeedbackLeakTests {
-    /// An explanation's `{q:QUERY}` can be another question's key (structures-fields quotes the
-    /// listener's descriptor, which is the socket-fd question's answer): hidden unless revealed.
-    @Test("query values in explanations are hidden unless the instructor reveals them")
-    func queryValuesHidden() throws {
+    /// Without `--reveal` feedback shows the question's hint (with its query values, which the
+    /// loader checked) and never its solution; with `--reveal`, hint, solution and key.
+    @Test("unrevealed feedback shows the hint only; revealed feedback adds the solution and the key")
+    func hintOnlyUnlessRevealed() throws {
         let (catalog, grader) = try RealChapterTests.load()
         let e = try #require(catalog.exercise("structures-fields"))
-        let q = try #require(e.questions.first { $0.explanation.contains("{q:returned 1}") })
-        let socketFD = try #require(e.questions.first { $0.answer.text == "returned 1" })
+        let q = try #require(e.question("accept-fd"))
         let student = "leak-check"
         let key = try e.answerKey(for: try #require(grader.variants(for: student)[e.id]))
-        let fd = try #require(key.values[socketFD.id]).korean
+        let hint = ExerciseText.render(q.hint, key: key).trimmed()
+        let solution = ExerciseText.render(q.solution, key: key, answer: key.values[q.id]).trimmed()
         let text = "student: \"\(student)\"\nexercises:\n  \(e.id):\n    answers:\n      \(q.id): 99\n"
         for reveal in [false, true] {
             let r = try grader.grade([AnswerInput(path: "a.yaml", content: .success(Array(text.utf8)))], reveal: reveal).results[0]
             let feedback = try #require(r.mark(e.id, q.id)).feedback
-            #expect(feedback.contains("듣기 소켓이 \(fd)번을") == reveal, "reveal \(reveal): \(feedback)")
-            #expect(feedback.contains(ExerciseText.hiddenAnswer) != reveal)
+            #expect(feedback.contains(hint), "reveal \(reveal): \(feedback)")
+            #expect(feedback.contains(solution) == reveal, "reveal \(reveal): \(feedback)")
+            #expect(feedback.contains("정답: ") == reveal)
+            #expect(!feedback.contains(ExerciseText.hiddenAnswer))
         }
+    }
+
+    /// A wrong answer for a question: the first misconception's prediction when there is one (so
+    /// that its correction is in the feedback too), else a value of the right kind that is not the key.
+    static func wrong(_ q: Question, key: AnswerKey) -> String {
+        if let predicted = key.predictions[q.id]?.sorted(by: { $0.key < $1.key }).first?.value { return RealChapterTests.yaml(predicted) }
+        let v = key.values[q.id]!
+        switch (q.kind, v) {
+        case (.integer, .integer(let n)): return String(n + 9_999)
+        case (.integer, _): return "1"
+        case (.yesno, .boolean(let b)): return b ? "no" : "yes"
+        case (.choice, _): return RealChapterTests.yaml(.text(q.choices.first { !AnswerValue.literalMatches(v, $0) }!))
+        case (.state, .text(let s)): return s == "CLOSED" ? "LISTEN" : "CLOSED"
+        case (.list, _): return "[\"CLOSING\"]"
+        case (.counts, _): return "{\"send 99\": 1}"
+        default: return "1"
+        }
+    }
+
+    /// The quality bar: for 50 students and every question, the feedback a wrong answer gets in the
+    /// JSON report without `--reveal` states no key of the exercise, by the loader's rule. The only
+    /// key values it may contain are mentions of given values inside the hint (located by
+    /// rendering the hint for the student and finding it in the feedback).
+    @Test("for 50 students, no unrevealed wrong-answer feedback in the JSON report states a key")
+    func fiftyStudentsNoKey() throws {
+        let (catalog, grader) = try RealChapterTests.load()
+        let students = (0..<50).map { "2026\(1000 + $0 * 37)" }
+        var keys: [String: [String: AnswerKey]] = [:]
+        var inputs: [AnswerInput] = []
+        for s in students {
+            let variants = grader.variants(for: s)
+            var lines = ["student: \"\(s)\"", "exercises:"]
+            for e in catalog.exercises {
+                let key = try e.answerKey(for: try #require(variants[e.id]))
+                keys[s, default: [:]][e.id] = key
+                lines += ["  \(e.id):", "    answers:"] + e.questions.map { "      \($0.id): \(Self.wrong($0, key: key))" }
+            }
+            inputs.append(AnswerInput(path: "\(s).yaml", content: .success(Array((lines.joined(separator: "\n") + "\n").utf8))))
+        }
+        let report = try grader.grade(inputs)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(report.json().utf8)) as? [String: Any])
+        let results = try #require(json["students"] as? [[String: Any]])
+        #expect(results.count == 50)
+        var checked = 0, misconceptions = 0
+        for r in results {
+            let student = try #require(r["student"] as? String)
+            for ex in try #require(r["exercises"] as? [[String: Any]]) {
+                let exerciseID = try #require(ex["id"] as? String)
+                let e = try #require(catalog.exercise(exerciseID))
+                let key = try #require(keys[student]?[e.id])
+                for qj in try #require(ex["questions"] as? [[String: Any]]) {
+                    let questionID = try #require(qj["id"] as? String)
+                    let q = try #require(e.question(questionID))
+                    let feedback = try #require(qj["feedback"] as? String)
+                    #expect(qj["status"] as? String != "correct", "\(e.id)/\(q.id): the wrong answer was marked correct")
+                    #expect(qj["expected"] == nil || qj["expected"] is NSNull)
+                    if qj["misconception"] is String { misconceptions += 1 }
+                    var traced = ExerciseText.Traced(text: feedback)
+                    let hint = ExerciseText.renderTraced(q.hint, key: key, givens: e.givenNames)
+                    let hintText = hint.string.trimmed()
+                    if let at = feedback.range(of: hintText) {
+                        let offset = feedback.unicodeScalars.distance(from: feedback.unicodeScalars.startIndex, to: at.lowerBound)
+                        let lead = hint.string.unicodeScalars.count - hint.string.trimmingLeadingSpace.unicodeScalars.count
+                        traced.mentions = hint.mentions.map { ($0.lowerBound + offset - lead)..<($0.upperBound + offset - lead) }
+                    } else {
+                        Issue.record("\(e.id)/\(q.id): the hint is not in the feedback: \(feedback)")
+                    }
+                    for leak in AnswerLeak.find(in: traced, exercise: e, key: key, own: q.id) {
+                        Issue.record("\(student) \(e.id)/\(q.id): feedback states the key of '\(leak.question)' (\(leak.value)) in ‘\(leak.excerpt)’")
+                    }
+                    checked += 1
+                }
+            }
+        }
+        #expect(checked == 50 * catalog.exercises.flatMap(\.questions).count)
+        #expect(misconceptions > 50, "misconception feedback is part of what is checked")
     }
 }
 
+extension String {
+    var trimmingLeadingSpace: String { String(drop { $0 == " " || $0 == "\n" || $0 == "\t" }) }
+}

@@ -1,0 +1,330 @@
+import SocketSim
+
+/// The check that a question's hint (and every misconception's correction) teaches without
+/// giving the answer away: for many variants, the rendered text is searched for every written form
+/// of every key of the exercise.
+///
+/// The rule, precisely (README, "Hints and solutions"):
+/// - A key's *written forms* are what the grader would read as that answer, and a little more:
+///   an integer as a number token (`400`, `400바이트`, `5번`, `3번째`, `1,000`, `5ms`) or a Korean
+///   ordinal (`세 번째`); `never` as `never`, `반환하지 않`, `돌아오지 않`; yes/no as any token the
+///   grader reads as that boolean (`예`, `아니요`, `yes`, ...); a TCP state as any spelling of it
+///   (`TIME_WAIT`, `time-wait`, `TIME WAIT`); a choice as its text, and each `:`-part of it that no
+///   other choice has; a list as all of its items, in order, anywhere in the text; counts as each
+///   non-zero count.
+/// - Every such occurrence is a leak, for the question's own key and for every other question's
+///   key of the same exercise, with one exception: a value the student is given (an exercise or
+///   course parameter, or a name the prose or a prompt shows) may be *mentioned* through its own placeholder (`{rqs}`, not an expression,
+///   not `{q:...}`), when that placeholder is not in a conclusion position: right after `=`, `:`,
+///   `→`, `<`, `>`, `≤`, `≥` or `답`, or followed (after a unit such as 바이트/번/초/ms) by the end of
+///   a sentence, a copula (`입니다`, `이다`, `이 됩니다`, ...) or a limit (`을 넘지`, `까지`).
+///   So `6단계에서 {c}번을 닫았으므로` may stand where the key is c, but `RQS = {rqs}바이트`,
+///   `{c}번입니다` and `{n - sqs}바이트` may not.
+extension Exercise {
+    /// How many variants the check renders each hint for: all of them up to this many, else an
+    /// evenly spaced sample of this many plus the default variant.
+    public static let hintCheckSample = 64
+
+    /// The variants the hint check looks at, in a fixed order.
+    public var hintCheckVariants: [Variant] {
+        let count = variantCount
+        guard count > Self.hintCheckSample else { return (0..<count).map(variant(at:)) }
+        var out = (0..<Self.hintCheckSample).map { variant(at: $0 * (count - 1) / (Self.hintCheckSample - 1)) }
+        if !out.contains(defaultVariant) { out.append(defaultVariant) }
+        return out
+    }
+
+    /// The names whose values a student is given: the exercise's parameters, the course's, and
+    /// every name the prose or a prompt shows (`{n}` in "n = {n}일 때", a `let` the student reads).
+    var givenNames: Set<String> {
+        let shown = ([prose] + questions.map(\.prompt)).flatMap(ExerciseText.placeholders(in:)).map { $0.trimmed() }
+            .filter(ExerciseLoader.isIdentifier)
+        return Set(parameters.map(\.name)).union(scenario.variables.keys).union(shown)
+    }
+
+    /// Every hint or correction that states a key, for the sampled variants (at most one
+    /// diagnostic per text and key), and the content errors met while computing keys.
+    public func answerLeaks(variants: [Variant]? = nil) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        var reported: Set<String> = []
+        let givens = givenNames
+        for variant in variants ?? hintCheckVariants {
+            // A key that cannot be computed is the grader's content error (reported where it is used).
+            guard let key = try? answerKey(for: variant) else { continue }
+            for q in questions where !q.hint.isEmpty {
+                let rendered = ExerciseText.renderTraced(q.hint, key: key, givens: givens)
+                for leak in AnswerLeak.find(in: rendered, exercise: self, key: key, own: q.id) {
+                    guard reported.insert("\(q.id)|\(leak.question)").inserted else { continue }
+                    let whose = leak.question == q.id ? "its own key" : "the key of question '\(leak.question)'"
+                    out.append(Diagnostic(at: q.hintLocation ?? q.location, id: "exercise.hint-reveals-answer",
+                                          "exercise \(id), question '\(q.id)', variant \(variant): the hint states \(whose) (\(leak.value.display)) in ‘\(leak.excerpt)’",
+                                          notes: ["a hint is shown without --reveal: teach the rule with the student's numbers and move the result to 'solution:'"]))
+                }
+            }
+            for m in misconceptions {
+                // Feedback shows the misconception's title and its correction.
+                let rendered = ExerciseText.Traced(text: m.title + "\n" + m.correction)
+                for leak in AnswerLeak.find(in: rendered, exercise: self, key: key, own: nil) {
+                    guard reported.insert("misconception \(m.rawValue)|\(leak.question)").inserted else { continue }
+                    out.append(Diagnostic(at: location, id: "exercise.misconception-reveals-answer",
+                                          "exercise \(id), variant \(variant): the feedback for misconception '\(m.rawValue)' states the key of question '\(leak.question)' (\(leak.value.display)) in ‘\(leak.excerpt)’",
+                                          notes: ["take the misconception off this exercise's 'misconceptions:' or reword Misconception.correction"]))
+                }
+            }
+        }
+        return out
+    }
+}
+
+/// A key found in a rendered text.
+public struct AnswerLeak: Sendable, Hashable {
+    /// The question whose key it is.
+    public var question: String
+    public var value: AnswerValue
+    /// The text around the occurrence, for the diagnostic.
+    public var excerpt: String
+
+    /// The keys of `exercise`'s questions (own question first) that `text` states.
+    public static func find(in text: ExerciseText.Traced, exercise: Exercise, key: AnswerKey, own: String?) -> [AnswerLeak] {
+        var out: [AnswerLeak] = []
+        let ordered = exercise.questions.filter { $0.id == own } + exercise.questions.filter { $0.id != own }
+        for q in ordered {
+            guard let v = key.values[q.id] else { continue }
+            let others = q.choices.filter { !AnswerValue.literalMatches(v, $0) }
+            if let r = AnswerForms.occurrences(of: v, others: others, in: text.scalars).first(where: { !text.isMention($0) }) {
+                out.append(AnswerLeak(question: q.id, value: v, excerpt: text.excerpt(r)))
+            }
+        }
+        return out
+    }
+}
+
+extension ExerciseText {
+    /// A rendered text with where each placeholder's value lies, and whether it is the mention of
+    /// a given value (its own `{name}`, not in a conclusion position).
+    public struct Traced: Sendable {
+        public var scalars: [Unicode.Scalar]
+        /// Scalar ranges of the placeholders that render a given value as a mention.
+        var mentions: [Range<Int>] = []
+
+        public init(text: String) { scalars = Array(text.unicodeScalars) }
+
+        public var string: String {
+            var s = ""
+            s.unicodeScalars.append(contentsOf: scalars)
+            return s
+        }
+
+        /// Whether the occurrence lies wholly inside a mention of a given value.
+        func isMention(_ r: Range<Int>) -> Bool { mentions.contains { $0.lowerBound <= r.lowerBound && r.upperBound <= $0.upperBound } }
+
+        func excerpt(_ r: Range<Int>) -> String {
+            let lo = max(0, r.lowerBound - 24), hi = min(scalars.count, r.upperBound + 16)
+            var s = ""
+            s.unicodeScalars.append(contentsOf: scalars[lo..<hi])
+            return s.split(whereSeparator: \.isNewline).joined(separator: " ")
+        }
+    }
+
+    /// Renders like `render(_:key:)` with every query shown and `{answer}` hidden, recording which
+    /// placeholders mention a given value.
+    public static func renderTraced(_ text: String, key: AnswerKey, givens: Set<String>) -> Traced {
+        var out = Traced(text: "")
+        let t = Array(text.unicodeScalars)
+        var i = 0
+        var literalStart = 0
+        while i < t.count {
+            guard t[i] == "{", let close = t[i...].firstIndex(of: "}") else { i += 1; continue }
+            out.scalars += t[literalStart..<i]
+            var innerText = ""
+            innerText.unicodeScalars.append(contentsOf: t[(i + 1)..<close])
+            let value = fill(innerText, key: key, answer: nil) ?? "{\(innerText)}"
+            let start = out.scalars.count
+            out.scalars += value.unicodeScalars
+            let name = innerText.trimmed()
+            if givens.contains(name), key.variables[name] != nil || key.textVariables[name] != nil,
+               !concludes(before: t[..<i], after: t[(close + 1)...]) {
+                out.mentions.append(start..<out.scalars.count)
+            }
+            i = close + 1
+            literalStart = i
+        }
+        out.scalars += t[literalStart...]
+        return out
+    }
+
+    static let conclusionBefore: [String] = ["=", ":", "→", "<", ">", "≤", "≥", "답", "답은", "답이", "답:", "정답", "정답은"]
+    static let units: [String] = ["바이트", "번째", "번", "초", "ms", "단계", "개", "B"]
+    static let conclusionAfter: [String] = ["입니다", "이다", "이에요", "예요", "이고", "이며", "이 됩", "가 됩", "로 남", "으로 남",
+                                            "을 넘지", "를 넘지", "을 넘을 수 없", "를 넘을 수 없", "보다 많이", "까지", "뿐", "이 답", "가 답", "이 정답", "가 정답"]
+
+    /// Whether a placeholder between `before` and `after` (template text) is where a claim's
+    /// result stands: after `=` or `답`, or at the end of a sentence or before a copula.
+    static func concludes(before: ArraySlice<Unicode.Scalar>, after: ArraySlice<Unicode.Scalar>) -> Bool {
+        let skip: Set<Unicode.Scalar> = [" ", "*", "`", "(", "\"", "‘", "“", "\t"]
+        var b = String(String.UnicodeScalarView(before))
+        while let last = b.unicodeScalars.last, skip.contains(last) { b.unicodeScalars.removeLast() }
+        for marker in conclusionBefore where b.hasSuffix(marker) {
+            // `답` as a word (`답: 5`, `답은 5`), not the end of a longer one (`응답 300바이트`).
+            guard marker.hasPrefix("답") else { return true }
+            let before = b.unicodeScalars.dropLast(marker.unicodeScalars.count).last
+            if before.map({ !AnswerForms.isHangul($0) }) ?? true { return true }
+        }
+        var a = Substring(String(String.UnicodeScalarView(after)))
+        for u in units where a.hasPrefix(u) { a = a.dropFirst(u.count); break }
+        let skipAfter: Set<Character> = [" ", "*", "`", ")", "\"", "’", "”"]
+        a = a.drop { skipAfter.contains($0) }
+        guard let first = a.first else { return true }
+        if ".。!?\n".contains(first) { return true }
+        return conclusionAfter.contains { a.hasPrefix($0) }
+    }
+}
+
+/// Where a value is written in a text, in every form a reader would take for it.
+enum AnswerForms {
+    /// Scalar ranges of `value`'s written forms in `text`. `others` are the question's other
+    /// choices (a choice's distinguishing parts count as forms of it).
+    static func occurrences(of value: AnswerValue, others: [String], in text: [Unicode.Scalar]) -> [Range<Int>] {
+        switch value {
+        case .integer(let n): return integers(n, in: text)
+        case .never:
+            return words(in: text).filter { $0.text.lowercased() == "never" }.map(\.range)
+                + substrings(["반환하지 않", "돌아오지 않", "영원히 블록"], in: text)
+        case .boolean(let b):
+            let spellings: Set<String> = b ? ["yes", "true", "예", "네", "응", "참"] : ["no", "false", "아니요", "아니오", "아니", "거짓"]
+            return words(in: text).filter { spellings.contains($0.text.lowercased()) }.map(\.range)
+        case .text(let s):
+            if let state = TCPState(spelling: s) { return states(state, in: text) }
+            return choice(s, others: others, in: text)
+        case .list(let items):
+            if items.isEmpty { return substrings(["없음"], in: text) }
+            // Every item, in order: the list written out in prose or with arrows.
+            var at = 0
+            var first: Int?
+            for item in items {
+                let found = item.contains(where: { !$0.isASCII }) ? substrings([item], in: text) : itemOccurrences(item, in: text)
+                guard let r = found.filter({ $0.lowerBound >= at }).min(by: { $0.lowerBound < $1.lowerBound }) else { return [] }
+                if first == nil { first = r.lowerBound }
+                at = r.upperBound
+            }
+            return [first!..<at]
+        case .counts(let c):
+            return c.values.filter { $0 != 0 }.flatMap { integers($0, in: text) }
+        }
+    }
+
+    static func isWordScalar(_ c: Unicode.Scalar) -> Bool {
+        (c.isASCII && (c.properties.isAlphabetic || c.properties.numericType != nil)) || c == "_"
+    }
+
+    static func isHangul(_ c: Unicode.Scalar) -> Bool { (0xAC00...0xD7A3).contains(c.value) || (0x3131...0x318E).contains(c.value) }
+
+    /// Runs of ASCII letters, digits, `_`, `-` and `+`, and runs of Hangul, with their ranges.
+    static func words(in text: [Unicode.Scalar]) -> [(text: String, range: Range<Int>)] {
+        var out: [(String, Range<Int>)] = []
+        var i = 0
+        while i < text.count {
+            let ascii = isWordScalar(text[i])
+            guard ascii || isHangul(text[i]) else { i += 1; continue }
+            var j = i
+            while j < text.count, ascii ? (isWordScalar(text[j]) || text[j] == "-" || text[j] == "+") : isHangul(text[j]) { j += 1 }
+            var s = ""
+            s.unicodeScalars.append(contentsOf: text[i..<j])
+            out.append((s, i..<j))
+            i = j
+        }
+        return out
+    }
+
+    /// Number tokens equal to `n`: digit runs not inside an identifier (`FIN_WAIT_1`), a dotted
+    /// address or a decimal, with `,` thousands separators; and Korean ordinals (`세 번째`).
+    static func integers(_ n: Int, in text: [Unicode.Scalar]) -> [Range<Int>] {
+        var out: [Range<Int>] = []
+        var i = 0
+        func isDigit(_ k: Int) -> Bool { k >= 0 && k < text.count && ("0"..."9").contains(text[k]) }
+        while i < text.count {
+            guard isDigit(i) else { i += 1; continue }
+            var j = i
+            var digits = ""
+            while true {
+                while isDigit(j) { digits.unicodeScalars.append(text[j]); j += 1 }
+                // "1,000": a comma followed by exactly three digits continues the number.
+                if j < text.count, text[j] == ",", isDigit(j + 1), isDigit(j + 2), isDigit(j + 3), !isDigit(j + 4) { j += 1; continue }
+                break
+            }
+            let before = i > 0 ? text[i - 1] : " "
+            let inIdentifier = before.isASCII && (before.properties.isAlphabetic || before == "_")
+            let dotted = (j < text.count && text[j] == "." && isDigit(j + 1)) || (before == "." && isDigit(i - 2))
+            let isMSL = text[j...].starts(with: "MSL".unicodeScalars)
+            if !inIdentifier, !dotted, !isMSL, Int(digits) == n { out.append(i..<j) }
+            i = j
+        }
+        if (1...10).contains(n) {
+            let ordinal = ["첫", "두", "세", "네", "다섯", "여섯", "일곱", "여덟", "아홉", "열"][n - 1]
+            out += substrings(["\(ordinal) 번째", "\(ordinal)번째"], in: text).filter { r in
+                r.lowerBound == 0 || !isHangul(text[r.lowerBound - 1])
+            }
+        }
+        return out
+    }
+
+    /// Any spelling of `state`: one word (`TIME_WAIT`, `time-wait`) or up to three words apart by
+    /// single spaces (`TIME WAIT`, `FIN WAIT 1`); not a call (`listen()`).
+    static func states(_ state: TCPState, in text: [Unicode.Scalar]) -> [Range<Int>] {
+        let ws = words(in: text).filter {
+            $0.text.unicodeScalars.allSatisfy(\.isASCII) && ($0.range.upperBound == text.count || text[$0.range.upperBound] != "(")
+        }
+        var out: [Range<Int>] = []
+        for a in ws.indices {
+            var joined = ""
+            for b in a..<min(ws.count, a + 3) {
+                if b > a, ws[b].range.lowerBound != ws[b - 1].range.upperBound + 1 || text[ws[b - 1].range.upperBound] != " " { break }
+                joined += ws[b].text
+                if TCPState(spelling: joined) == state { out.append(ws[a].range.lowerBound..<ws[b].range.upperBound); break }
+            }
+        }
+        return out
+    }
+
+    /// A list item: a state in any spelling, else the word itself (case-insensitive, whole word).
+    static func itemOccurrences(_ item: String, in text: [Unicode.Scalar]) -> [Range<Int>] {
+        if let s = TCPState(spelling: item) { return states(s, in: text) }
+        return words(in: text).filter { $0.text.lowercased() == item.lowercased() }.map(\.range)
+    }
+
+    /// A choice's text, and each `:`-part of it no other choice has (a port, an address).
+    static func choice(_ s: String, others: [String], in text: [Unicode.Scalar]) -> [Range<Int>] {
+        var out = bounded(s, in: text)
+        let otherParts = Set(others.flatMap { $0.split(separator: ":").map { $0.lowercased() } })
+        for part in s.split(separator: ":").map(String.init) where !otherParts.contains(part.lowercased()) && part != "*" {
+            if let n = Int(part) { out += integers(n, in: text) } else { out += bounded(part, in: text) }
+        }
+        return out
+    }
+
+    /// Case-insensitive occurrences of `s` not inside a longer word or address.
+    static func bounded(_ s: String, in text: [Unicode.Scalar]) -> [Range<Int>] {
+        func glued(_ c: Unicode.Scalar) -> Bool { isWordScalar(c) || c == "." || c == ":" }
+        return substrings([s], in: text, caseInsensitive: true).filter { r in
+            (r.lowerBound == 0 || !glued(text[r.lowerBound - 1]) || !glued(s.unicodeScalars.first!))
+                && (r.upperBound == text.count || !glued(text[r.upperBound]) || !glued(s.unicodeScalars.last!)
+                    || (text[r.upperBound] == "." && (r.upperBound + 1 == text.count || !isWordScalar(text[r.upperBound + 1]))))
+        }
+    }
+
+    static func substrings(_ needles: [String], in text: [Unicode.Scalar], caseInsensitive: Bool = false) -> [Range<Int>] {
+        func fold(_ c: Unicode.Scalar) -> Unicode.Scalar {
+            caseInsensitive && ("A"..."Z").contains(c) ? Unicode.Scalar(c.value + 32)! : c
+        }
+        let hay = text.map(fold)
+        var out: [Range<Int>] = []
+        for needle in needles {
+            let n = needle.unicodeScalars.map(fold)
+            guard !n.isEmpty, n.count <= hay.count else { continue }
+            for i in 0...(hay.count - n.count) where hay[i] == n[0] && Array(hay[i..<(i + n.count)]) == n {
+                out.append(i..<(i + n.count))
+            }
+        }
+        return out
+    }
+}

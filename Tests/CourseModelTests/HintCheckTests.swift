@@ -1,0 +1,283 @@
+@testable import CourseModel
+import Foundation
+import SocketSim
+import Testing
+
+/// The loader's proof that hints teach without giving the answer away.
+@Suite struct HintCheck {
+    /// An exercise on the `deadlock` scenario file (client and server each send n bytes) whose
+    /// question `q` has the given kind, answer and hint.
+    static func exercise(hint: String, answer: String, kind: String = "integer", extra: String = "",
+                         parameters: String = "  sqs: { choices: [300, 400] }\n  d: { choices: [1, 50] }") -> String {
+        """
+        id: hinted
+        section: deadlock
+        title: "t"
+        prose: "SQS = {sqs}, RQS = {rqs}, n = {n}"
+        scenario:
+          let:
+            n: "{sqs + rqs + d}"
+          steps:
+            - client: send {n}
+            - server: send {n}
+        parameters:
+        \(parameters)
+        misconceptions: none
+        questions:
+          - id: q
+            prompt: "p"
+            kind: \(kind)
+            answer: \(answer)
+            hint: "\(hint)"
+            solution: "답: {answer}"
+        \(extra)
+        """
+    }
+
+    static func leaks(_ yaml: String) throws -> [Diagnostic] {
+        let c = try Content.load()
+        let (catalog, problems) = ExerciseCatalog.load(files: [("hinted.yaml", yaml)], course: c.course, scenarios: c.scenarios)
+        #expect(catalog.exercises.isEmpty == !problems.isEmpty, "an exercise with a leaking hint is refused")
+        return problems
+    }
+
+    struct Case: CustomTestStringConvertible, Sendable {
+        let name: String
+        let hint: String
+        let answer: String
+        var kind = "integer"
+        let leaks: Bool
+        var testDescription: String { name }
+    }
+
+    /// The issue's examples and one case per written form. Keys: `queue server.recvq after 1` is
+    /// RQS = 500; `returnedAt 1` is never (both sides block); `deadlock` is yes;
+    /// `state client after 1` is ESTABLISHED; `segments` starts SYN? no: no handshake here, so
+    /// lists use `recvs`-free `states client` (ESTABLISHED alone).
+    static let cases: [Case] = [
+        Case(name: "RQS = 500바이트를 넘지 못합니다 (answer 500)", hint: "RecvQ는 RQS = {rqs}바이트를 넘지 못합니다.", answer: "queue server.recvq after 1", leaks: true),
+        Case(name: "RQS(500바이트)를 SendQ와 비교: a mention", hint: "보낸 {n}바이트와 RecvQ의 크기 RQS({rqs}바이트)를 비교하세요.", answer: "queue server.recvq after 1", leaks: false),
+        Case(name: "the value at the end of a sentence", hint: "RecvQ에 있는 양은 {rqs}바이트.", answer: "queue server.recvq after 1", leaks: true),
+        Case(name: "a copula after the value", hint: "RecvQ에 있는 양은 {rqs}바이트입니다 그러니", answer: "queue server.recvq after 1", leaks: true),
+        Case(name: "an expression that computes the key", hint: "n − SQS − {d} = {n - sqs - d}바이트가 남습니다", answer: "queue server.recvq after 1", leaks: true),
+        Case(name: "the key typed as a number", hint: "RecvQ에는 500바이트가 들어갑니다", answer: "queue server.recvq after 1", leaks: true),
+        Case(name: "답: N", hint: "답: {rqs}", answer: "queue server.recvq after 1", leaks: true),
+        Case(name: "a number inside an identifier is not the number", hint: "FIN_WAIT_500 같은 이름은 없습니다", answer: "queue server.recvq after 1", leaks: false),
+        Case(name: "a dotted address is not the number", hint: "주소 10.0.500.1로 갑니다", answer: "queue server.recvq after 1", leaks: false),
+        Case(name: "yes as 예", hint: "교착상태입니까? 예.", answer: "deadlock", kind: "yesno", leaks: true),
+        Case(name: "예를 들어 is not yes", hint: "예를 들어 두 send()가 모두 기다리면 교착상태입니다.", answer: "deadlock", kind: "yesno", leaks: false),
+        Case(name: "never in words", hint: "send()는 반환하지 않습니다.", answer: "returnedAt 1", leaks: true),
+        Case(name: "never in English", hint: "send()의 답은 never입니다.", answer: "returnedAt 1", leaks: true),
+        Case(name: "a state by name", hint: "소켓은 ESTABLISHED 상태로 남습니다.", answer: "state client after 1", kind: "state", leaks: true),
+        Case(name: "a state in another spelling", hint: "소켓은 established로 남습니다.", answer: "state client after 1", kind: "state", leaks: true),
+        Case(name: "a state in words apart", hint: "소켓은 ESTAB 로 남습니다.", answer: "state client after 1", kind: "state", leaks: true),
+        Case(name: "a list written out", hint: "상태는 ESTABLISHED 하나뿐입니다.", answer: "states client", kind: "list", leaks: true),
+        Case(name: "a hint that teaches", hint: "SQS({sqs}바이트)와 RQS({rqs}바이트)의 합과 n을 비교하세요.", answer: "deadlock", kind: "yesno", leaks: false),
+    ]
+
+    @Test(arguments: cases)
+    func writtenForms(_ c: Case) throws {
+        let problems = try Self.leaks(Self.exercise(hint: c.hint, answer: c.answer, kind: c.kind))
+        let ids = problems.map(\.id)
+        if c.leaks {
+            #expect(ids.contains("exercise.hint-reveals-answer"), "\(problems)")
+        } else {
+            #expect(ids.isEmpty, "\(problems)")
+        }
+    }
+
+    @Test("written forms: separators, ordinals, spellings; not identifiers, addresses or 2MSL")
+    func forms() {
+        func found(_ v: AnswerValue, _ text: String, others: [String] = []) -> Bool {
+            !AnswerForms.occurrences(of: v, others: others, in: Array(text.unicodeScalars)).isEmpty
+        }
+        #expect(found(.integer(1000), "합은 1,000바이트"))
+        #expect(found(.integer(1000), "recv(1000)"))
+        #expect(found(.integer(5), "5ms 뒤"))
+        #expect(found(.integer(3), "세 번째 단계"))
+        #expect(found(.integer(3), "3번째"))
+        #expect(!found(.integer(1), "FIN_WAIT_1"))
+        #expect(!found(.integer(1), "10.0.0.1:80"))
+        #expect(!found(.integer(2), "2MSL 동안"))
+        #expect(!found(.integer(0), "1,000"))
+        #expect(found(.text("TIME_WAIT"), "TIME WAIT 상태"))
+        #expect(found(.text("SYN_RCVD"), "syn-received"))
+        #expect(!found(.text("LISTEN"), "`listen()`을 부르면"))
+        #expect(found(.boolean(false), "아니요."))
+        #expect(!found(.boolean(false), "아니라"))
+        #expect(found(.never, "끝내 반환하지 않습니다"))
+        #expect(found(.list(["SYN", "SYN+ACK", "ACK"]), "SYN을 보내면 SYN+ACK가 오고 ACK로 끝납니다"))
+        #expect(!found(.list(["SYN", "SYN+ACK", "ACK"]), "ACK와 SYN+ACK, 그리고 SYN"))
+        #expect(found(.counts(["send 1": 300, "send 2": 200]), "send 2에서 200바이트"))
+        // A choice, and the part of it no other choice has.
+        #expect(found(.text("10.0.0.1:49153"), "포트 49153", others: ["10.0.0.1:49152"]))
+        #expect(!found(.text("10.0.0.2:80"), "포트 80", others: ["*:80"]))
+        #expect(found(.text("none"), "답은 none"))
+    }
+
+    @Test("a leak names the exercise, question and variant, at the hint's line")
+    func diagnosticIsLocated() throws {
+        let problems = try Self.leaks(Self.exercise(hint: "RecvQ는 {rqs}바이트입니다.", answer: "queue server.recvq after 1"))
+        let d = try #require(problems.first { $0.id == "exercise.hint-reveals-answer" })
+        #expect(d.location.file == "hinted.yaml")
+        #expect(d.location.line == 20)
+        #expect(d.message.contains("exercise hinted, question 'q', variant d="))
+        #expect(d.message.contains("(500)"))
+    }
+
+    @Test("another question's key is refused too, and a computed ordinal is caught")
+    func otherQuestionsKeys() throws {
+        let extra = """
+          - id: smallest
+            prompt: "p"
+            kind: integer
+            answer: min n in 1..3000 monotone where deadlock
+            hint: "SQS와 RQS의 합보다 하나 많은 {sqs + rqs + 1}바이트부터 막힙니다"
+        """
+        let problems = try Self.leaks(Self.exercise(hint: "합을 보세요", answer: "deadlock", kind: "yesno", extra: extra))
+        let d = try #require(problems.first { $0.id == "exercise.hint-reveals-answer" })
+        #expect(d.message.contains("question 'smallest'"))
+        #expect(d.message.contains("its own key"))
+
+        let ordinal = """
+          - id: step
+            prompt: "p"
+            kind: integer
+            answer: returnedAt 1
+            hint: "보낸 쪽은 둘 다 기다립니다"
+          - id: third
+            prompt: "p"
+            kind: integer
+            answer: param d
+            hint: "d는 첫 번째 값보다 큽니다"
+        """
+        let p2 = try Self.leaks(Self.exercise(hint: "합을 보세요", answer: "deadlock", kind: "yesno", extra: ordinal,
+                                              parameters: "  sqs: { choices: [300, 400] }\n  d: { choices: [1] }"))
+        #expect(p2.contains { $0.id == "exercise.hint-reveals-answer" && $0.message.contains("question 'third'") }, "\(p2)")
+    }
+
+    @Test("a hint may not use {answer}; the old explanation: is the solution, and not beside solution:")
+    func fields() throws {
+        let c = try Content.load()
+        let withAnswer = Self.exercise(hint: "답은 {answer}", answer: "deadlock", kind: "yesno")
+        do { _ = try c.load(withAnswer); Issue.record("a hint with {answer} was accepted") } catch {
+            #expect(error.diagnostics.map(\.id) == ["exercise.hint-answer"])
+        }
+        let old = Self.exercise(hint: "합을 보세요", answer: "deadlock", kind: "yesno").replacingOccurrences(of: "solution: ", with: "explanation: ")
+        let e = try c.load(old)
+        #expect(e.questions[0].solution == "답: {answer}")
+        #expect(e.questions[0].feedbackText(revealed: false) == "합을 보세요")
+        #expect(e.questions[0].feedbackText(revealed: true) == "합을 보세요\n\n답: {answer}")
+        let both = Self.exercise(hint: "합을 보세요", answer: "deadlock", kind: "yesno") + "\n    explanation: \"x\""
+        do { _ = try c.load(both); Issue.record("explanation and solution together were accepted") } catch {
+            #expect(error.diagnostics.map(\.id) == ["exercise.explanation"])
+        }
+    }
+
+    @Test("a misconception's correction is checked like a hint")
+    func misconceptionCorrection() throws {
+        let c = try Content.load()
+        let yaml = """
+        id: listener
+        section: lifecycle
+        title: "t"
+        scenario: handshake
+        misconceptions: [listener-changes-state]
+        questions:
+          - id: q
+            prompt: "p"
+            kind: state
+            answer: state server fd=3 after 6
+            hint: "듣기 소켓과 새 소켓을 구별하세요."
+        """
+        let e = try c.load(yaml)
+        #expect(e.answerLeaks().isEmpty, "the correction names no state")
+        // Had the correction said where the listener stays, the exercise would be refused.
+        let key = try e.answerKey(for: e.defaultVariant)
+        let leak = AnswerLeak.find(in: ExerciseText.Traced(text: "듣기 소켓은 계속 LISTEN 상태로 남습니다."), exercise: e, key: key, own: nil)
+        #expect(leak.map(\.question) == ["q"])
+    }
+
+    @Test("every question of the chapter has a hint and a solution")
+    func chapterHasHintsAndSolutions() throws {
+        let c = try Content.load()
+        #expect(c.diagnostics.isEmpty, "\(c.diagnostics.map(\.description).joined(separator: "\n"))")
+        for e in c.catalog.exercises {
+            for q in e.questions {
+                #expect(!q.hint.trimmed().isEmpty, "\(e.id)/\(q.id) has no hint")
+                #expect(!q.solution.trimmed().isEmpty, "\(e.id)/\(q.id) has no solution")
+                #expect(q.hintLocation != nil)
+            }
+        }
+    }
+}
+
+/// Content that measures: misconceptions that can fire, no identical keys by a swap, no exercise
+/// whose every key is the same for the whole class.
+@Suite struct ContentMeasures {
+    /// The chapter with the keys of every exercise's sampled variants, computed once.
+    static let chapter: Result<(Content, [String: [Variant: AnswerKey]]), Error> = Result {
+        let c = try Content.load()
+        var keys: [String: [Variant: AnswerKey]] = [:]
+        for e in c.catalog.exercises {
+            for v in e.hintCheckVariants { keys[e.id, default: [:]][v] = try e.answerKey(for: v) }
+        }
+        return (c, keys)
+    }
+
+    @Test("every misconception listed on an exercise predicts, for some variant, an answer other than the key")
+    func misconceptionsCanFire() throws {
+        let (c, keys) = try Self.chapter.get()
+        var checked = 0
+        for e in c.catalog.exercises {
+            var fired: Set<Misconception> = []
+            for key in keys[e.id, default: [:]].values {
+                for (_, byMisconception) in key.predictions { fired.formUnion(byMisconception.keys) }
+            }
+            for m in e.misconceptions where !fired.contains(m) {
+                Issue.record("\(e.id): misconception '\(m.rawValue)' never predicts an answer other than the key")
+            }
+            checked += e.misconceptions.count
+        }
+        #expect(checked > 20)
+    }
+
+    /// Two variants that differ only by exchanging the values of two parameters (SQS and RQS, say)
+    /// must not give the same keys: two students would have the same answers.
+    @Test("no two variants differing by a swap of two parameters have the same keys")
+    func swapsChangeTheKeys() throws {
+        let (c, keys) = try Self.chapter.get()
+        var pairs = 0
+        var same: Set<String> = []
+        for e in c.catalog.exercises {
+            let varying = e.parameters.filter { $0.candidateCount > 1 }
+            for (i, p) in varying.enumerated() {
+                for q in varying[(i + 1)...] {
+                    for v in e.hintCheckVariants {
+                        guard let a = v.values[p.name], let b = v.values[q.name], a < b,
+                              p.candidateIndex(of: b) != nil, q.candidateIndex(of: a) != nil else { continue }
+                        var w = v
+                        w.values[p.name] = b
+                        w.values[q.name] = a
+                        pairs += 1
+                        let k1 = try keys[e.id]?[v] ?? e.answerKey(for: v), k2 = try keys[e.id]?[w] ?? e.answerKey(for: w)
+                        if k1.values == k2.values { same.insert("\(e.id) (\(p.name) ↔ \(q.name))") }
+                    }
+                }
+            }
+        }
+        #expect(same.sorted() == [], "variants differing by a swap have identical keys")
+        #expect(pairs > 10)
+    }
+
+    @Test("every exercise gives students different keys, but for those listed as not done")
+    func everyExerciseVaries() throws {
+        let (c, keys) = try Self.chapter.get()
+        let fixed = c.catalog.exercises.filter { e in
+            Set(keys[e.id, default: [:]].values.map { $0.values.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ";") }).count < 2
+        }.map(\.id)
+        // Not yet varied (see the branch's report): the lifecycle pair only varies the port, which
+        // changes no key, and closing-reuseaddr has no variant.
+        #expect(fixed == ["lifecycle-accept-waits", "lifecycle-handshake", "closing-reuseaddr"])
+    }
+}
