@@ -97,7 +97,7 @@ struct MalformedCorpusTests {
         case .success(let text):
             do throws(DiagnosticError) {
                 let scenario = try ScenarioLoader.load(text: text, file: c.name, variables: realCourse.parameters)
-                _ = Simulator.run(scenario)
+                _ = try ScenarioLoader.simulate(scenario, text: text, file: c.name)
             } catch {
                 diagnostics = error.diagnostics
             }
