@@ -75,7 +75,7 @@ enum Reading {
     }
 
     static func permalink(_ id: String, what: String) -> String {
-        "<a class=\"permalink\" href=\"#\(id.xmlEscaped)\" aria-label=\"이 \(what)로 바로 가는 링크\">#</a>"
+        "<a class=\"permalink\" href=\"#\(id.xmlEscaped)\" aria-label=\"이 \(what == "제목" ? "제목으로" : "용어로") 바로 가는 링크\">#</a>"
     }
 
     /// The next `<h2>`, `<h3>` or (in the glossary) `<tr>` followed by `<td>`, whichever is first.

@@ -56,14 +56,14 @@ enum Chromium {
     /// Prints `url` to a PDF at `to` (A4 when the page's stylesheet asks for it), no header or footer.
     static func printToPDF(url: URL, to: URL) throws {
         try? FileManager.default.removeItem(at: to)
-        _ = try run(["--no-pdf-header-footer", "--virtual-time-budget=3000", "--print-to-pdf=\(to.path)", url.absoluteString])
+        _ = try run(["--no-pdf-header-footer", "--virtual-time-budget=3000", "--print-to-pdf=\(to.path)", url.absoluteString], timeout: 180)
         guard FileManager.default.fileExists(atPath: to.path) else {
             throw ChromiumError(description: "Chromium wrote no PDF for \(url.absoluteString) to \(to.path)")
         }
     }
 
     /// Runs headless Chromium with `arguments` and returns its standard output.
-    private static func run(_ arguments: [String]) throws -> Data {
+    private static func run(_ arguments: [String], timeout: TimeInterval = Chromium.timeout) throws -> Data {
         let executable = try executable()
         let fileManager = FileManager.default
         let scratch = fileManager.temporaryDirectory

@@ -131,7 +131,7 @@ struct FigureLegibilityTests {
         <script>window.addEventListener('load', function () {
           var out = [];
           document.querySelectorAll('svg.sl').forEach(function (svg) {
-            var bg = svg.querySelector('.sl-bg'), t = svg.querySelector('text');
+            var bg = svg.querySelector('.sl-bg'), t = svg.querySelector('text:not([class*="hltext"]):not([class*="warntext"]):not(.sl-badge):not(.sl-onfill)');
             out.push({ bg: bg ? getComputedStyle(bg).fill : 'none', ink: getComputedStyle(t).fill,
                        covers: bg ? bg.getBBox().width >= svg.viewBox.baseVal.width && bg.getBBox().height >= svg.viewBox.baseVal.height : false });
           });
