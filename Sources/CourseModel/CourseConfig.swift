@@ -30,6 +30,7 @@ public struct CourseConfig: Sendable, Hashable {
         let doc = try YAMLDocument(text: text, file: file)
         var r = YAMLReader(doc)
         var config = CourseConfig()
+        var listed = Set<String>()
         guard let entries = r.mapping(doc.root, "course.yaml") else { throw DiagnosticError(r.diagnostics) }
         for e in entries {
             switch e.key {
@@ -38,7 +39,16 @@ public struct CourseConfig: Sendable, Hashable {
             case "language": config.language = r.string(e.value, "language") ?? "ko"
             case "secret": config.secret = r.string(e.value, "secret")
             case "sections", "pages":
-                let ids = r.sequence(e.value, e.key)?.compactMap { r.string($0, "a \(e.key) id") } ?? []
+                // Each page is built once: a second listing would make two pages of one id.
+                var ids: [String] = []
+                for item in r.sequence(e.value, e.key) ?? [] {
+                    guard let id = r.string(item, "a \(e.key) id") else { continue }
+                    guard listed.insert(id).inserted else {
+                        r.add(doc.error(item, "course.duplicate-id", "'\(id)' is listed twice under sections and pages: each page is built once"))
+                        continue
+                    }
+                    ids.append(id)
+                }
                 if e.key == "sections" { config.sections = ids } else { config.pages = ids }
             case "parameters":
                 for p in r.mapping(e.value, "parameters") ?? [] {

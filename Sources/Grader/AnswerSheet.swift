@@ -8,7 +8,8 @@ import Yams
 /// student: s2024001
 /// exercises:
 ///   deadlock-smallest-n:
-///     variant: {sqs: 500, rqs: 300, d: 1}   # verified against the student's id
+///     variant: {sqs: 500, rqs: 300, d: 1}   # the student's values, as the template wrote them
+///     tag: 9f86d081884c7d65…                  # the course's MAC over student, exercise and variant
 ///     answers:
 ///       deadlocks: yes
 ///       smallest-n: 801
@@ -33,15 +34,21 @@ public struct ExerciseAnswers: Sendable, Equatable {
     /// readers refuse a name written twice.
     public var variantEntries: [VariantEntry]?
     public var variantLocation: SourceLocation?
+    /// The `tag:` written beside `variant:` (`VariantTag`), if any: files made by a `socklab
+    /// template` older than tags have none.
+    public var tag: String?
+    public var tagLocation: SourceLocation?
     /// Answers in file order.
     public var answers: [StudentAnswer]
 
     public init(id: String, location: SourceLocation, variantEntries: [VariantEntry]? = nil, variantLocation: SourceLocation? = nil,
-                answers: [StudentAnswer] = []) {
+                tag: String? = nil, tagLocation: SourceLocation? = nil, answers: [StudentAnswer] = []) {
         self.id = id
         self.location = location
         self.variantEntries = variantEntries
         self.variantLocation = variantLocation
+        self.tag = tag
+        self.tagLocation = tagLocation
         self.answers = answers
     }
 
@@ -98,7 +105,7 @@ extension AnswerSheet {
     }
 
     static let topKeys = ["student", "exercises"]
-    static let exerciseKeys = ["variant", "answers"]
+    static let exerciseKeys = ["variant", "tag", "answers"]
 
     /// Reads an answer file from its bytes. Every problem is a diagnostic naming the file, the line
     /// and the field; the file is refused when it is too large, binary, not UTF-8, not YAML/JSON, or
@@ -258,6 +265,9 @@ extension AnswerSheet {
                     if let s = r.string(pv, "variant value \(pk.string ?? "")") { values.append(VariantEntry(name: pk.string ?? "", value: s.trimmed())) }
                 }
                 out.variantEntries = values
+            case "tag":
+                out.tagLocation = r.location(v)
+                if let s = r.string(v, "tag of \(id)") { out.tag = s.trimmed() }
             case "answers":
                 if case .scalar(let s, _, _) = v, s.isEmpty { continue }
                 guard case .mapping(let pairs, _) = v else {

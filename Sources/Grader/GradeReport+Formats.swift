@@ -35,6 +35,10 @@ extension GradeReport {
             }
             rows.append([who, Feedback.format(r.score), Feedback.format(r.maxScore)]
                         + r.exercises.map { $0.questions.map { Feedback.format($0.score) }.joined(separator: " ") })
+            // Errors that cost one exercise rather than the file (a forged variant tag).
+            for d in r.warnings where d.severity == .error {
+                notes.append("\(who): \(Self.safe(d.description.split(separator: "\n").first.map(String.init) ?? ""))")
+            }
         }
         if results.isEmpty { header = ["student", "score", "max"] }
         let widths = header.indices.map { i in ([header[i]] + rows.map { $0[i] }).map { $0.count }.max() ?? 0 }

@@ -6,7 +6,7 @@ import Grader
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check that an answer file is well-formed (never whether its answers are right).",
-        discussion: "Reports unknown exercise or question ids, answers that cannot be read as their kind, missing answers and a variant that is not the student's.")
+        discussion: "For TAs (students use the site's check.html, which needs no secret and no content). Reports unknown exercise or question ids, answers that cannot be read as their kind, missing answers, a variant whose tag does not verify, and an untagged variant that is not the student's.")
 
     @Argument(help: "The answer file (YAML or JSON).")
     var file: String

@@ -7,6 +7,8 @@ import Grader
 struct GradingContent {
     var course: CourseConfig
     var catalog: ExerciseCatalog
+    /// course.yaml's path, for diagnostics about its secret.
+    var coursePath: String
 
     /// Loads the content folder; every problem in any file is printed and fails the command.
     static func load(_ content: String) throws -> GradingContent {
@@ -33,18 +35,18 @@ struct GradingContent {
             printDiagnostics([Diagnostic(at: SourceLocation(file: root.appendingPathComponent("exercises").path), id: "content.no-exercises", "no exercises to grade")])
             throw ExitCode.failure
         }
-        return GradingContent(course: course, catalog: catalog)
+        return GradingContent(course: course, catalog: catalog, coursePath: coursePath)
     }
 
-    /// The variant key: SOCKLAB_SECRET, else course.yaml's `secret`.
+    /// The course secret (variants and their tags): SOCKLAB_SECRET, else course.yaml's `secret`
+    /// with a warning; an empty or short SOCKLAB_SECRET fails the command (`CourseSecret`).
     func secret() throws -> String {
-        if let s = ProcessInfo.processInfo.environment["SOCKLAB_SECRET"], !s.isEmpty { return s }
-        if let s = course.secret, !s.isEmpty { return s }
-        if !catalog.exercises.contains(where: \.hasVariants) { return "" }
-        printDiagnostics([Diagnostic(at: SourceLocation(file: "course.yaml"), id: "content.no-secret",
-                                     "exercises have per-student variants but no course secret is set",
-                                     notes: ["set 'secret:' in course.yaml or the environment variable SOCKLAB_SECRET"])])
-        throw ExitCode.failure
+        let (secret, diagnostics) = CourseSecret.resolve(environment: ProcessInfo.processInfo.environment["SOCKLAB_SECRET"],
+                                                         course: course.secret, courseFile: coursePath,
+                                                         needed: catalog.exercises.contains(where: \.hasVariants))
+        printDiagnostics(diagnostics)
+        guard let secret else { throw ExitCode.failure }
+        return secret
     }
 
     func grader(roster: Set<String>? = nil) throws -> Grader {

@@ -289,7 +289,8 @@ extension StudentResult {
             answers: {}
         """, file: "c.yaml")
         let got = c.grader.check(sheet).map { "\($0.location.line ?? 0) \($0.severity.rawValue) \($0.id)" }
-        #expect(got == ["6 warning answer.kind", "7 warning answer.kind", "9 error answer.unknown-exercise",
+        // A hand-written variant without a tag: checked against today's content, with one warning.
+        #expect(got == ["4 warning answer.untagged-variant", "6 warning answer.kind", "7 warning answer.kind", "9 error answer.unknown-exercise",
                         "0 warning answer.missing", "0 warning answer.missing"])
     }
 }
