@@ -44,7 +44,7 @@ enum Reading {
             out += rest[..<open.range.lowerBound]
             let afterTag = rest[open.range.upperBound...]
             let closeTag = open.tag == "tr" ? "</td>" : "</\(open.tag)>"
-            guard let close = afterTag.range(of: closeTag) else {
+            guard let close = find(closeTag, in: afterTag) else {
                 out += rest[open.range]
                 rest = afterTag
                 continue
@@ -52,7 +52,7 @@ enum Reading {
             let inner = afterTag[..<close.lowerBound]
             if open.tag == "tr" {
                 // `<tr><td>TERM</td>…`: the row gets the id, the first cell the permalink.
-                let cellStart = inner.range(of: "<td>").map { inner[$0.upperBound...] } ?? inner
+                let cellStart = find("<td>", in: inner).map { inner[$0.upperBound...] } ?? inner
                 let term = plainText(String(cellStart))
                 guard !term.isEmpty else {
                     out += rest[open.range]
@@ -74,6 +74,12 @@ enum Reading {
         return Result(html: out, headings: headings, entries: entries)
     }
 
+    /// A forward search on UTF-8 bytes: Foundation's `range(of:)` bridges the whole string to
+    /// UTF-16 on every call, which made anchoring pages of inline SVG take seconds.
+    static func find(_ needle: String, in s: Substring) -> Range<String.Index>? {
+        s.utf8.firstRange(of: needle.utf8)
+    }
+
     static func permalink(_ id: String, what: String) -> String {
         "<a class=\"permalink\" href=\"#\(id.xmlEscaped)\" aria-label=\"이 \(what == "제목" ? "제목으로" : "용어로") 바로 가는 링크\">#</a>"
     }
@@ -83,7 +89,7 @@ enum Reading {
         var best: (String, Range<Substring.Index>)?
         for tag in glossary ? ["h2", "h3", "tr"] : ["h2", "h3"] {
             var from = s.startIndex
-            while let r = s.range(of: "<\(tag)>", range: from..<s.endIndex) {
+            while let r = find("<\(tag)>", in: s[from...]) {
                 if tag == "tr", !s[r.upperBound...].hasPrefix("<td>") { from = r.upperBound; continue }
                 if best == nil || r.lowerBound < best!.1.lowerBound { best = (tag, r) }
                 break
@@ -96,7 +102,7 @@ enum Reading {
     static func ids(in html: String) -> Set<String> {
         var out = Set<String>()
         var rest = Substring(html)
-        while let r = rest.range(of: " id=\"") {
+        while let r = find(" id=\"", in: rest) {
             let after = rest[r.upperBound...]
             guard let end = after.firstIndex(of: "\"") else { break }
             out.insert(String(after[..<end]))
@@ -114,6 +120,7 @@ enum Reading {
             if ch == ">" { inTag = false; continue }
             if !inTag { out.append(ch) }
         }
+        guard out.utf8.contains(UInt8(ascii: "&")) else { return out.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
         for (e, c) in [("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&apos;", "'"), ("&#39;", "'"), ("&amp;", "&")] {
             out = out.replacingOccurrences(of: e, with: c)
         }
@@ -146,10 +153,10 @@ enum Reading {
         var out = html
         for (title, href) in titles.sorted(by: { $0.key < $1.key }) where href != current {
             let bold = "<strong>\(title.xmlEscaped)</strong>"
-            guard out.contains(bold) else { continue }
+            guard find(bold, in: out[...]) != nil else { continue }
             var result = ""
             var rest = Substring(out)
-            while let r = rest.range(of: bold) {
+            while let r = find(bold, in: rest) {
                 let before = rest[..<r.lowerBound]
                 result += before
                 let lastOpen = result.range(of: "<a ", options: .backwards)?.lowerBound

@@ -20,7 +20,7 @@ struct SearchIndex {
     /// Every heading of a rendered page as a document with the text up to the next heading.
     mutating func addPage(html: String, href: String, title: String, headings: [Reading.Heading], entries: [Reading.Heading]) {
         let starts = headings.compactMap { h -> (Reading.Heading, String.Index)? in
-            html.range(of: "id=\"\(h.id.xmlEscaped)\"").map { (h, $0.lowerBound) }
+            Reading.find("id=\"\(h.id.xmlEscaped)\"", in: html[...]).map { (h, $0.lowerBound) }
         }
         let firstText = starts.first.map { String(html[..<$0.1]) } ?? html
         add(Document(href: href, title: title, page: title, text: Self.snippet(Reading.plainText(firstText))))
@@ -30,8 +30,8 @@ struct SearchIndex {
             add(Document(href: "\(href)#\(h.id)", title: h.text, page: title, text: Self.snippet(body)))
         }
         for e in entries {
-            guard let r = html.range(of: "id=\"\(e.id.xmlEscaped)\"") else { continue }
-            let rowEnd = html[r.upperBound...].range(of: "</tr>")?.lowerBound ?? html.endIndex
+            guard let r = Reading.find("id=\"\(e.id.xmlEscaped)\"", in: html[...]) else { continue }
+            let rowEnd = Reading.find("</tr>", in: html[r.upperBound...])?.lowerBound ?? html.endIndex
             let row = Reading.plainText(String(html[r.upperBound..<rowEnd]).replacingOccurrences(of: "</td>", with: " · </td>"))
             add(Document(href: "\(href)#\(e.id)", title: e.text, page: title, text: Self.snippet(row)))
         }
