@@ -25,7 +25,7 @@ enum FrameSteps {
     /// `3단계 후: client: send 5000`.
     static func label(_ trace: Trace, _ k: Int) -> String {
         let step = trace.steps[k - 1]
-        return "\(k)단계 후: \(step.actor): \(step.call)"
+        return "\(k)단계 후: \(step.actor): \(step.shownCall)"
     }
 
     /// The root id of frame `n` (1-based) of a figure: unique across figures and frames of a page.
@@ -49,6 +49,10 @@ enum FrameSteps {
 }
 
 extension StepRecord {
+    /// The step's text as figures show it: a time step's duration in Korean (`+60초`, not
+    /// `+60000ms`); calls and network actions as the scenario wrote them.
+    var shownCall: String { SocketSim.Duration.koreanStep(call) }
+
     func socket(_ id: Int?) -> SocketSnapshot? {
         guard let id else { return nil }
         return sockets.first { $0.id == id }

@@ -114,7 +114,7 @@ enum QueuesFigure {
 enum CallSummary {
     /// `client: send 5000 → 5000 반환`, `→ 블록됨`, `→ 오류 EPIPE`, plus calls that returned meanwhile.
     static func result(_ step: StepRecord, shading: OriginShading?) -> String {
-        var s = "\(step.actor): \(step.call)"
+        var s = "\(step.actor): \(step.shownCall)"
         if step.actor == "net" || step.actor == "time" {
             s += step.actor == "net" ? " (네트워크)" : " (시간 경과)"
         } else {

@@ -26,7 +26,7 @@ enum RingFigure {
         let width = 860.0
         var probe = SVG(prefix: "", width: 0, height: 0, title: "", desc: "")
         let legendH = shading.legendRows(legendList, x: 0, y: 0, in: &probe)
-        let height = max(560.0, 150 + 130 + 80 + legendH + 40)
+        let height = max(600.0, 150 + 130 + 80 + legendH + 40)
         let title = FrameSteps.title(request, fallback: "순환 배열로 본 \(shown)")
 
         var frames: [Frame] = []
@@ -131,7 +131,7 @@ enum RingFigure {
     /// The array laid flat, slot 0 at the left: a queue that wraps shows as two pieces.
     static func drawStrip(_ q: QueueSnapshot, y: Double, width: Double, shading: OriginShading, svg: inout SVG) {
         let x0 = 40.0, w = width - 80, h = 26.0
-        svg.add(text(x0, y - 10, "같은 배열을 펴서 본 모습 (0번 자리부터)", "sl-s"))
+        svg.add(text(x0, y - 26, "같은 배열을 펴서 본 모습 (0번 자리부터)", "sl-s"))
         svg.add(rect(x0, y, w, h, "sl-empty"))
         let cap = q.capacity
         func xAt(_ slot: Int) -> Double { x0 + w * Double(slot) / Double(cap) }
@@ -146,17 +146,22 @@ enum RingFigure {
                 from = 0
             }
         }
-        for (slot, name, cls, up) in [(q.head, "head", "sl-s sl-hltext", true), (q.tail, "tail", "sl-s sl-warntext", false)] {
-            let x = xAt(slot)
-            if up {
-                svg.add(arrowHead(tip: (x, y - 1), from: (x, y - 12), size: 8, "sl-hlfill"))
-                svg.add(text(x + 6, y - 1, "\(name) \(slot)", cls))
-            } else {
-                svg.add(arrowHead(tip: (x, y + h + 1), from: (x, y + h + 12), size: 8, "sl-warnfill"))
-                svg.add(text(x, y + h + 24, "\(name) \(slot)", cls, anchor: .middle))
-            }
+        // head above the strip (its label beside the arrow, turned inwards near the right end),
+        // tail below it; the end marks 0 and the capacity give way to the tail's label.
+        let head = "head \(q.head)", tail = "tail \(q.tail)"
+        let hx = xAt(q.head)
+        svg.add(arrowHead(tip: (hx, y - 1), from: (hx, y - 12), size: 8, "sl-hlfill"))
+        if hx + 6 + textWidth(head, size: 11) > x0 + w + 30 {
+            svg.add(text(hx - 6, y - 4, head, "sl-s sl-hltext", anchor: .end))
+        } else {
+            svg.add(text(hx + 6, y - 4, head, "sl-s sl-hltext"))
         }
-        svg.add(text(x0, y + h + 24, "0", "sl-s sl-dim", anchor: .middle))
-        svg.add(text(x0 + w, y + h + 24, "\(cap)", "sl-s sl-dim", anchor: .middle))
+        let tx = xAt(q.tail)
+        svg.add(arrowHead(tip: (tx, y + h + 1), from: (tx, y + h + 12), size: 8, "sl-warnfill"))
+        svg.add(text(tx, y + h + 24, tail, "sl-s sl-warntext", anchor: .middle))
+        let tailHalf = textWidth(tail, size: 11) / 2
+        for (x, mark) in [(x0, "0"), (x0 + w, "\(cap)")] where abs(x - tx) > tailHalf + textWidth(mark, size: 11) / 2 + 4 {
+            svg.add(text(x, y + h + 24, mark, "sl-s sl-dim", anchor: .middle))
+        }
     }
 }

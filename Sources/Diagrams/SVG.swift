@@ -38,6 +38,10 @@ struct SVG {
         if !defs.isEmpty {
             s += "<defs>\n" + defs.joined(separator: "\n") + "\n</defs>\n"
         }
+        // The figure's own background, light or dark with the theme: opened alone (its "SVG"
+        // link), a file without one shows light text on a white viewer in dark mode. Inlined in a
+        // page it takes the page's colour through --sl-bg.
+        s += rect(0, 0, width, height, "sl-bg") + "\n"
         s += body.joined(separator: "\n")
         s += "\n</svg>\n"
         return s

@@ -198,7 +198,7 @@ enum SequenceFigure {
 
     /// The step's text in the left column: the call, what it did, and calls that returned meanwhile.
     static func stepLines(_ step: StepRecord) -> [String] {
-        var lines = ["\(step.index). \(step.actor): \(step.call)"]
+        var lines = ["\(step.index). \(step.actor): \(step.shownCall)"]
         if step.actor != "net" && step.actor != "time" {
             switch step.status {
             case .returned: lines.append("→ \(step.result.value.map(grouped) ?? "0") 반환")

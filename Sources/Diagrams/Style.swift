@@ -13,7 +13,8 @@ enum Style {
     static let originColors = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#CC79A7", "#0072B2", "#D55E00", "#999999"]
 
     static let css = """
-    .sl text{fill:currentColor}\
+    .sl .sl-bg{fill:var(--sl-bg,#fff);stroke:none}\
+    .sl text{fill:currentColor;stroke:var(--sl-bg,#fff);stroke-width:3px;paint-order:stroke;stroke-linejoin:round}\
     .sl .sl-t{font-size:13px}\
     .sl .sl-s{font-size:11px}\
     .sl .sl-b{font-size:13px;font-weight:bold}\
@@ -37,18 +38,19 @@ enum Style {
     .sl .sl-hlfill{fill:#0072B2;stroke:none}\
     .sl .sl-hlbox{stroke:#0072B2;stroke-width:3;fill:#0072B2;fill-opacity:.14}\
     .sl text.sl-hltext{fill:#0072B2;font-weight:bold}\
-    .sl text.sl-badge{fill:#fff;font-size:11px;font-weight:bold}\
-    .sl .sl-halo{stroke:#fff;stroke-width:4px;paint-order:stroke;stroke-linejoin:round}\
+    .sl text.sl-badge{fill:#fff;stroke:#0072B2;font-size:11px;font-weight:bold}\
+    .sl .sl-halo{stroke:var(--sl-bg,#fff);stroke-width:4px;paint-order:stroke;stroke-linejoin:round}\
     .sl .sl-hatch{stroke:#000;stroke-opacity:.55;stroke-width:1.3}\
     .sl .sl-hatchdot{fill:#000;fill-opacity:.55}\
     @media (prefers-color-scheme:dark){\
     .sl{color:#e8e8e8}\
-    .sl .sl-halo{stroke:#1b1b1b}\
+    .sl .sl-bg{fill:var(--sl-bg,#1b1b1b)}\
+    .sl text,.sl .sl-halo{stroke:var(--sl-bg,#1b1b1b)}\
     .sl .sl-hl{stroke:#56B4E9}\
     .sl .sl-hlfill{fill:#56B4E9}\
     .sl .sl-hlbox{stroke:#56B4E9;fill:#56B4E9;fill-opacity:.18}\
     .sl text.sl-hltext{fill:#56B4E9}\
-    .sl text.sl-badge{fill:#000}\
+    .sl text.sl-badge{fill:#000;stroke:#56B4E9}\
     .sl .sl-warn{stroke:#FF8C42}\
     .sl .sl-warnfill{fill:#FF8C42}\
     .sl text.sl-warntext{fill:#FF8C42}\

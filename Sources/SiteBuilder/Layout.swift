@@ -22,6 +22,10 @@ struct PageModel {
     let next: Link?
     let solutions: Bool
     let pageID: String
+    /// The page's own headings (level 2), for its in-page table of contents.
+    var outline: [Reading.Heading] = []
+    /// Stored, not computed: Mustache reads a model's stored properties only.
+    var hasOutline = false
 }
 
 struct IndexModel {
@@ -39,6 +43,19 @@ struct IndexModel {
     let solutions: Bool
     let pageID: String
     let parameters: String
+    let printHref: String?
+}
+
+/// The printable book: every section in order with its exercises, then the extra pages.
+struct PrintModel {
+    struct Part { let id: String; let number: String?; let title: String; let summary: String; let content: String }
+    let lang: String
+    let courseTitle: String
+    let title: String
+    let subtitle: String
+    let parameters: String
+    let parts: [Part]
+    let solutions: Bool
 }
 
 enum Layout {
@@ -47,6 +64,7 @@ enum Layout {
                       renders: inout [String: (model: Any, template: String)]) -> [OutputFile] {
         struct Entry { let href: String; let title: String; let number: String; let summary: String; let content: String; let id: String }
         var entries: [Entry] = []
+        entries.reserveCapacity(rendered.count + exercises.pages.count)
         for r in rendered {
             var content = r.html
             if let extra = exercises.sectionHTML[r.source.id] { content += extra }
@@ -55,6 +73,32 @@ enum Layout {
         }
         for p in exercises.pages {
             entries.append(Entry(href: p.path, title: p.title, number: "", summary: p.summary, content: p.html, id: p.id))
+        }
+        // Ids and permalinks on every heading (and glossary entry), links for bold page titles,
+        // and the search index over the result.
+        var titles: [String: String] = [:]
+        for e in entries where !e.title.isEmpty { titles[e.title] = e.href }
+        var outlines: [String: [Reading.Heading]] = [:]
+        var search = SearchIndex()
+        for i in entries.indices {
+            let e = entries[i]
+            let linked = Reading.linkingPageTitles(e.content, titles: titles, current: e.href)
+            let anchored = Reading.anchor(linked, glossary: e.id == "glossary")
+            outlines[e.href] = anchored.headings.filter { $0.level == 2 }
+            search.addPage(html: anchored.html, href: e.href, title: e.number.isEmpty ? e.title : "\(e.number). \(e.title)",
+                           headings: anchored.headings, entries: anchored.entries)
+            entries[i] = Entry(href: e.href, title: e.title, number: e.number, summary: e.summary, content: anchored.html, id: e.id)
+        }
+        // Figure captions link to the heading that explains the step notation, wherever it is.
+        var notation: String?
+        for e in entries where notation == nil {
+            if let h = outlines[e.href]?.first(where: { $0.text == Reading.notationHeading }) { notation = "\(e.href)#\(h.id)" }
+        }
+        for i in entries.indices where entries[i].content.contains(FigureHTML.notationMarker) {
+            let e = entries[i]
+            let content = notation.map { e.content.replacingOccurrences(of: "href=\"\(FigureHTML.notationMarker)\"", with: "href=\"\($0.xmlEscaped)\"") }
+                ?? e.content.replacingOccurrences(of: " <a class=\"notation\" href=\"\(FigureHTML.notationMarker)\">(그림 읽는 법)</a>", with: "")
+            entries[i] = Entry(href: e.href, title: e.title, number: e.number, summary: e.summary, content: content, id: e.id)
         }
         let course = chapter.course
         func toc(current: String) -> [PageModel.TocEntry] {
@@ -76,7 +120,8 @@ enum Layout {
             let model = PageModel(lang: course.language, courseTitle: course.title,
                                   title: e.number.isEmpty ? e.title : "\(e.number). \(e.title)", heading: e.title,
                                   number: e.number.isEmpty ? nil : e.number, summary: e.summary, content: e.content,
-                                  toc: toc(current: e.href), prev: prev, next: next, solutions: options.solutions, pageID: e.id)
+                                  toc: toc(current: e.href), prev: prev, next: next, solutions: options.solutions, pageID: e.id,
+                                  outline: outlines[e.href] ?? [], hasOutline: !(outlines[e.href] ?? []).isEmpty)
             render(model, template: "page", path: e.href)
         }
         let sections = rendered.filter { $0.source.isSection }.map {
@@ -89,8 +134,15 @@ enum Layout {
         let params = ["sqs", "rqs", "mss"].compactMap { k in course.parameters[k].map { "\(k.uppercased()) = \($0)" } }.joined(separator: ", ")
         let index = IndexModel(lang: course.language, courseTitle: course.title, title: course.title, subtitle: course.subtitle,
                                sections: sections, pages: pages, exercises: exerciseEntries, hasExercises: !exerciseEntries.isEmpty, templateHref: exercises.templatePath,
-                               toc: toc(current: "index.html"), solutions: options.solutions, pageID: "index", parameters: params)
+                               toc: toc(current: "index.html"), solutions: options.solutions, pageID: "index", parameters: params,
+                               printHref: PrintBook.path)
         render(index, template: "index", path: "index.html")
+        search.add(SearchIndex.Document(href: "index.html", title: course.title, page: course.title, text: course.subtitle))
+        files.append(OutputFile(path: "assets/search-index.js", contents: search.script()))
+        let book = PrintBook.model(chapter: chapter, parts: entries.filter { e in rendered.contains { $0.source.id == e.id } }
+                                    .map { (id: $0.id, number: $0.number, title: $0.title, summary: $0.summary, content: $0.content) },
+                                   parameters: params, solutions: options.solutions)
+        render(book, template: "print", path: PrintBook.path)
         return files
     }
 }

@@ -29,12 +29,44 @@ enum Prose {
     /// Renders Markdown to well-formed XHTML (Ink writes HTML void elements like `<br>` unclosed),
     /// in time linear in its length whatever it holds (`MarkdownBounds`).
     static func html(fromMarkdown markdown: String) -> String {
-        let safe = MarkdownBounds.neutralize(joiningCodeSpanContinuations(markdown))
+        let safe = MarkdownBounds.neutralize(protectingIdentifiers(joiningCodeSpanContinuations(markdown)))
         var html = MarkdownBounds.restore(MarkdownParser().html(from: safe))
         for (from, to) in [("<br>", "<br/>"), ("<hr>", "<hr/>")] {
             html = html.replacingOccurrences(of: from, with: to)
         }
+        if html.unicodeScalars.contains(identifierUnderscore) {
+            html = html.replacingOccurrences(of: String(identifierUnderscore), with: "_")
+        }
         return html
+    }
+
+    /// Stands in for `_` inside an identifier while Ink reads the text (a private-use character).
+    static let identifierUnderscore: Unicode.Scalar = "\u{E05F}"
+
+    /// An underscore between two ASCII letters or digits (`FIN_WAIT_2`, `SO_REUSEADDR`) belongs to
+    /// an identifier and is never emphasis; Ink would render `FIN_WAIT_2` as `FIN<em>WAIT</em>2`.
+    /// Such underscores are hidden from Ink and put back after it, in prose, exercises and
+    /// explanations alike (they all go through `html(fromMarkdown:)`).
+    static func protectingIdentifiers(_ markdown: String) -> String {
+        guard markdown.utf8.contains(UInt8(ascii: "_")) else { return markdown }
+        func isWord(_ u: Unicode.Scalar) -> Bool {
+            ("a"..."z").contains(u) || ("A"..."Z").contains(u) || ("0"..."9").contains(u)
+        }
+        var out = String.UnicodeScalarView()
+        var previous: Unicode.Scalar?
+        var scalars = markdown.unicodeScalars.makeIterator()
+        var current = scalars.next()
+        while let u = current {
+            let next = scalars.next()
+            if u == "_", let p = previous, let n = next, isWord(p), isWord(n) {
+                out.append(identifierUnderscore)
+            } else {
+                out.append(u)
+            }
+            previous = u
+            current = next
+        }
+        return String(out)
     }
 
     /// Ink ends a paragraph at a line that starts with a backtick (it looks for a code fence), so

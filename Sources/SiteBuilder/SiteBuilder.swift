@@ -249,9 +249,9 @@ struct BuildContext {
     var parameterNames: [String: String] {
         var out: [String: String] = [:]
         for (k, v) in chapter.course.parameters {
-            out[k] = Parameters.durationNames.contains(k) ? SocketSim.Duration.format(v) : String(v)
+            out[k] = Parameters.durationNames.contains(k) ? SocketSim.Duration.korean(v) : String(v)
         }
-        if let msl = chapter.course.parameters["msl"] { out["twoMsl"] = SocketSim.Duration.format(2 * msl) }
+        if let msl = chapter.course.parameters["msl"] { out["twoMsl"] = SocketSim.Duration.korean(2 * msl) }
         return out
     }
 
@@ -298,7 +298,10 @@ struct BuildContext {
                 defer { timings["figures", default: 0] += StageClock.ms(ContinuousClock.now - start) }
                 let figure = try Diagrams.render(request)
                 let label = number.map { "그림 \($0).\(k + 1)" } ?? "그림 \(k + 1)"
-                figureHTML[spec.id] = FigureHTML.html(figure, label: label, caption: spec.caption, fileStem: "figures/\(page.id)-\(spec.id)")
+                let printed = PrintBook.frames(kind: spec.kind, count: figure.frames.count, option: spec.options["print"],
+                                               location: spec.location, diagnostics: &diagnostics)
+                figureHTML[spec.id] = FigureHTML.html(figure, label: label, caption: spec.caption, fileStem: "figures/\(page.id)-\(spec.id)",
+                                                      printed: printed)
                 for (i, frame) in figure.frames.enumerated() {
                     figureFiles.append(OutputFile(path: "figures/\(page.id)-\(spec.id)-\(i + 1).svg", contents: frame.svg))
                 }

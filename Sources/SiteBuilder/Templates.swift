@@ -10,7 +10,7 @@ struct Templates {
     var diagnostics: [Diagnostic]
 
     /// Templates the layout renders by name; a missing one is a diagnostic, not a crash.
-    static let required = ["page", "index"]
+    static let required = ["page", "index", "print"]
 
     static func load(_ tree: SourceTree) -> Templates {
         var library = MustacheLibrary()

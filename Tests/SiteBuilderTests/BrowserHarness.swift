@@ -33,8 +33,10 @@ enum Chromium {
     ///
     /// Chromium exits 0 even when the page throws, so a page reports its state through attributes
     /// (`data-errors`, `data-state`) that callers look for in this text.
-    static func dumpDOM(url: URL, budgetMs: Int = 2000) throws -> String {
-        let output = try run(["--virtual-time-budget=\(budgetMs)", "--dump-dom", url.absoluteString])
+    static func dumpDOM(url: URL, budgetMs: Int = 2000, width: Int = 1200, height: Int = 900,
+                        extra: [String] = []) throws -> String {
+        let output = try run(["--window-size=\(width),\(height)", "--virtual-time-budget=\(budgetMs)"] + extra
+                             + ["--dump-dom", url.absoluteString])
         let dom = String(decoding: output, as: UTF8.self)
         guard !dom.isEmpty else {
             throw ChromiumError(description: "Chromium printed no DOM for \(url.absoluteString)")
@@ -51,8 +53,17 @@ enum Chromium {
         }
     }
 
+    /// Prints `url` to a PDF at `to` (A4 when the page's stylesheet asks for it), no header or footer.
+    static func printToPDF(url: URL, to: URL) throws {
+        try? FileManager.default.removeItem(at: to)
+        _ = try run(["--no-pdf-header-footer", "--virtual-time-budget=3000", "--print-to-pdf=\(to.path)", url.absoluteString], timeout: 180)
+        guard FileManager.default.fileExists(atPath: to.path) else {
+            throw ChromiumError(description: "Chromium wrote no PDF for \(url.absoluteString) to \(to.path)")
+        }
+    }
+
     /// Runs headless Chromium with `arguments` and returns its standard output.
-    private static func run(_ arguments: [String]) throws -> Data {
+    private static func run(_ arguments: [String], timeout: TimeInterval = Chromium.timeout) throws -> Data {
         let executable = try executable()
         let fileManager = FileManager.default
         let scratch = fileManager.temporaryDirectory
