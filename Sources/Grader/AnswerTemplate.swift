@@ -1,4 +1,5 @@
 import CourseModel
+import SocketSim
 
 /// A student's empty answer file: their variant of every exercise and every question id with an
 /// empty answer, the prompt (with their numbers) as a comment above it.
@@ -12,6 +13,9 @@ public enum AnswerTemplate {
             "# 각 문항의 답을 콜론(:) 뒤에 쓰세요. 목록은 [SYN, SYN+ACK, ACK]처럼,",
             "# send별 바이트 수는 {send 1: 300, send 2: 200}처럼, 반환하지 않는 호출은 never로 씁니다.",
             "# 답이 * & ! [ { # 같은 기호로 시작하면 따옴표로 감싸세요 (예: \"*:80\").",
+            "# 예/아니요: \(AnswerValue.yesSpellings.joined(separator: ", ")) / \(AnswerValue.noSpellings.joined(separator: ", "))",
+            "# TCP 상태: \(TCPState.allCases.map(\.rawValue).joined(separator: ", ")) (대소문자, '-', '_', 공백은 가리지 않습니다)",
+            "# 정수: 500, -3, 1,000(세 자리마다 쉼표), 500바이트; 반환하지 않음: \(Marking.neverSpellings.joined(separator: ", "))",
             "# variant: 줄은 여러분만의 문제 값입니다. 바꾸지 마세요(채점기가 확인합니다).",
             "# 제출 전에 'socklab check 파일이름'으로 형식을 확인할 수 있습니다.",
             "student: \"\(student)\"",

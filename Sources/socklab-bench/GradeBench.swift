@@ -50,9 +50,10 @@ enum GradeBench {
         let start = Date()
         let cpu0 = cpuSeconds()
         let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
+        // As the command does: each file is read when the grader takes it up.
         let inputs: [AnswerInput] = names.map { name in
             let path = dir.appendingPathComponent(name).path
-            return AnswerInput(path: path, content: .success([UInt8](FileManager.default.contents(atPath: path) ?? Data())))
+            return AnswerInput(path: path, load: { .success([UInt8](FileManager.default.contents(atPath: path) ?? Data())) })
         }
         let read = Date()
         if let n = Int(ProcessInfo.processInfo.environment["SOCKLAB_BENCH_PARSE_ONLY"] ?? "") {
@@ -98,15 +99,57 @@ enum GradeBench {
                      t2, Double(count) / t2, Double(count * questions) / t2, max(0, end.timeIntervalSince(read) - t2)))
         print(String(format: "grade: again: CPU %.3f s (%.0f µs per file); keys took about %.3f CPU s", c2, c2 / Double(count) * 1e6,
                      max(0, (cpu1 - cpu0) - c2)))
+        commandPerFormat(dir: dir, count: count, secret: secret)
         if ProcessInfo.processInfo.environment["SOCKLAB_BENCH_DETAIL"] != nil {
             let p0 = Date()
             for input in inputs.prefix(1000) { if case .success(let b) = input.content { _ = try? AnswerSheet.parse(bytes: b, file: input.path) } }
             let perParse = Date().timeIntervalSince(p0) / Double(min(1000, inputs.count))
             print(String(format: "grade: one thread: parse %.0f µs per file", perParse * 1e6))
-            var slow = 0
-            for input in inputs.prefix(200) { if case .success(let b) = input.content, let t = String(validating: b, as: UTF8.self), !AnswerSheet.readsFast(t) { slow += 1 } }
-            print("grade: \(slow) of 200 files go the general (slower) way")
         }
+    }
+
+    /// The release `socklab grade FOLDER --format F --out FILE` on the generated files, once per
+    /// output format: wall time and the child's peak resident memory (ru_maxrss from wait4), so
+    /// each format's figure is that of a run of its own, reading and writing included.
+    static func commandPerFormat(dir: URL, count: Int, secret: String) {
+        let socklab = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("socklab")
+        guard FileManager.default.isExecutableFile(atPath: socklab.path) else {
+            print("grade: \(socklab.path) is missing; run `swift build -c release` to measure the command per format")
+            return
+        }
+        for format in ["table", "csv", "json"] {
+            let out = FileManager.default.temporaryDirectory.appendingPathComponent("socklab-bench-grade-\(getpid()).\(format)")
+            defer { try? FileManager.default.removeItem(at: out) }
+            guard let (seconds, peakKB, status) = spawn(socklab, ["grade", dir.path, "--format", format, "--out", out.path],
+                                                       environment: ["SOCKLAB_SECRET=\(secret)"]) else {
+                print("grade: could not run \(socklab.path)")
+                return
+            }
+            let size = (try? FileManager.default.attributesOfItem(atPath: out.path)[.size] as? Int) ?? 0
+            print(String(format: "grade: socklab grade --format %@: %d files in %.2f s, peak memory %.1f MB (goal < 300), output %.1f MB, exit %d",
+                         format, count, seconds, Double(peakKB) / 1024, Double(size) / 1_048_576, status))
+        }
+    }
+
+    /// Runs `exe args` with its standard output and error sent to /dev/null: wall seconds, the
+    /// child's peak resident memory in KB and its exit status.
+    static func spawn(_ exe: URL, _ args: [String], environment: [String]) -> (Double, Int, Int32)? {
+        var pid: pid_t = 0
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let env = ProcessInfo.processInfo.environment.filter { $0.key != "SOCKLAB_SECRET" }.map { "\($0.key)=\($0.value)" } + environment
+        let argv: [UnsafeMutablePointer<CChar>?] = ([exe.path] + args).map { strdup($0) } + [nil]
+        let envp: [UnsafeMutablePointer<CChar>?] = env.map { strdup($0) } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
+        let start = Date()
+        guard posix_spawn(&pid, exe.path, &actions, nil, argv, envp) == 0 else { return nil }
+        var status: Int32 = 0
+        var usage = rusage()
+        guard wait4(pid, &status, 0, &usage) == pid else { return nil }
+        return (Date().timeIntervalSince(start), usage.ru_maxrss, (status >> 8) & 0xFF)
     }
 
     static func loadCatalog(_ content: URL) throws -> ExerciseCatalog {
