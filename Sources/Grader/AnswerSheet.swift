@@ -146,6 +146,8 @@ extension AnswerSheet {
         }
         let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
         let utf8 = isUTF8(body)
+        // The template's shape with nothing amiss, read straight into a sheet (most files of a run).
+        if utf8, let sheet = AnswerLineReader.sheet(body, file: file) { return sheet }
         let tree: AnswerTree
         if let t = AnswerLineReader.read(body, file: file, validUTF8: utf8) {
             tree = t
@@ -161,6 +163,17 @@ extension AnswerSheet {
 
     public static func parse(text: String, file: String) throws(DiagnosticError) -> AnswerSheet {
         try parse(bytes: Array(text.utf8), file: file)
+    }
+
+    /// Whether the fast path reads this text (otherwise the line reader does); for tests and benchmarks.
+    public static func readsFast(_ text: String) -> Bool { AnswerLineReader.sheet(Array(text.utf8), file: "") != nil }
+
+    /// The general way alone (line reader, then `SheetBuilder`), for the test that holds the fast
+    /// path to it.
+    static func parseGeneral(bytes: [UInt8], file: String) throws(DiagnosticError) -> AnswerSheet {
+        guard let tree = AnswerLineReader.read(bytes, file: file) else { throw DiagnosticError(Diagnostic(at: SourceLocation(file: file), id: "answer.shape", "not a block mapping")) }
+        var b = SheetBuilder(file: file)
+        return try b.sheet(tree)
     }
 
     /// Every Yams parse of answer text goes through here (whole files and single entries), so

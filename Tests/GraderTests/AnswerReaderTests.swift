@@ -148,3 +148,22 @@ import Yams
         #expect(Marking.normalizeItem(" time-wait ") == "TIME_WAIT")
     }
 }
+
+/// The fast path (`AnswerLineReader.sheet`) gives exactly the sheet the general way gives, or
+/// steps aside.
+@Suite struct FastPathAgreesWithGeneralWay {
+    @Test func filledTemplatesAndFixtures() throws {
+        var texts = try ["s001", "s002", "kim.minji"].map { try OneSlipOneQuestion.filledTemplate(student: $0) }
+        let dir = fixtures.appendingPathComponent("answers")
+        for name in try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() {
+            if let t = try? String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8) { texts.append(t) }
+        }
+        var fast = 0
+        for text in texts {
+            guard let sheet = AnswerLineReader.sheet(Array(text.utf8), file: "f.yaml") else { continue }
+            fast += 1
+            #expect(sheet == (try AnswerSheet.parseGeneral(bytes: Array(text.utf8), file: "f.yaml")))
+        }
+        #expect(fast >= 6)
+    }
+}
