@@ -113,6 +113,8 @@ public final class CompiledScenario: @unchecked Sendable {
     let hostNames: [String]
     let steps: StepsSection
     let runLets: [RunLet]
+    /// Where each step is written, in order (for a run that goes over its budget at that step).
+    let stepLocations: [SourceLocation]
 
     public convenience init(text: String, file: String) throws(DiagnosticError) {
         self.init(try YAMLDocument(text: text, file: file))
@@ -167,6 +169,7 @@ public final class CompiledScenario: @unchecked Sendable {
             hostsSection = .absent
             hostNames = []
             steps = .none
+            stepLocations = []
             return
         }
         rootFailure = nil
@@ -243,7 +246,10 @@ public final class CompiledScenario: @unchecked Sendable {
         var hostNames = Scenario.defaultHosts.map(\.name)
         if let hn = byKey["hosts"] {
             var hr = YAMLReader(doc)
-            if let pairs = hr.mapping(hn.value, "hosts") {
+            if let pairs = hr.mapping(hn.value, "hosts"), pairs.count > Limits.maxHosts {
+                hostsSection = .notMapping(doc.error(pairs[Limits.maxHosts].keyNode, "scenario.too-large",
+                                                     "scenario too large: more than \(Limits.maxHosts) hosts (\(pairs.count))"))
+            } else if let pairs = hr.mapping(hn.value, "hosts") {
                 hostNames = []
                 var items: [HostItem] = []
                 for (i, p) in pairs.enumerated() {
@@ -297,10 +303,18 @@ public final class CompiledScenario: @unchecked Sendable {
         }
         self.hostNames = hostNames
 
+        if let sn = byKey["steps"], case .sequence(let items) = sn.value {
+            stepLocations = items.prefix(WorkBudget.maxSteps).map { doc.location($0) }
+        } else {
+            stepLocations = []
+        }
         if let sn = byKey["steps"] {
             var sr = YAMLReader(doc)
             if case .scalar(let s) = sn.value, s.string.isEmpty || s.string == "~" || s.string == "null" {
                 steps = .none
+            } else if let items = sr.sequence(sn.value, "steps"), items.count > WorkBudget.maxSteps {
+                steps = .notSequence(doc.error(items[WorkBudget.maxSteps], "scenario.too-large",
+                                               "scenario too large: more than \(WorkBudget.maxSteps) steps (\(items.count))"))
             } else if let items = sr.sequence(sn.value, "steps") {
                 steps = .items(items.map { item in
                     guard case .mapping(let m) = item, m.count == 1, let (k, v) = m.first.map({ ($0.key, $0.value) }),
@@ -329,6 +343,18 @@ public final class CompiledScenario: @unchecked Sendable {
         }
     }
 
+    /// The parameters whose range is checked once every value is known (ephemeral ports are
+    /// checked as a pair where they are read).
+    static let checkedParameters = ["sqs", "rqs", "mss", "msl", "rto", "maxRetransmissions", "finWait2Timeout", "backlog"]
+
+    /// A `let` value (or a `--set` of one) out of `Quantity.value`'s range, as a diagnostic.
+    static func letRange(_ name: String, _ v: Int, at location: SourceLocation, fromSet: Bool) -> Diagnostic? {
+        let range = Quantity.value.range
+        guard !range.contains(v) else { return nil }
+        return Diagnostic(at: location, id: "scenario.range",
+                          "\(fromSet ? "--set" : "let") \(name) must be between \(range.lowerBound) and \(range.upperBound), got \(v)")
+    }
+
     /// A number or duration from its text once `{expressions}` are replaced (`substituted`).
     static func convert(_ substituted: String, raw: String, location: SourceLocation, what: String, duration: Bool) -> Result<Int, Diagnostic> {
         if duration {
@@ -341,6 +367,20 @@ public final class CompiledScenario: @unchecked Sendable {
             return .failure(Diagnostic(at: location, id: "scenario.number", "\(what) must be a whole number or {expression}, got '\(raw)'"))
         }
         return .success(v)
+    }
+
+    /// A run that went over its work budget, as a diagnostic at the step where it did.
+    public func tooLarge(_ e: WorkBudget.Exceeded) -> Diagnostic {
+        let location = e.step >= 1 && e.step <= stepLocations.count ? stepLocations[e.step - 1] : SourceLocation(file: file)
+        return Diagnostic(at: location, id: "scenario.too-large", e.description,
+                          notes: ["the limits are in README, \"Scenario files\": what is refused and why"])
+    }
+
+    /// Runs a scenario loaded from this one; a run over the work budget is a diagnostic.
+    public func simulate(_ scenario: Scenario, budget: WorkBudget = .standard) throws(DiagnosticError) -> Trace {
+        do throws(WorkBudget.Exceeded) { return try Simulator.run(scenario, budget: budget) } catch {
+            throw DiagnosticError(tooLarge(error))
+        }
     }
 
     /// Loads the scenario with these variables and overrides (see `ScenarioLoader.loadWithVariables`).
@@ -446,9 +486,13 @@ public final class CompiledScenario: @unchecked Sendable {
                     continue
                 }
                 if let o = letOverrides[p.key] {
-                    if let v = override(o, what: "--set \(p.key)", duration: false) { variables[p.key] = v }
+                    if let v = override(o, what: "--set \(p.key)", duration: false) {
+                        if let d = Self.letRange(p.key, v, at: SourceLocation(file: "--set"), fromSet: true) { diagnostics.append(d) }
+                        else { variables[p.key] = v }
+                    }
                 } else if let v = evaluate(p.source!) {
-                    variables[p.key] = v
+                    if let d = Self.letRange(p.key, v, at: p.source!.location, fromSet: false) { diagnostics.append(d) }
+                    else { variables[p.key] = v }
                 }
             }
         }
@@ -460,20 +504,15 @@ public final class CompiledScenario: @unchecked Sendable {
             }
         }
 
-        func check(_ name: String, _ v: Int, _ range: ClosedRange<Int>) {
-            if !range.contains(v) {
-                diagnostics.append(Diagnostic(at: parameterLocations[name] ?? nowhere, id: "scenario.range",
-                                              "\(name) must be between \(range.lowerBound) and \(range.upperBound), got \(v)"))
-            }
+        for name in Self.checkedParameters {
+            let range = Parameters.quantity(of: name)!.range
+            let v = params[integer: name]!
+            guard !range.contains(v) else { continue }
+            // Where the value came from: --set, the file's own line, or (a course value) the file.
+            let fromSet = overrides[name] != nil
+            diagnostics.append(Diagnostic(at: fromSet ? SourceLocation(file: "--set") : parameterLocations[name] ?? nowhere, id: "scenario.range",
+                                          "\(fromSet ? "--set " : "")\(name) must be between \(range.lowerBound) and \(range.upperBound), got \(v)"))
         }
-        check("sqs", params.sqs, 1...Parameters.maxQueueSize)
-        check("rqs", params.rqs, 1...Parameters.maxQueueSize)
-        check("mss", params.mss, 1...65_535)
-        check("msl", params.msl, 0...86_400_000)
-        check("rto", params.rto, 1...3_600_000)
-        check("maxRetransmissions", params.maxRetransmissions, 0...30)
-        check("finWait2Timeout", params.finWait2Timeout, 0...86_400_000)
-        check("backlog", params.backlog, 0...65_535)
 
         // Hosts.
         var hosts = Scenario.defaultHosts

@@ -30,6 +30,7 @@ public struct CourseConfig: Sendable, Hashable {
         let doc = try YAMLDocument(text: text, file: file)
         var r = YAMLReader(doc)
         var config = CourseConfig()
+        var listed = Set<String>()
         guard let entries = r.mapping(doc.root, "course.yaml") else { throw DiagnosticError(r.diagnostics) }
         for e in entries {
             switch e.key {
@@ -38,16 +39,23 @@ public struct CourseConfig: Sendable, Hashable {
             case "language": config.language = r.string(e.value, "language") ?? "ko"
             case "secret": config.secret = r.string(e.value, "secret")
             case "sections", "pages":
-                let ids = r.sequence(e.value, e.key)?.compactMap { r.string($0, "a \(e.key) id") } ?? []
+                // Each page is built once: a second listing would make two pages of one id.
+                var ids: [String] = []
+                for item in r.sequence(e.value, e.key) ?? [] {
+                    guard let id = r.string(item, "a \(e.key) id") else { continue }
+                    guard listed.insert(id).inserted else {
+                        r.add(doc.error(item, "course.duplicate-id", "'\(id)' is listed twice under sections and pages: each page is built once"))
+                        continue
+                    }
+                    ids.append(id)
+                }
                 if e.key == "sections" { config.sections = ids } else { config.pages = ids }
             case "parameters":
                 for p in r.mapping(e.value, "parameters") ?? [] {
                     guard let text = r.string(p.value, "parameter \(p.key)") else { continue }
-                    let isDuration = Parameters.durationNames.contains(p.key)
-                    if let v = isDuration ? SocketSim.Duration.milliseconds(text) : Int(text.trimmed()) {
-                        config.parameters[p.key] = v
-                    } else {
-                        r.add(doc.error(p.value, "course.parameter", "parameter \(p.key) must be \(isDuration ? "a duration such as 30s" : "a whole number"), got '\(text)'"))
+                    switch read(p.key, text) {
+                    case .success(let v): config.parameters[p.key] = v
+                    case .failure(let message): r.add(doc.error(p.value, message.id, "parameter \(p.key) \(message.text)"))
                     }
                 }
             default:
@@ -68,17 +76,33 @@ public struct CourseConfig: Sendable, Hashable {
                                            notes: ["parameters: \(known.sorted().joined(separator: ", "))"]))
                 continue
             }
-            let isDuration = Parameters.durationNames.contains(key)
-            guard let v = isDuration ? SocketSim.Duration.milliseconds(text) : Int(text.trimmed()) else {
-                problems.append(Diagnostic(at: SourceLocation(file: "--set"), id: "cli.set", "--set \(key) needs \(isDuration ? "a duration" : "a whole number"), got '\(text)'"))
-                continue
+            switch Self.read(key, text) {
+            case .success(let v): parameters[key] = v
+            case .failure(let message):
+                problems.append(Diagnostic(at: SourceLocation(file: "--set"), id: message.id == "course.range" ? "cli.set-range" : "cli.set",
+                                           "--set \(key) \(message.text)"))
             }
-            if (key == "sqs" || key == "rqs") && !(1...Parameters.maxQueueSize).contains(v) {
-                problems.append(Diagnostic(at: SourceLocation(file: "--set"), id: "cli.set", "--set \(key) must be between 1 and \(Parameters.maxQueueSize), got \(v)"))
-                continue
-            }
-            parameters[key] = v
         }
         if !problems.isEmpty { throw DiagnosticError(problems) }
+    }
+
+    struct ReadFailure: Error {
+        var id: String
+        var text: String
+    }
+
+    /// A course parameter's value: the simulator's own parameters in their ranges
+    /// (`Parameters.quantity(of:)`), any other name a number (or, for a duration name, a duration) in
+    /// `Quantity.value`'s range. The one reader of course.yaml and `socklab build --set`.
+    static func read(_ key: String, _ text: String) -> Result<Int, ReadFailure> {
+        let isDuration = Parameters.durationNames.contains(key)
+        let quantity = Parameters.quantity(of: key) ?? (isDuration ? .durationValue : .value)
+        switch quantity.read(text) {
+        case .success(let v): return .success(v)
+        case .failure(.notANumber):
+            return .failure(ReadFailure(id: "course.parameter", text: "must be \(isDuration ? "a duration such as 30s" : "a whole number"), got '\(text)'"))
+        case .failure(.outOfRange(let v)):
+            return .failure(ReadFailure(id: "course.range", text: quantity.rangeMessage(got: v)))
+        }
     }
 }

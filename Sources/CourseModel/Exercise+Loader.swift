@@ -175,6 +175,7 @@ public enum ExerciseLoader {
             }
         }
 
+        checkVariantCount(params, &r)
         if !r.diagnostics.isEmpty { throw DiagnosticError(r.diagnostics) }
         var run = scenarioRun!
         run.variables = course.parameters
@@ -213,8 +214,12 @@ public enum ExerciseLoader {
                     r.unknownKey(f.key, f.keyNode, in: "parameter \(name)", known: ["range", "step", "choices", "default"])
                 }
             }
+            let beforeRange = r.diagnostics.count
             if let rn = rangeNode, let items = r.sequence(rn, "range of \(name)") {
-                let bounds = items.compactMap { r.integer($0, "a bound of \(name)'s range") }
+                // Bounds within ±2^40 (VariantBounds): values are computed from indices, never
+                // listed, and no arithmetic on them can overflow.
+                let limit = VariantBounds.maxMagnitude
+                let bounds = items.compactMap { r.integer($0, "a bound of \(name)'s range", range: -limit...limit) }
                 if bounds.count == 2, bounds[0] <= bounds[1] {
                     kind = .range(from: bounds[0], to: bounds[1], step: step)
                 } else if bounds.count == items.count {
@@ -222,14 +227,17 @@ public enum ExerciseLoader {
                 }
             }
             guard let kind else {
-                r.add(doc.error(node, "exercise.parameter", "parameter \(name) needs a value, 'range: [low, high]' or 'choices: [...]'"))
+                // A range already reported (a bound out of bounds, say) needs no second, vaguer error.
+                if r.diagnostics.count == beforeRange {
+                    r.add(doc.error(node, "exercise.parameter", "parameter \(name) needs a value, 'range: [low, high]' or 'choices: [...]'"))
+                }
                 return nil
             }
             var spec = ParameterSpec(name: name, kind: kind, defaultValue: .integer(0), location: loc)
-            spec.defaultValue = spec.candidates.first ?? .integer(0)
+            spec.defaultValue = spec.candidateCount > 0 ? spec.candidate(at: 0) : .integer(0)
             if let (text, dn) = defaultText {
                 let v = VariantValue(text)
-                if spec.candidates.contains(v) { spec.defaultValue = v } else {
+                if spec.candidateIndex(of: v) != nil { spec.defaultValue = v } else {
                     r.add(doc.error(dn, "exercise.parameter", "default of \(name) (\(text)) is not one of its values"))
                 }
             }
@@ -237,6 +245,23 @@ public enum ExerciseLoader {
         default:
             r.add(doc.error(node, "exercise.parameter", "parameter \(name) must be a value or a mapping with range or choices"))
             return nil
+        }
+    }
+
+    /// At most `VariantBounds.maxVariants` variants per exercise (the product of the parameters'
+    /// numbers of values, multiplied with overflow checked), reported at the parameter that
+    /// crosses the bound: variant indices then fit in an Int with room to spare.
+    static func checkVariantCount(_ params: [ParameterSpec], _ r: inout YAMLReader) {
+        var product = 1
+        for p in params {
+            let (next, over) = product.multipliedReportingOverflow(by: max(1, p.candidateCount))
+            if over || next > VariantBounds.maxVariants {
+                r.add(Diagnostic(at: p.location, id: "exercise.too-many-variants",
+                                 "parameter \(p.name) brings the exercise to more than \(VariantBounds.maxVariants) (2^48) variants",
+                                 notes: ["the product of the parameters' numbers of values must stay within 2^48: use a 'step' or a smaller range"]))
+                return
+            }
+            product = next
         }
     }
 

@@ -60,40 +60,60 @@ public struct ParameterSpec: Sendable, Hashable {
         self.location = location
     }
 
-    /// Every value a student can get, in order.
-    public var candidates: [VariantValue] {
-        switch kind {
-        case .fixed(let v): return [v]
-        case .range(let a, let b, let s): return stride(from: a, through: b, by: s).map { .integer($0) }
-        case .choices(let c): return c
+    /// Every value a student can get, in order: a view that computes each value from its index, so
+    /// a range of a billion values costs nothing until one is asked for (see `Candidates`).
+    public var candidates: Candidates { Candidates(spec: self) }
+
+    /// A parameter's values as a collection computed from indices (`candidate(at:)`), never stored.
+    public struct Candidates: RandomAccessCollection, Sendable {
+        let spec: ParameterSpec
+        public var startIndex: Int { 0 }
+        public var endIndex: Int { spec.candidateCount }
+        public subscript(i: Int) -> VariantValue {
+            precondition(i >= 0 && i < endIndex, "candidate index out of range")
+            return spec.candidate(at: i)
         }
+        /// `candidateIndex(of:)`: arithmetic for a range, not a scan.
+        public func firstIndex(of v: VariantValue) -> Int? { spec.candidateIndex(of: v) }
+        public func contains(_ v: VariantValue) -> Bool { spec.candidateIndex(of: v) != nil }
     }
 
-    /// `candidates.count`, without making the list (a range may have hundreds of values).
+    /// `candidates.count`, without making the list. The loader keeps ranges within
+    /// `VariantBounds`; the arithmetic is checked all the same, so a spec made in code cannot trap
+    /// (a range whose count does not fit in an Int has none).
     public var candidateCount: Int {
         switch kind {
         case .fixed: return 1
-        case .range(let a, let b, let s): return b < a || s <= 0 ? 0 : (b - a) / s + 1
+        case .range(let a, let b, let s):
+            guard b >= a, s > 0 else { return 0 }
+            let (span, over) = b.subtractingReportingOverflow(a)
+            let (count, over2) = (span / s).addingReportingOverflow(1)
+            return over || over2 ? 0 : count
         case .choices(let c): return c.count
         }
     }
 
-    /// `candidates[i]`, without making the list.
+    /// `candidates[i]`, without making the list; `i` must be below `candidateCount`.
     public func candidate(at i: Int) -> VariantValue {
         switch kind {
         case .fixed(let v): return v
-        case .range(let a, _, let s): return .integer(a + i * s)
+        case .range(let a, _, let s):
+            // i < candidateCount, so a + i * s <= b: no overflow.
+            return .integer(a + i * s)
         case .choices(let c): return c[i]
         }
     }
 
-    /// `candidates.firstIndex(of: v)`, without making the list.
+    /// `candidates.firstIndex(of: v)`, without making the list. `v` may come from an answer file
+    /// (a frozen variant), so any integer is safe here.
     public func candidateIndex(of v: VariantValue) -> Int? {
         switch kind {
         case .fixed(let f): return f == v ? 0 : nil
         case .range(let a, _, let s):
-            guard case .integer(let n) = v, n >= a, s > 0, (n - a) % s == 0, (n - a) / s < candidateCount else { return nil }
-            return (n - a) / s
+            guard case .integer(let n) = v, n >= a, s > 0 else { return nil }
+            let (offset, over) = n.subtractingReportingOverflow(a)
+            guard !over, offset % s == 0, offset / s < candidateCount else { return nil }
+            return offset / s
         case .choices(let c): return c.firstIndex(of: v)
         }
     }

@@ -89,8 +89,9 @@ public struct ScenarioRun: Sendable, Hashable {
 
     /// Runs the scenario once.
     public func run() throws(DiagnosticError) -> QueryRun {
-        let (scenario, vars, _) = try load()
-        return QueryRun(trace: Simulator.run(scenario), variables: vars, textVariables: textVariables)
+        let compiled = try compiled()
+        let (scenario, vars, _) = try load(compiled)
+        return QueryRun(trace: try compiled.simulate(scenario), variables: vars, textVariables: textVariables)
     }
 
     /// Loads the scenario once, for evaluating queries under several variations of the model.
@@ -108,8 +109,8 @@ public struct ScenarioRun: Sendable, Hashable {
         try prepare().evaluate(queries, transform: transform, view: view)
     }
 
-    static func simulate(_ s: Scenario, _ transform: ((Scenario) -> Scenario)?, _ view: ((Trace) -> Trace)?) -> Trace {
-        let trace = Simulator.run(transform?(s) ?? s)
+    static func simulate(_ s: Scenario, _ transform: ((Scenario) -> Scenario)?, _ view: ((Trace) -> Trace)?) throws(WorkBudget.Exceeded) -> Trace {
+        let trace = try Simulator.run(transform?(s) ?? s)
         return view?(trace) ?? trace
     }
 }
@@ -131,7 +132,13 @@ public struct PreparedRun: @unchecked Sendable {
 
     public func evaluate(_ queries: [Query], transform: (@Sendable (Scenario) -> Scenario)? = nil,
                          view: (@Sendable (Trace) -> Trace)? = nil) -> [Result<AnswerValue, QueryError>] {
-        let base = QueryRun(trace: simulate(scenario, nil, transform, view), variables: variables, textVariables: run.textVariables)
+        let base: QueryRun
+        do throws(WorkBudget.Exceeded) {
+            base = QueryRun(trace: try simulate(scenario, nil, transform, view), variables: variables, textVariables: run.textVariables)
+        } catch {
+            let failure = QueryError(compiled.tooLarge(error).description)
+            return queries.map { _ in .failure(failure) }
+        }
         let rerun: QueryRerun = { (name: String, value: Int) throws(QueryError) -> QueryRun in
             let key = RunMemo.Rerun(name: name, value: value)
             switch memo.load(key, { () throws(DiagnosticError) in
@@ -139,7 +146,11 @@ public struct PreparedRun: @unchecked Sendable {
                 return (s, v)
             }) {
             case .success(let (s, v)):
-                return QueryRun(trace: simulate(s, key, transform, view), variables: v, textVariables: run.textVariables)
+                do throws(WorkBudget.Exceeded) {
+                    return QueryRun(trace: try simulate(s, key, transform, view), variables: v, textVariables: run.textVariables)
+                } catch {
+                    throw QueryError("with \(name) = \(value): \(compiled.tooLarge(error).description)")
+                }
             case .failure(let error):
                 throw QueryError("with \(name) = \(value) the scenario does not load: \(error.diagnostics.map(\.message).joined(separator: "; "))")
             }
@@ -151,10 +162,10 @@ public struct PreparedRun: @unchecked Sendable {
 
     /// `ScenarioRun.simulate` for the prepared scenario (`rerun` nil) or a search's load of it; when
     /// `transform` leaves the scenario as it is, the trace of the scenario as loaded is reused.
-    func simulate(_ s: Scenario, _ rerun: RunMemo.Rerun?, _ transform: ((Scenario) -> Scenario)?, _ view: ((Trace) -> Trace)?) -> Trace {
+    func simulate(_ s: Scenario, _ rerun: RunMemo.Rerun?, _ transform: ((Scenario) -> Scenario)?, _ view: ((Trace) -> Trace)?) throws(WorkBudget.Exceeded) -> Trace {
         let transformed = transform?(s) ?? s
         // Quick when the transform changed nothing: the arrays are still the same arrays.
-        let trace = transformed == s ? memo.trace(rerun) { Simulator.run(s) } : Simulator.run(transformed)
+        let trace = transformed == s ? try memo.trace(rerun) { () throws(WorkBudget.Exceeded) in try Simulator.run(s) } : try Simulator.run(transformed)
         return view?(trace) ?? trace
     }
 }
@@ -192,12 +203,12 @@ final class RunMemo: @unchecked Sendable {
 
     /// The trace of the prepared scenario (`key` nil) or of a candidate's load, simulated by `run`
     /// the first time.
-    func trace(_ key: Rerun?, _ run: () -> Trace) -> Trace {
+    func trace(_ key: Rerun?, _ run: () throws(WorkBudget.Exceeded) -> Trace) throws(WorkBudget.Exceeded) -> Trace {
         lock.lock()
         let cached = key.map { traces[$0] } ?? baseTrace
         lock.unlock()
         if let cached { return cached }
-        let trace = run()
+        let trace = try run()
         lock.lock()
         if let key {
             if traces.count < Self.maxTraces { traces[key] = trace }

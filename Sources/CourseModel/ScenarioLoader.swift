@@ -50,6 +50,16 @@ public enum ScenarioLoader {
         try CompiledScenario(doc).instantiate(variables: base, overrides: overrides)
     }
 
+    /// Runs a scenario loaded from `text`; a run over the work budget (`WorkBudget.standard`) is a
+    /// diagnostic at the step where it went over.
+    public static func simulate(_ scenario: Scenario, text: String, file: String) throws(DiagnosticError) -> Trace {
+        do throws(WorkBudget.Exceeded) { return try Simulator.run(scenario) } catch {
+            // Only on this path is the text read again, to find the step.
+            let compiled = try CompiledScenario(text: text, file: file)
+            throw DiagnosticError(compiled.tooLarge(error))
+        }
+    }
+
     static func isIdentifier(_ s: String) -> Bool {
         guard let f = s.first, f.isLetter || f == "_" else { return false }
         return s.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }

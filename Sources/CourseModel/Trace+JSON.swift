@@ -1,270 +1,487 @@
-import Foundation
 import SocketSim
 
-/// The `simulate --format json` contract. Fields are only ever added, never renamed or repurposed.
+/// The `simulate --format json` contract and the text report, written as the run goes.
 ///
-/// `outcome`, `deadlock` and per step `index`, `actor`, `call`, `status`, `returned`, `error`,
-/// `completed` and `hosts.<name>.{sendq,recvq,delivered}` are the original contract; `state`,
-/// `sockets`, `segments`, `transitions` and the rest extend it.
-public struct TraceDocument: Encodable {
-    public let trace: Trace
-    public init(_ trace: Trace) { self.trace = trace }
+/// Fields are only ever added, never renamed or repurposed. `outcome`, `deadlock` and per step
+/// `index`, `actor`, `call`, `status`, `returned`, `error`, `completed` and
+/// `hosts.<name>.{sendq,recvq,delivered}` are the original contract; `state`, `sockets`, `segments`,
+/// `transitions` and the rest extend it.
+///
+/// The format is JSONEncoder's pretty-printed, sorted-key form, byte for byte (the tests hold this
+/// writer to an Encodable copy of the old encoder path): two-space indent, `"key" : value`, empty
+/// arrays and objects as an open bracket, a blank line and the close, keys in UTF-8 byte order.
+/// Writing it directly costs a tenth of JSONEncoder and, above all, needs no whole trace: the
+/// outcome and the `returnedAtStep` of blocked steps, which only the end of a run tells, come from a
+/// first run (`Simulator.run(_:budget:snapshots:each:)` without snapshots), then the second run's
+/// steps are written as they are made and dropped.
+public struct TraceWriter {
+    /// Receives the output in pieces of about `chunk` bytes.
+    public typealias Sink = ([UInt8]) -> Void
 
-    enum Keys: String, CodingKey {
-        case title, parameters, hostList, outcome, deadlock, steps
-        case atStep, blocked, actor, call, remaining, index
-        case sqs, rqs, mss, network, msl, rto, maxRetransmissions, finWait2Timeout, ephemeralPorts, backlog
-        case name, addresses
+    public enum Format: Sendable {
+        case json, text
     }
 
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: Keys.self)
-        try c.encode(trace.title, forKey: .title)
-        var p = c.nestedContainer(keyedBy: Keys.self, forKey: .parameters)
-        let params = trace.parameters
-        try p.encode(params.sqs, forKey: .sqs)
-        try p.encode(params.rqs, forKey: .rqs)
-        try p.encode(params.mss, forKey: .mss)
-        try p.encode(params.network.rawValue, forKey: .network)
-        try p.encode(params.msl, forKey: .msl)
-        try p.encode(params.rto, forKey: .rto)
-        try p.encode(params.maxRetransmissions, forKey: .maxRetransmissions)
-        try p.encode(params.finWait2Timeout, forKey: .finWait2Timeout)
-        try p.encode("\(params.ephemeralFirst)-\(params.ephemeralLast)", forKey: .ephemeralPorts)
-        try p.encode(params.backlog, forKey: .backlog)
-        var hl = c.nestedUnkeyedContainer(forKey: .hostList)
-        for h in trace.hosts {
-            var hc = hl.nestedContainer(keyedBy: Keys.self)
-            try hc.encode(h.name, forKey: .name)
-            try hc.encode(h.addresses, forKey: .addresses)
-            try hc.encode(h.sqs ?? params.sqs, forKey: .sqs)
-            try hc.encode(h.rqs ?? params.rqs, forKey: .rqs)
+    /// Runs `scenario` and writes its trace to `sink` without holding it: memory follows the largest
+    /// step, not the run. A run over `budget` is refused before anything is written.
+    public static func write(_ scenario: Scenario, format: Format, budget: WorkBudget = .standard,
+                             chunk: Int = 1 << 16, to sink: @escaping Sink) throws(WorkBudget.Exceeded) {
+        let summary = try Simulator.run(scenario, budget: budget, snapshots: false) { _ in }
+        var w = TraceWriter(scenario: scenario, summary: summary, chunk: chunk, sink: sink)
+        switch format {
+        case .json: w.jsonHeader()
+        case .text: w.textHeader()
         }
-        try c.encode(trace.outcome.rawValue, forKey: .outcome)
-        if let d = trace.deadlock {
-            var dc = c.nestedContainer(keyedBy: Keys.self, forKey: .deadlock)
-            try dc.encode(d.atStep, forKey: .atStep)
-            var bl = dc.nestedUnkeyedContainer(forKey: .blocked)
-            for b in d.blocked {
-                var bc = bl.nestedContainer(keyedBy: Keys.self)
-                try bc.encode(b.actor, forKey: .actor)
-                try bc.encode(b.call, forKey: .call)
-                try bc.encode(b.index, forKey: .index)
-                if let r = b.remaining { try bc.encode(r, forKey: .remaining) } else { try bc.encodeNil(forKey: .remaining) }
+        // The same run again (it is deterministic), this time with every snapshot.
+        _ = try Simulator.run(scenario, budget: budget) { record in
+            var r = record
+            if r.status == .blocked { r.returnedAtStep = summary.returnedAt[r.index] }
+            switch format {
+            case .json: w.jsonStep(r)
+            case .text: w.textStep(r)
             }
+        }
+        switch format {
+        case .json: w.jsonFooter()
+        case .text: w.textFooter()
+        }
+        w.flush()
+    }
+
+    let title: String
+    let parameters: Parameters
+    let hosts: [HostConfig]
+    let hostNames: [String]
+    /// Host names in the order the JSON lists them (UTF-8 byte order), with their indices.
+    let sortedHosts: [(name: String, index: Int)]
+    let outcome: Outcome
+    let deadlock: Deadlock?
+    /// The text report's call column width.
+    let callWidth: Int
+    var out = JSONBytes()
+    var stepsWritten = 0
+    let chunk: Int
+    let sink: Sink
+
+    init(scenario: Scenario, summary: RunSummary, chunk: Int, sink: @escaping Sink) {
+        title = scenario.title
+        parameters = scenario.parameters
+        hosts = scenario.hosts
+        hostNames = scenario.hosts.map(\.name)
+        sortedHosts = hostNames.enumerated().map { ($1, $0) }.sorted { JSONBytes.keyOrder($0.name, $1.name) }
+        outcome = summary.outcome
+        deadlock = summary.deadlock
+        callWidth = max(12, scenario.steps.map { $0.actor.name.count + $0.text.count + 2 }.max() ?? 0)
+        self.chunk = chunk
+        self.sink = sink
+        out.bytes.reserveCapacity(chunk + 4096)
+    }
+
+    /// The writer for a trace already run (what `Trace.jsonString()` and `textReport()` use).
+    init(trace: Trace, sink: @escaping Sink) {
+        self.init(scenario: Scenario(title: trace.title, parameters: trace.parameters, hosts: trace.hosts, steps: []),
+                  summary: RunSummary(outcome: trace.outcome, deadlock: trace.deadlock, returnedAt: [:], sendSizes: [:]),
+                  chunk: 1 << 20, sink: sink)
+    }
+
+    mutating func flushIfFull() {
+        if out.bytes.count >= chunk { flush() }
+    }
+
+    mutating func flush() {
+        guard !out.bytes.isEmpty else { return }
+        sink(out.bytes)
+        out.bytes.removeAll(keepingCapacity: true)
+    }
+
+    // MARK: - JSON
+
+    mutating func jsonHeader() {
+        out.beginObject()
+        out.key("deadlock")
+        if let d = deadlock {
+            out.beginObject()
+            out.key("atStep"); out.int(d.atStep)
+            out.key("blocked")
+            out.beginArray()
+            for b in d.blocked {
+                out.element()
+                out.beginObject()
+                out.key("actor"); out.string(b.actor)
+                out.key("call"); out.string(b.call)
+                out.key("index"); out.int(b.index)
+                out.key("remaining"); out.int(b.remaining)
+                out.endObject()
+            }
+            out.endArray()
+            out.endObject()
         } else {
-            try c.encodeNil(forKey: .deadlock)
+            out.null()
         }
-        try c.encode(trace.steps.map { StepJSON(step: $0, trace: trace) }, forKey: .steps)
-    }
-}
-
-extension KeyedEncodingContainer where K == DynamicKey {
-    /// Writes `value` under `key`, or JSON `null` when it is nil: the contract keeps absent values as null.
-    mutating func put<T: Encodable>(_ key: String, _ value: T?) throws {
-        if let value { try encode(value, forKey: DynamicKey(key)) } else { try encodeNil(forKey: DynamicKey(key)) }
-    }
-}
-
-struct DynamicKey: CodingKey {
-    var stringValue: String
-    var intValue: Int? { nil }
-    init(_ s: String) { stringValue = s }
-    init?(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { nil }
-}
-
-struct RunJSON: Encodable {
-    let run: ByteRun
-    let trace: Trace
-    enum K: String, CodingKey { case host, send, offset, count }
-    func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: K.self)
-        try c.encode(trace.hostName(run.origin.host), forKey: .host)
-        try c.encode(run.origin.send, forKey: .send)
-        try c.encode(run.start, forKey: .offset)
-        try c.encode(run.count, forKey: .count)
-    }
-}
-
-struct ResultFields {
-    static func encode(_ r: CallResult, trace: Trace, into c: inout KeyedEncodingContainer<DynamicKey>) throws {
-        try c.put("returned", r.value)
-        try c.put("error", r.error?.rawValue)
-        if !r.runs.isEmpty { try c.encode(r.runs.map { RunJSON(run: $0, trace: trace) }, forKey: DynamicKey("origins")) }
-    }
-}
-
-struct StepJSON: Encodable {
-    let step: StepRecord
-    let trace: Trace
-
-    func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: DynamicKey.self)
-        try c.put("index", step.index)
-        try c.put("actor", step.actor)
-        try c.put("call", step.call)
-        try c.put("status", step.status.rawValue)
-        try ResultFields.encode(step.result, trace: trace, into: &c)
-        try c.put("deferred", step.deferred)
-        try c.put("returnedAtStep", step.returnedAtStep)
-        try c.put("completed", step.completed.map { CompletionJSON(c: $0, trace: trace) })
-        var hc = c.nestedContainer(keyedBy: DynamicKey.self, forKey: DynamicKey("hosts"))
-        for h in step.hosts {
-            var one = hc.nestedContainer(keyedBy: DynamicKey.self, forKey: DynamicKey(h.name))
-            try one.encode(h.sendq, forKey: DynamicKey("sendq"))
-            try one.encode(h.recvq, forKey: DynamicKey("recvq"))
-            try one.encode(h.delivered, forKey: DynamicKey("delivered"))
-            try one.put("state", h.state?.rawValue)
-            try one.put("blockedIn", h.blockedIn)
+        out.key("hostList")
+        out.beginArray()
+        for h in hosts {
+            out.element()
+            out.beginObject()
+            out.key("addresses")
+            out.beginArray()
+            for a in h.addresses { out.element(); out.string(a) }
+            out.endArray()
+            out.key("name"); out.string(h.name)
+            out.key("rqs"); out.int(h.rqs ?? parameters.rqs)
+            out.key("sqs"); out.int(h.sqs ?? parameters.sqs)
+            out.endObject()
         }
-        try c.put("sockets", step.sockets.map { SocketJSON(s: $0, trace: trace) })
-        try c.put("segments", step.segments.map { SegmentJSON(e: $0, trace: trace) })
-        try c.put("transitions", step.transitions.map(TransitionJSON.init))
-        try c.put("time", step.time)
+        out.endArray()
+        out.key("outcome"); out.string(outcome.rawValue)
+        let p = parameters
+        out.key("parameters")
+        out.beginObject()
+        out.key("backlog"); out.int(p.backlog)
+        out.key("ephemeralPorts"); out.string("\(p.ephemeralFirst)-\(p.ephemeralLast)")
+        out.key("finWait2Timeout"); out.int(p.finWait2Timeout)
+        out.key("maxRetransmissions"); out.int(p.maxRetransmissions)
+        out.key("msl"); out.int(p.msl)
+        out.key("mss"); out.int(p.mss)
+        out.key("network"); out.string(p.network.rawValue)
+        out.key("rqs"); out.int(p.rqs)
+        out.key("rto"); out.int(p.rto)
+        out.key("sqs"); out.int(p.sqs)
+        out.endObject()
+        out.key("steps")
+        out.beginArray()
     }
-}
 
-struct CompletionJSON: Encodable {
-    let c: Completion
-    let trace: Trace
-    func encode(to encoder: Encoder) throws {
-        var k = encoder.container(keyedBy: DynamicKey.self)
-        try k.encode(c.index, forKey: DynamicKey("index"))
-        try k.encode(c.actor, forKey: DynamicKey("actor"))
-        try k.encode(c.call, forKey: DynamicKey("call"))
-        try ResultFields.encode(c.result, trace: trace, into: &k)
-    }
-}
-
-struct QueueJSON: Encodable {
-    let q: QueueSnapshot
-    let trace: Trace
-    enum K: String, CodingKey { case capacity, count, head, tail, runs }
-    func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: K.self)
-        try c.encode(q.capacity, forKey: .capacity)
-        try c.encode(q.count, forKey: .count)
-        try c.encode(q.head, forKey: .head)
-        try c.encode(q.tail, forKey: .tail)
-        try c.encode(q.runs.map { RunJSON(run: $0, trace: trace) }, forKey: .runs)
-    }
-}
-
-struct SocketJSON: Encodable {
-    let s: SocketSnapshot
-    let trace: Trace
-    func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: DynamicKey.self)
-        try c.put("id", s.id)
-        try c.put("host", s.host)
-        try c.put("fd", s.fd)
-        try c.put("local", s.local?.description)
-        try c.put("remote", s.remote?.description)
-        try c.put("state", s.state.rawValue)
-        try c.put("sendq", s.sendq.count)
-        try c.put("recvq", s.recvq.count)
-        try c.put("delivered", s.delivered)
-        try c.put("sendqDetail", QueueJSON(q: s.sendq, trace: trace))
-        try c.put("recvqDetail", QueueJSON(q: s.recvq, trace: trace))
-        try c.put("listening", s.isListening)
-        if s.isListening {
-            try c.put("incomplete", s.incomplete)
-            try c.put("completed", s.completed)
+    mutating func jsonStep(_ step: StepRecord) {
+        out.element()
+        out.beginObject()
+        out.key("actor"); out.string(step.actor)
+        out.key("call"); out.string(step.call)
+        out.key("completed")
+        out.beginArray()
+        for c in step.completed {
+            out.element()
+            out.beginObject()
+            out.key("actor"); out.string(c.actor)
+            out.key("call"); out.string(c.call)
+            out.key("error"); out.string(c.result.error?.rawValue)
+            out.key("index"); out.int(c.index)
+            if !c.result.runs.isEmpty { out.key("origins"); runs(c.result.runs) }
+            out.key("returned"); out.int(c.result.value)
+            out.endObject()
         }
-        try c.put("reuseaddr", s.reuseAddress)
+        out.endArray()
+        out.key("deferred"); out.bool(step.deferred)
+        out.key("error"); out.string(step.result.error?.rawValue)
+        out.key("hosts")
+        out.beginObject()
+        for (name, i) in sortedHosts where i < step.hosts.count {
+            let h = step.hosts[i]
+            out.key(name)
+            out.beginObject()
+            out.key("blockedIn"); out.string(h.blockedIn)
+            out.key("delivered"); out.int(h.delivered)
+            out.key("recvq"); out.int(h.recvq)
+            out.key("sendq"); out.int(h.sendq)
+            out.key("state"); out.string(h.state?.rawValue)
+            out.endObject()
+        }
+        out.endObject()
+        out.key("index"); out.int(step.index)
+        if !step.result.runs.isEmpty { out.key("origins"); runs(step.result.runs) }
+        out.key("returned"); out.int(step.result.value)
+        out.key("returnedAtStep"); out.int(step.returnedAtStep)
+        out.key("segments")
+        out.beginArray()
+        for e in step.segments {
+            out.element()
+            segment(e)
+            flushIfFull()
+        }
+        out.endArray()
+        out.key("sockets")
+        out.beginArray()
+        for s in step.sockets {
+            out.element()
+            socket(s)
+        }
+        out.endArray()
+        out.key("status"); out.string(step.status.rawValue)
+        out.key("time"); out.int(step.time)
+        out.key("transitions")
+        out.beginArray()
+        for t in step.transitions {
+            out.element()
+            out.beginObject()
+            out.key("cause"); out.string(t.cause.rawValue)
+            out.key("from"); out.string(t.from.rawValue)
+            out.key("host"); out.string(t.host)
+            out.key("socket"); out.int(t.socket)
+            out.key("time"); out.int(t.time)
+            out.key("to"); out.string(t.to.rawValue)
+            out.endObject()
+        }
+        out.endArray()
+        out.endObject()
+        stepsWritten += 1
+        flushIfFull()
     }
-}
 
-struct SegmentJSON: Encodable {
-    let e: SegmentEvent
-    let trace: Trace
-    func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: DynamicKey.self)
+    mutating func jsonFooter() {
+        out.endArray()
+        out.key("title"); out.string(title)
+        out.endObject()
+        out.raw(10)
+    }
+
+    mutating func runs<C: Collection>(_ runs: C) where C.Element == ByteRun {
+        out.beginArray()
+        for r in runs {
+            out.element()
+            out.beginObject()
+            out.key("count"); out.int(r.count)
+            out.key("host"); out.string(hostNames[r.origin.host])
+            out.key("offset"); out.int(r.start)
+            out.key("send"); out.int(r.origin.send)
+            out.endObject()
+        }
+        out.endArray()
+    }
+
+    mutating func queue(_ q: QueueSnapshot) {
+        out.beginObject()
+        out.key("capacity"); out.int(q.capacity)
+        out.key("count"); out.int(q.count)
+        out.key("head"); out.int(q.head)
+        out.key("runs"); runs(q.runList)
+        out.key("tail"); out.int(q.tail)
+        out.endObject()
+    }
+
+    mutating func socket(_ s: SocketSnapshot) {
+        out.beginObject()
+        if s.isListening { out.key("completed"); ints(s.completed) }
+        out.key("delivered"); out.int(s.delivered)
+        out.key("fd"); out.int(s.fd)
+        out.key("host"); out.string(s.host)
+        out.key("id"); out.int(s.id)
+        if s.isListening { out.key("incomplete"); ints(s.incomplete) }
+        out.key("listening"); out.bool(s.isListening)
+        out.key("local"); out.string(s.local?.description)
+        out.key("recvq"); out.int(s.recvq.count)
+        out.key("recvqDetail"); queue(s.recvq)
+        out.key("remote"); out.string(s.remote?.description)
+        out.key("reuseaddr"); out.bool(s.reuseAddress)
+        out.key("sendq"); out.int(s.sendq.count)
+        out.key("sendqDetail"); queue(s.sendq)
+        out.key("state"); out.string(s.state.rawValue)
+        out.endObject()
+    }
+
+    mutating func ints(_ values: [Int]) {
+        out.beginArray()
+        for v in values { out.element(); out.int(v) }
+        out.endArray()
+    }
+
+    mutating func segment(_ e: SegmentEvent) {
         let s = e.segment
-        try c.put("event", e.kind.rawValue)
-        try c.put("id", s.id)
-        try c.put("from", trace.hostName(s.fromHost))
-        try c.put("to", trace.hostName(s.toHost))
-        try c.put("src", s.source.description)
-        try c.put("dst", s.destination.description)
-        try c.put("seq", s.seq % (1 << 32))
-        try c.put("ack", s.ack % (1 << 32))
-        try c.put("flags", s.flags.names)
-        try c.put("label", s.label)
-        try c.put("window", s.window)
-        try c.put("length", s.length)
-        try c.put("time", e.time)
-        try c.put("note", e.note)
+        out.beginObject()
+        out.key("ack"); out.int(s.ack % (1 << 32))
+        out.key("dst"); out.string(s.destination.description)
+        out.key("event"); out.string(e.kind.rawValue)
+        out.key("flags")
+        out.beginArray()
+        for (flag, name) in TCPFlags.ordered where s.flags.contains(flag) { out.element(); out.string(name) }
+        out.endArray()
+        out.key("from"); out.string(hostNames[s.fromHost])
+        out.key("id"); out.int(s.id)
+        out.key("label"); out.string(s.label)
+        out.key("length"); out.int(s.length)
+        out.key("note"); out.string(e.note)
+        out.key("seq"); out.int(s.seq % (1 << 32))
+        out.key("src"); out.string(s.source.description)
+        out.key("time"); out.int(e.time)
+        out.key("to"); out.string(hostNames[s.toHost])
+        out.key("window"); out.int(s.window)
+        out.endObject()
     }
-}
 
-struct TransitionJSON: Encodable {
-    let t: StateChange
-    init(_ t: StateChange) { self.t = t }
-    enum K: String, CodingKey { case socket, host, from, to, cause, time }
-    func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: K.self)
-        try c.encode(t.socket, forKey: .socket)
-        try c.encode(t.host, forKey: .host)
-        try c.encode(t.from.rawValue, forKey: .from)
-        try c.encode(t.to.rawValue, forKey: .to)
-        try c.encode(t.cause.rawValue, forKey: .cause)
-        try c.encode(t.time, forKey: .time)
+    // MARK: - Text
+
+    mutating func textHeader() {
+        out.text(title.isEmpty ? "scenario" : title)
+        out.raw(10)
+        let p = parameters
+        out.text("SQS=\(p.sqs) RQS=\(p.rqs) MSS=\(p.mss) network=\(p.network.rawValue)")
+        out.raw(10)
+    }
+
+    mutating func textStep(_ s: StepRecord) {
+        var status: String
+        switch s.status {
+        case .returned: status = s.result.value.map { "-> \($0)" } ?? "ok"
+        case .error: status = "-> \(s.result.error?.rawValue ?? "error")"
+        case .blocked:
+            status = s.deferred ? "waits" : "blocked"
+            if let r = s.returnedAtStep { status += " (returns at \(r))" }
+        }
+        let label = "\(s.actor): \(s.call)"
+        var line = Self.pad("\(s.index)", 3) + "  " + Self.pad(label, callWidth) + "  " + Self.pad(status, 22)
+        for h in s.hosts {
+            line += " | \(h.name) S=\(h.sendq) R=\(h.recvq) D=\(h.delivered)"
+            if let st = h.state, st != .established { line += " \(st.rawValue)" }
+        }
+        out.text(line)
+        out.raw(10)
+        for c in s.completed {
+            let v = c.result.error?.rawValue ?? c.result.value.map(String.init) ?? "ok"
+            out.text("     ↳ step \(c.index) \(c.actor): \(c.call) returned \(v)")
+            out.raw(10)
+        }
+        flushIfFull()
+    }
+
+    mutating func textFooter() {
+        switch outcome {
+        case .completed:
+            out.text("outcome: completed")
+            out.raw(10)
+        case .deadlock:
+            out.text("outcome: deadlock at step \(deadlock?.atStep ?? 0)")
+            out.raw(10)
+            for b in deadlock?.blocked ?? [] {
+                let rest = b.remaining.map { ", \($0) bytes to go" } ?? ""
+                out.text("  \(b.actor) is blocked in '\(b.call)' (step \(b.index)\(rest))")
+                out.raw(10)
+            }
+        }
+    }
+
+    static func pad(_ s: String, _ width: Int) -> String {
+        let n = s.count
+        return n >= width ? s : s + String(repeating: " ", count: width - n)
     }
 }
 
 extension Trace {
-    /// The JSON form, pretty-printed with sorted keys: byte-identical for identical runs.
-    public func jsonString() throws -> String {
-        let enc = JSONEncoder()
-        enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = try enc.encode(TraceDocument(self))
-        return String(decoding: data, as: UTF8.self) + "\n"
+    /// The JSON form (the `simulate --format json` contract), pretty-printed with sorted keys:
+    /// byte-identical for identical runs.
+    public func jsonString() -> String {
+        var bytes: [UInt8] = []
+        var w = TraceWriter(trace: self) { bytes += $0 }
+        w.jsonHeader()
+        for s in steps { w.jsonStep(s) }
+        w.jsonFooter()
+        w.flush()
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// What a person reads in a terminal: one line per step with each host's three queues.
     public func textReport() -> String {
-        var lines: [String] = []
-        let p = parameters
-        lines.append("\(title.isEmpty ? "scenario" : title)")
-        lines.append("SQS=\(p.sqs) RQS=\(p.rqs) MSS=\(p.mss) network=\(p.network.rawValue)")
-        let callWidth = max(12, steps.map { $0.actor.count + $0.call.count + 2 }.max() ?? 0)
-        for s in steps {
-            var status: String
-            switch s.status {
-            case .returned: status = s.result.value.map { "-> \($0)" } ?? "ok"
-            case .error: status = "-> \(s.result.error?.rawValue ?? "error")"
-            case .blocked:
-                status = s.deferred ? "waits" : "blocked"
-                if let r = s.returnedAtStep { status += " (returns at \(r))" }
-            }
-            let label = "\(s.actor): \(s.call)"
-            var line = pad("\(s.index)", 3) + "  " + pad(label, callWidth) + "  " + pad(status, 22)
-            for h in s.hosts {
-                line += " | \(h.name) S=\(h.sendq) R=\(h.recvq) D=\(h.delivered)"
-                if let st = h.state, st != .established { line += " \(st.rawValue)" }
-            }
-            lines.append(line)
-            for c in s.completed {
-                let v = c.result.error?.rawValue ?? c.result.value.map(String.init) ?? "ok"
-                lines.append("     ↳ step \(c.index) \(c.actor): \(c.call) returned \(v)")
-            }
-        }
-        switch outcome {
-        case .completed:
-            lines.append("outcome: completed")
-        case .deadlock:
-            lines.append("outcome: deadlock at step \(deadlock?.atStep ?? 0)")
-            for b in deadlock?.blocked ?? [] {
-                let rest = b.remaining.map { ", \($0) bytes to go" } ?? ""
-                lines.append("  \(b.actor) is blocked in '\(b.call)' (step \(b.index)\(rest))")
-            }
-        }
-        return lines.joined(separator: "\n") + "\n"
+        var bytes: [UInt8] = []
+        let scenario = Scenario(title: title, parameters: parameters, hosts: hosts,
+                                steps: steps.map { Step(actor: .host($0.actor), action: .advance(milliseconds: 0), text: $0.call) })
+        var w = TraceWriter(scenario: scenario, summary: RunSummary(outcome: outcome, deadlock: deadlock, returnedAt: [:], sendSizes: [:]),
+                            chunk: 1 << 20) { bytes += $0 }
+        w.textHeader()
+        for s in steps { w.textStep(s) }
+        w.textFooter()
+        w.flush()
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+/// JSON in JSONEncoder's pretty-printed layout, appended to a byte buffer.
+struct JSONBytes {
+    var bytes: [UInt8] = []
+    /// Per open container: whether it has an element yet.
+    private var filled: [Bool] = []
+
+    /// JSONEncoder's `.sortedKeys` order: the keys' UTF-8 bytes, compared lexicographically.
+    static func keyOrder(_ a: String, _ b: String) -> Bool {
+        a.utf8.lexicographicallyPrecedes(b.utf8)
     }
 
-    private func pad(_ s: String, _ width: Int) -> String {
-        s.count >= width ? s : s + String(repeating: " ", count: width - s.count)
+    mutating func raw(_ b: UInt8) { bytes.append(b) }
+
+    mutating func text(_ s: String) { bytes.append(contentsOf: s.utf8) }
+
+    private mutating func indent(_ level: Int) {
+        for _ in 0..<level { bytes.append(32); bytes.append(32) }
+    }
+
+    /// Starts a member or element of the innermost container: the comma and the indent.
+    private mutating func next() {
+        if filled[filled.count - 1] { bytes.append(44) } else { filled[filled.count - 1] = true }
+        bytes.append(10)
+        indent(filled.count)
+    }
+
+    mutating func beginObject() { bytes.append(123); filled.append(false) }
+    mutating func beginArray() { bytes.append(91); filled.append(false) }
+
+    mutating func endObject() { close(125) }
+    mutating func endArray() { close(93) }
+
+    private mutating func close(_ bracket: UInt8) {
+        let had = filled.removeLast()
+        bytes.append(10)
+        if !had { bytes.append(10) }
+        indent(filled.count)
+        bytes.append(bracket)
+    }
+
+    /// `"key" : ` (keys here are identifiers and host names: escaped like any string).
+    mutating func key(_ k: String) {
+        next()
+        string(k)
+        bytes.append(32); bytes.append(58); bytes.append(32)
+    }
+
+    mutating func element() { next() }
+
+    mutating func null() { bytes.append(contentsOf: [110, 117, 108, 108]) }
+
+    mutating func bool(_ b: Bool) {
+        if b { bytes.append(contentsOf: [116, 114, 117, 101]) } else { bytes.append(contentsOf: [102, 97, 108, 115, 101]) }
+    }
+
+    mutating func int(_ v: Int?) {
+        guard let v else { null(); return }
+        if v == 0 { bytes.append(48); return }
+        // Digits into a small stack buffer, backwards; Int.min's magnitude fits a UInt.
+        var m = v.magnitude
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buf in
+            var i = 20
+            while m > 0 {
+                i -= 1
+                buf[i] = UInt8(truncatingIfNeeded: m % 10) + 48
+                m /= 10
+            }
+            if v < 0 { bytes.append(45) }
+            bytes.append(contentsOf: buf[i..<20])
+        }
+    }
+
+    mutating func string(_ s: String?) {
+        guard let s else { null(); return }
+        bytes.append(34)
+        for b in s.utf8 {
+            switch b {
+            case 34: bytes.append(92); bytes.append(34)
+            case 92: bytes.append(92); bytes.append(92)
+            case 8: bytes.append(92); bytes.append(98)
+            case 12: bytes.append(92); bytes.append(102)
+            case 10: bytes.append(92); bytes.append(110)
+            case 13: bytes.append(92); bytes.append(114)
+            case 9: bytes.append(92); bytes.append(116)
+            case 0..<32:
+                let hex: [UInt8] = Array("0123456789abcdef".utf8)
+                bytes.append(contentsOf: [92, 117, 48, 48, hex[Int(b >> 4)], hex[Int(b & 15)]])
+            default: bytes.append(b)
+            }
+        }
+        bytes.append(34)
     }
 }

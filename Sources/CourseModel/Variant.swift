@@ -30,26 +30,49 @@ extension Exercise {
     }
 
     /// Every variant a student can get (the product of the parameters' candidates), for tests and
-    /// for precomputing keys; at most `limit`.
+    /// for sampling; at most `limit`, the first `limit` by index. Built from indices, so a
+    /// parameter with a billion values costs no more than one with ten.
     public func allVariants(limit: Int = 10_000) -> [Variant] {
-        var out: [[String: VariantValue]] = [[:]]
-        for p in parameters {
-            var next: [[String: VariantValue]] = []
-            for partial in out {
-                for v in p.candidates {
-                    var d = partial
-                    d[p.name] = v
-                    next.append(d)
-                    if next.count >= limit { break }
-                }
-            }
-            out = next
-        }
-        return out.map(Variant.init)
+        (0..<Swift.min(limit, variantCount)).map { variant(at: $0) }
     }
 
-    /// The number of variants: the product of the parameters' numbers of candidates.
-    public var variantCount: Int { parameters.reduce(1) { $0 * max(1, $1.candidateCount) } }
+    /// A few variants that between them move every parameter: the default; the default with one
+    /// parameter at its first, middle and last value, for each parameter in turn; and eight
+    /// indices spread over the whole space. For telling which placeholders depend on the student
+    /// (the first `n` indices of a space whose first parameter has a billion values would move
+    /// that parameter only). Computed from indices: the space is never listed.
+    public func sampleVariants() -> [Variant] {
+        var out = [defaultVariant]
+        for p in parameters where p.candidateCount > 1 {
+            let n = p.candidateCount
+            for i in Set([0, n / 2, n - 1]).sorted() {
+                var v = defaultVariant
+                v.values[p.name] = p.candidate(at: i)
+                out.append(v)
+            }
+        }
+        let count = variantCount
+        if count > 1 && count < Int.max {
+            // k * (count - 1) / 7, written so that it cannot overflow for any count.
+            let (q, r) = (count - 1).quotientAndRemainder(dividingBy: 7)
+            out += (0...7).map { k in variant(at: q * k + r * k / 7) }
+        }
+        var seen = Set<Variant>()
+        return out.filter { seen.insert($0).inserted }
+    }
+
+    /// The number of variants: the product of the parameters' numbers of candidates. The loader
+    /// refuses an exercise with more than `VariantBounds.maxVariants`, so this never overflows
+    /// for a loaded exercise; for one made in code it saturates at `Int.max` rather than trap.
+    public var variantCount: Int {
+        var product = 1
+        for p in parameters {
+            let (next, over) = product.multipliedReportingOverflow(by: Swift.max(1, p.candidateCount))
+            if over { return Int.max }
+            product = next
+        }
+        return product
+    }
 
     /// The variant with this index (parameters as digits, the first one least significant).
     public func variant(at index: Int) -> Variant {
@@ -63,13 +86,24 @@ extension Exercise {
         return Variant(values)
     }
 
-    /// The index of a variant (`variant(at:)` inverted); nil when a value is not a candidate.
+    /// The index of a variant (`variant(at:)` inverted); nil when a value is not a candidate
+    /// (a variant frozen in an answer file before the ranges changed, say) or a name is missing
+    /// or extra.
     public func index(of variant: Variant) -> Int? {
+        guard variant.values.count == parameters.count else { return nil }
+        return index { variant.values[$0.name] }
+    }
+
+    /// The index of the variant whose value for each parameter `value` gives; nil when one is
+    /// missing or not a candidate. An exercise made in code with `Int.max` or more variants (the
+    /// loader refuses those) has no indices, so the arithmetic below cannot overflow.
+    public func index(_ value: (ParameterSpec) -> VariantValue?) -> Int? {
+        guard variantCount < Int.max else { return nil }
         var index = 0, radix = 1
         for p in parameters {
-            guard let v = variant.values[p.name], let i = p.candidateIndex(of: v) else { return nil }
+            guard let v = value(p), let i = p.candidateIndex(of: v) else { return nil }
             index += i * radix
-            radix *= max(1, p.candidateCount)
+            radix *= Swift.max(1, p.candidateCount)
         }
         return index
     }
@@ -175,4 +209,17 @@ public struct VariantChooser: @unchecked Sendable {
              UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 24, as: UInt64.self)))
         }
     }
+}
+
+/// The bounds the exercise loader holds parameters to, so that choosing and indexing variants is
+/// plain integer arithmetic that cannot overflow, and no parameter space is ever listed.
+///
+/// A range's bounds lie within ± `maxMagnitude` (2^40: every size SockLab simulates, and far
+/// beyond any byte count an exercise asks about); an exercise has at most `maxVariants` (2^48)
+/// variants, the product of its parameters' numbers of values. `range: [1, 1073741824]` is fine
+/// (a billion values, each computed from its index when a student gets it); `range: [0, 2^41]`,
+/// or three parameters of a million values each, is refused with the parameter's line.
+public enum VariantBounds {
+    public static let maxMagnitude = 1 << 40
+    public static let maxVariants = 1 << 48
 }

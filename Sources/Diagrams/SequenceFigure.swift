@@ -10,7 +10,14 @@ enum SequenceFigure {
     enum ItemKind {
         case event(SegmentEvent)
         case state(StateChange)
+        /// Segments of this step left out of the picture (see `maxSegmentsPerStep`).
+        case elided(Int)
     }
+
+    /// The most segments drawn for one step: the first and last halves, with a row saying how many
+    /// are left out between. A step that sends SQS + RQS of a gigabyte makes millions of segments;
+    /// drawn, they would make the figure (and the build) as large as the byte count.
+    static let maxSegmentsPerStep = 24
 
     struct Item {
         var kind: ItemKind
@@ -34,6 +41,8 @@ enum SequenceFigure {
         var width = 0.0
         /// Hosts with more than one socket changing state: their state labels name the socket.
         var multiSocketHosts: Set<String> = []
+        /// Segments not drawn nor described, by id.
+        var hidden: Set<Int> = []
     }
 
     static let rowH = 24.0, top = 92.0, labelColumn = 250.0
@@ -51,11 +60,12 @@ enum SequenceFigure {
             svg.desc = "\(FrameSteps.label(trace, k)). " + describe(trace, layout, step: k)
             frames.append(Frame(label: FrameSteps.label(trace, k), svg: svg.render()))
         }
-        let all = trace.segmentEvents.filter { $0.kind != .delivered }.map { e in
+        let all = trace.segmentEvents.filter { $0.kind != .delivered && !layout.hidden.contains($0.segment.id) }.map { e in
             "\(trace.hostName(e.segment.fromHost))→\(trace.hostName(e.segment.toHost)) \(label(e.segment))\(e.kind == .dropped ? " 유실" : e.kind == .retransmitted ? " 재전송" : "")"
         }
         let description = "\(trace.hosts.map(\.name).joined(separator: ", "))의 시간선 사이를 오가는 세그먼트를 단계별로 보여 주는 시퀀스 다이어그램. "
             + (all.isEmpty ? "세그먼트가 없다." : "차례로: " + all.joined(separator: "; ") + ".")
+            + (layout.hidden.isEmpty ? "" : " 그 밖의 세그먼트 \(layout.hidden.count)개는 생략했다.")
         return Figure(id: request.id, frames: frames, description: description)
     }
 
@@ -87,9 +97,32 @@ enum SequenceFigure {
             return trace.steps[0].host(h.name)?.state ?? .closed
         }
 
+        // Segments first sent in a step beyond the step's first and last halves are left out.
+        var seen = Set<Int>()
+        for step in trace.steps {
+            var fresh: [Int] = []
+            for e in step.segments where seen.insert(e.segment.id).inserted { fresh.append(e.segment.id) }
+            if fresh.count > maxSegmentsPerStep {
+                L.hidden.formUnion(fresh[(maxSegmentsPerStep / 2)..<(fresh.count - maxSegmentsPerStep / 2)])
+            }
+        }
+
         var y = top
         for step in trace.steps {
-            let ordered = order(step, trace)
+            var ordered = order(step, trace)
+            if !L.hidden.isEmpty {
+                var kept: [ItemKind] = []
+                var left = Set<Int>()
+                for kind in ordered {
+                    if case .event(let e) = kind, L.hidden.contains(e.segment.id) {
+                        if left.isEmpty { kept.append(.elided(0)) }
+                        left.insert(e.segment.id)
+                    } else {
+                        kept.append(kind)
+                    }
+                }
+                ordered = kept.map { if case .elided = $0 { return .elided(left.count) } else { return $0 } }
+            }
             let lines = stepLines(step)
             let start = y + 8
             var iy = start + 6
@@ -213,6 +246,9 @@ enum SequenceFigure {
         var arrows: [String] = [], labels: [String] = []
         for item in L.items where item.step <= k {
             switch item.kind {
+            case .elided(let n):
+                let mid = ((L.laneX.first ?? 0) + (L.laneX.last ?? 0)) / 2
+                labels.append(text(mid, item.y + 4, "⋯ 세그먼트 \(grouped(n))개 생략 ⋯", "sl-s sl-dim", anchor: .middle))
             case .state(let c):
                 guard let lane = trace.hosts.firstIndex(where: { $0.name == c.host }) else { continue }
                 let name = L.multiSocketHosts.contains(c.host) ? "\(c.to.rawValue) (소켓 \(c.socket))" : c.to.rawValue
@@ -301,7 +337,12 @@ enum SequenceFigure {
     static func describe(_ trace: Trace, _ L: Layout, step k: Int) -> String {
         let step = trace.steps[k - 1]
         var parts: [String] = []
+        var left = 0
         for e in step.segments {
+            if L.hidden.contains(e.segment.id) {
+                left += 1
+                continue
+            }
             let who = "\(trace.hostName(e.segment.fromHost))→\(trace.hostName(e.segment.toHost))"
             let what: String
             switch e.kind {
@@ -312,6 +353,7 @@ enum SequenceFigure {
             }
             parts.append("\(who) \(label(e.segment)) \(what)" + (e.note.map { " (\($0))" } ?? ""))
         }
+        if left > 0 { parts.append("그 밖의 세그먼트 사건 \(left)개") }
         for c in step.transitions { parts.append("\(c.host)의 소켓 \(c.socket): \(c.from.rawValue) → \(c.to.rawValue) (\(c.cause.rawValue))") }
         let states = trace.hosts.map { h in
             "\(h.name) " + (currentSockets(step, host: h.name).map { "\($0.state.rawValue)(소켓 \($0.id))" }.joined(separator: "·").nilIfEmpty ?? "소켓 없음")

@@ -8,6 +8,7 @@ import CourseModel
 /// exercises:
 ///   some-exercise:
 ///     variant: {n: 700}
+///     tag: 3e1f…
 ///     answers:
 ///       q1: 500
 ///       q2: [SYN, SYN+ACK, ACK]
@@ -126,6 +127,12 @@ extension AnswerLineReader {
                       restIsComment(line, from: end) else { return false }
                 ex.variantEntries = values
                 ex.variantLocation = location(file, c)
+                index += 1
+            case "tag" where ex.tag == nil:
+                let c = skipSpaces(line, colon + 1)
+                guard c < line.upperBound, let (s, end) = scalarText(line, from: c), restIsComment(line, from: end) else { return false }
+                ex.tag = s.trimmed()
+                ex.tagLocation = location(file, c)
                 index += 1
             case "answers" where !sawAnswers:
                 sawAnswers = true

@@ -8,7 +8,8 @@ import Yams
 /// student: s2024001
 /// exercises:
 ///   deadlock-smallest-n:
-///     variant: {sqs: 500, rqs: 300, d: 1}   # verified against the student's id
+///     variant: {sqs: 500, rqs: 300, d: 1}   # the student's values, as the template wrote them
+///     tag: 9f86d081884c7d65…                  # the course's MAC over student, exercise and variant
 ///     answers:
 ///       deadlocks: yes
 ///       smallest-n: 801
@@ -47,15 +48,21 @@ public struct ExerciseAnswers: Sendable, Equatable {
     /// written twice is read once, with a diagnostic).
     public var variantEntries: [VariantEntry]?
     public var variantLocation: SourceLocation?
+    /// The `tag:` written beside `variant:` (`VariantTag`), if any: files made by a `socklab
+    /// template` older than tags have none.
+    public var tag: String?
+    public var tagLocation: SourceLocation?
     /// Answers in file order.
     public var answers: [StudentAnswer]
 
     public init(id: String, location: SourceLocation, variantEntries: [VariantEntry]? = nil, variantLocation: SourceLocation? = nil,
-                answers: [StudentAnswer] = []) {
+                tag: String? = nil, tagLocation: SourceLocation? = nil, answers: [StudentAnswer] = []) {
         self.id = id
         self.location = location
         self.variantEntries = variantEntries
         self.variantLocation = variantLocation
+        self.tag = tag
+        self.tagLocation = tagLocation
         self.answers = answers
     }
 
@@ -122,7 +129,7 @@ extension AnswerSheet {
     }
 
     static let topKeys = ["student", "exercises"]
-    static let exerciseKeys = ["variant", "answers"]
+    static let exerciseKeys = ["variant", "tag", "answers"]
 
     /// Reads an answer file from its bytes.
     ///
@@ -438,6 +445,7 @@ struct SheetBuilder {
             for (k, v) in fields {
                 switch structural(k.string ?? "", k, among: AnswerSheet.exerciseKeys) {
                 case "variant": variant(v, id: id, into: &list[at])
+                case "tag": tag(v, id: id, into: &list[at])
                 case "answers": answers(v, id: id, position: at, into: &list[at])
                 default:
                     if case .broken(_, let d, _) = v { add(d); continue }
@@ -475,6 +483,21 @@ struct SheetBuilder {
             ex.variantLocation = location(v)
         case .broken(_, let d, _): add(d)
         default: add(error(v, "answer.shape", "variant of \(Text.quoted(id)) must be a mapping such as {n: 700}"))
+        }
+    }
+
+    /// The `tag:` sealing the variant (`VariantTag`); a second one is not read.
+    mutating func tag(_ v: AnswerTree, id: String, into ex: inout ExerciseAnswers) {
+        if ex.tag != nil {
+            add(error(v, "answer.duplicate-key", "exercise \(Text.quoted(id)) has two 'tag:' lines; the first is read"))
+            return
+        }
+        switch v {
+        case .scalar(let s, _, _):
+            ex.tag = s.trimmed()
+            ex.tagLocation = location(v)
+        case .broken(_, let d, _): add(d)
+        default: add(error(v, "answer.shape", "tag of \(Text.quoted(id)) must be the text the template wrote"))
         }
     }
 

@@ -1,8 +1,9 @@
 import CourseModel
 import SocketSim
 
-/// A student's empty answer file: their variant of every exercise and every question id with an
-/// empty answer, the prompt (with their numbers) as a comment above it.
+/// A student's empty answer file: their variant of every exercise, sealed by its tag (see
+/// `VariantTag`), and every question id with an empty answer, the prompt (with their numbers) as
+/// a comment above it.
 public enum AnswerTemplate {
     /// The YAML text. `keys` supplies each exercise's key for the student's variant, from which
     /// prompts take their numbers (`{n}`, `{q:...}`); the template never shows a key itself.
@@ -16,8 +17,9 @@ public enum AnswerTemplate {
             "# 예/아니요: \(AnswerValue.yesSpellings.joined(separator: ", ")) / \(AnswerValue.noSpellings.joined(separator: ", "))",
             "# TCP 상태: \(TCPState.allCases.map(\.rawValue).joined(separator: ", ")) (대소문자, '-', '_', 공백은 가리지 않습니다)",
             "# 정수: 500, -3, 1,000(세 자리마다 쉼표), 500바이트; 반환하지 않음: \(Marking.neverSpellings.joined(separator: ", "))",
-            "# variant: 줄은 여러분만의 문제 값입니다. 바꾸지 마세요(채점기가 확인합니다).",
-            "# 제출 전에 'socklab check 파일이름'으로 형식을 확인할 수 있습니다.",
+            "# variant: 줄은 여러분만의 문제 값이고 tag: 줄은 그 값의 서명입니다. 두 줄을 바꾸지 마세요",
+            "# (바꾸면 그 연습은 채점되지 않습니다).",
+            "# 제출 전에 강의 사이트의 '답안 파일 형식 검사'(check.html)에서 이 파일을 골라 형식을 확인하세요.",
             "student: \"\(student)\"",
             "exercises:",
         ]
@@ -32,6 +34,7 @@ public enum AnswerTemplate {
             lines.append("  \(e.id):")
             if !v.values.isEmpty {
                 lines.append("    variant: {" + v.values.keys.sorted().map { "\($0): \(v.values[$0]!)" }.joined(separator: ", ") + "}")
+                lines.append("    tag: \(grader.chooser.tag(student: student, exercise: e.id, variant: v))")
             }
             lines.append("    answers:")
             for q in e.questions {

@@ -29,7 +29,7 @@ enum Feedback {
             parts.append(explanation)
             parts.append(revealed(key))
             return join(parts)
-        case .missing, .unreadable:
+        case .missing, .unreadable, .refused:
             return join([explanation, revealed(key)])
         }
     }

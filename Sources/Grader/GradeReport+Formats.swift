@@ -35,7 +35,8 @@ extension GradeReport {
             }
             rows.append([who, Feedback.format(r.score), Feedback.format(r.maxScore)]
                         + r.exercises.map { $0.questions.map { Feedback.format($0.score) }.joined(separator: " ") })
-            // Slips that cost a question (an unknown id, an unreadable line) are worth a TA's look.
+            // Slips that cost a question (an unknown id, an unreadable line, a forged variant tag that
+            // refuses its exercise) are worth a TA's look.
             for d in r.warnings where d.severity == .error {
                 notes.append("\(who): \(Self.safe(d.description.replacingOccurrences(of: "\n", with: " ")))")
             }
@@ -205,6 +206,10 @@ extension GradeReport {
         var output_format: String
         var visibility: String
         var tests: [GSTest]
+        /// Seconds the autograder ran (`socklab autograder run` fills it).
+        var execution_time: Int? = nil
+        /// The misconceptions the submission's wrong answers matched (sorted ids).
+        var extra_data: [String: [String]]? = nil
     }
     struct GSTest: Encodable {
         var name: String
@@ -215,19 +220,26 @@ extension GradeReport {
         var output: String
         var output_format: String
         var visibility: String
+        /// The exercise the question belongs to.
+        var tags: [String]? = nil
+        /// The misconception the wrong answer matched, for the instructor's exports.
+        var extra_data: [String: String]? = nil
     }
 
     /// Gradescope's `results.json` for one submission (the autograder runs once per student).
     /// Fields: top-level `score`, `output`, `visibility`, and per question a test with `name`,
     /// `number`, `score`, `max_score`, `status` (passed/failed), `output`, `output_format`, `visibility`.
-    public func gradescope(visibility: Visibility = .visible) throws -> String {
+    /// `executionTime` and `notes` (lines put before the summary) come from the autograder run.
+    public func gradescope(visibility: Visibility = .visible, executionTime: Int? = nil, notes: [String] = []) throws -> String {
+        let prefix = notes.map { $0 + "\n" }.joined()
         guard let r = results.first else {
-            return try Self.encode(GSResults(score: 0, output: "답안 파일을 찾지 못했습니다.", output_format: "text",
-                                             visibility: visibility.rawValue, tests: []))
+            return try Self.encode(GSResults(score: 0, output: prefix + "답안 파일을 찾지 못했습니다.", output_format: "text",
+                                             visibility: visibility.rawValue, tests: [], execution_time: executionTime))
         }
         if r.isError {
-            let msg = "답안 파일을 채점할 수 없습니다:\n" + r.errors.map(\.description).joined(separator: "\n")
-            return try Self.encode(GSResults(score: 0, output: msg, output_format: "text", visibility: visibility.rawValue, tests: []))
+            let msg = prefix + "답안 파일을 채점할 수 없습니다:\n" + r.errors.map(\.description).joined(separator: "\n")
+            return try Self.encode(GSResults(score: 0, output: msg, output_format: "text", visibility: visibility.rawValue, tests: [],
+                                             execution_time: executionTime))
         }
         var tests: [GSTest] = []
         for (ei, e) in r.exercises.enumerated() {
@@ -238,12 +250,15 @@ extension GradeReport {
                 output += q.feedback
                 tests.append(GSTest(name: "\(title) — \(q.questionID)", number: "\(ei + 1).\(qi + 1)", score: q.score,
                                     max_score: q.maxScore, status: q.score >= q.maxScore ? "passed" : "failed",
-                                    output: output, output_format: "md", visibility: visibility.rawValue))
+                                    output: output, output_format: "md", visibility: visibility.rawValue,
+                                    tags: [e.exerciseID], extra_data: q.misconception.map { ["misconception": $0.rawValue] } ?? [:]))
             }
         }
-        let summary = "\(r.student ?? "") 학생: \(Feedback.format(r.score))/\(Feedback.format(r.maxScore))점"
+        let summary = prefix + "\(r.student ?? "") 학생: \(Feedback.format(r.score))/\(Feedback.format(r.maxScore))점"
             + (r.warnings.isEmpty ? "" : "\n" + r.warnings.map(\.description).joined(separator: "\n"))
-        return try Self.encode(GSResults(score: r.score, output: summary, output_format: "text", visibility: visibility.rawValue, tests: tests))
+        let found = Set(r.exercises.flatMap { $0.questions.compactMap(\.misconception) }).map(\.rawValue).sorted()
+        return try Self.encode(GSResults(score: r.score, output: summary, output_format: "text", visibility: visibility.rawValue, tests: tests,
+                                         execution_time: executionTime, extra_data: ["misconceptions": found]))
     }
 
     /// Student text made safe inside a Markdown code span: one line, no backticks, so the span
@@ -258,9 +273,11 @@ extension GradeReport {
     // MARK: - CSV
 
     /// A gradebook: one row per student, one column per question (`exercise.question`), the total,
-    /// the reason for an error row, and the problems that did not stop grading (`warnings`: an
-    /// unreadable line, an unknown id). RFC 4180 quoting; a cell that a spreadsheet would take for
-    /// a formula (starting with = + - @, tab or CR) gets a leading apostrophe.
+    /// the reason for an error row, then one subtotal per exercise (`exercise.total`), then the
+    /// problems that did not stop grading (`warnings`: an unreadable line, an unknown id). Columns
+    /// are added after the original ones, which keep their names and places. RFC 4180 quoting; a
+    /// cell that a spreadsheet would take for a formula (starting with = + - @, tab or CR) gets a
+    /// leading apostrophe.
     public func csv() -> String {
         var out = ""
         writeCSV { out += $0 }
@@ -269,7 +286,8 @@ extension GradeReport {
 
     /// The gradebook written a chunk of rows at a time (rows formatted on every core).
     public func writeCSV(_ write: (String) throws -> Void) rethrows {
-        try write((["student", "file"] + questionColumns + ["total", "max", "error", "warnings"]).map(Self.csvCell).joined(separator: ",") + "\r\n")
+        let subtotals = catalog.exercises.map { "\($0.id).total" }
+        try write((["student", "file"] + questionColumns + ["total", "max", "error"] + subtotals + ["warnings"]).map(Self.csvCell).joined(separator: ",") + "\r\n")
         let blank = questionColumns.map { _ in "" }
         for start in stride(from: 0, to: results.count, by: Self.chunk * 4) {
             let rows = parallelMap(Array(results[start..<min(start + Self.chunk * 4, results.count)])) { r in
@@ -277,9 +295,11 @@ extension GradeReport {
                 if r.isError {
                     cells += blank
                     cells += ["0", Feedback.format(r.maxScore), Self.oneLine(r.errors)]
+                    cells += subtotals.map { _ in "" }
                 } else {
                     cells += r.exercises.flatMap { $0.questions.map { Feedback.format($0.score) } }
                     cells += [Feedback.format(r.score), Feedback.format(r.maxScore), ""]
+                    cells += r.exercises.map { Feedback.format($0.score) }
                 }
                 cells.append(Self.oneLine(r.warnings))
                 return cells.map(Self.csvCell).joined(separator: ",") + "\r\n"

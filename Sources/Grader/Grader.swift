@@ -35,6 +35,8 @@ public struct AnswerInput: Sendable {
 public struct QuestionMark: Sendable {
     public enum Status: String, Sendable, Codable {
         case correct, partial, wrong, missing, unreadable
+        /// Not graded: the exercise's `variant:` failed its `tag:` (`answer.forged-variant`).
+        case refused
     }
     let question: GradingKey.PerQuestion
     public var exerciseID: String { question.exerciseID }
@@ -70,6 +72,7 @@ public struct QuestionMark: Sendable {
         switch status {
         case .missing: return Feedback.missing(explanation: explanation, key: expected)
         case .unreadable: return Feedback.unreadable(answer, kind: question.kind, hint: hint, explanation: explanation, key: expected)
+        case .refused: return Feedback.refused(exercise: question.exerciseID)
         case .correct, .partial, .wrong:
             return Feedback.marked(self, explanation: status == .correct ? "" : explanation, key: expected,
                                    carriedFrom: carriedForward ? question.carryForward?.from : nil)
@@ -123,17 +126,20 @@ public struct Grader: Sendable {
     public let roster: Set<String>?
     let carried = CarryCache()
     let keyCache: KeyCache
+    /// Verified variants outside today's parameter spaces (`SheetVariants`).
+    let frozen: FrozenVariants
     /// Exercise id -> position in the catalog.
     let positions: [String: Int]
     /// By catalog position, what choosing a variant needs: the id and the parameters' numbers of
     /// candidates (kept apart so that grading a student copies no exercise).
-    let shapes: [(id: String, candidateCounts: [Int])]
+    let shapes: [ExerciseShape]
 
     public init(catalog: ExerciseCatalog, secret: String, roster: Set<String>? = nil) {
         self.catalog = catalog
         self.positions = Dictionary(catalog.exercises.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
-        self.shapes = catalog.exercises.map { ($0.id, $0.parameters.map(\.candidateCount)) }
-        self.keyCache = KeyCache(variantCounts: catalog.exercises.map(\.variantCount))
+        self.shapes = catalog.exercises.map(ExerciseShape.init)
+        self.frozen = FrozenVariants(exercises: catalog.exercises.count)
+        self.keyCache = KeyCache(variantCounts: catalog.exercises.map(\.variantCount), frozen: frozen)
         self.chooser = VariantChooser(secret: secret)
         self.roster = roster
     }
@@ -146,7 +152,8 @@ public struct Grader: Sendable {
 
     /// Diagnostics that keep a file from being graded at all (its error row): without a student
     /// id, or with another student's, there is no variant to grade against. Every other problem
-    /// costs at most the questions it touches and is kept in the result's `warnings`.
+    /// costs at most the questions it touches and is kept in the result's `warnings` — a forged
+    /// tag (`answer.forged-variant`) too: it refuses only its exercise.
     public static let fileErrors: Set<String> = [
         "answer.no-student", "answer.student-id", "answer.two-students", "answer.unknown-student", "answer.wrong-variant",
     ]
@@ -194,10 +201,12 @@ public struct Grader: Sendable {
                 return (errorRow(error.diagnostics, student: AnswerSheet.recoverStudent(bytes)), [])
             }
         }
-        let indices = shapes.map { chooser.index(exercise: $0.id, candidateCounts: $0.candidateCounts, for: sheet.student) }
+        let variants = self.variants(of: sheet)
         var warnings: [Diagnostic] = sheet.diagnostics
         var errors: [Diagnostic] = []
-        for d in check(sheet, variantIndices: indices, readingAnswers: false) {
+        for d in check(sheet, variants: variants, readingAnswers: false) {
+            // A forged tag costs its exercise (refused below), not the file: it stays a warning
+            // of error severity.
             if Self.fileErrors.contains(d.id) { errors.append(d) } else { warnings.append(d) }
         }
         guard errors.isEmpty else { return (errorRow(errors, student: sheet.student, warnings: warnings), []) }
@@ -209,9 +218,11 @@ public struct Grader: Sendable {
         var marks: [ExerciseMark] = []
         marks.reserveCapacity(exercises.count)
         var keyErrors: [Diagnostic] = []
-        let keys = keyCache.keys(indices.enumerated().map { KeyID(exercise: $0, variant: $1) }, reveal: reveal, in: exercises)
+        let keys = keyCache.keys(variants.ids.enumerated().map { KeyID(exercise: $0, variant: $1) }, reveal: reveal, in: exercises)
         for i in exercises.indices {
             switch keys[i] {
+            case .success(let key) where variants.refused[i]:
+                marks.append(ExerciseMark(key: key, questions: key.questions.map { var m = QuestionMark($0); m.status = .refused; return m }))
             case .success(let key):
                 marks.append(mark(exercise: i, answers: blocks[i] < 0 ? [] : sheet.exercises[blocks[i]].answers, key: key, diagnostics: &warnings))
             case .failure(let e): keyErrors += e.diagnostics
@@ -234,16 +245,16 @@ public struct Grader: Sendable {
         Dictionary(uniqueKeysWithValues: catalog.exercises.map { ($0.id, chooser.variant(of: $0, for: student)) })
     }
 
-    /// Well-formedness against the exercises: errors for unknown ids, a wrong variant or a student
-    /// outside the roster; warnings for missing answers and answers that cannot be read as their kind.
+    /// Well-formedness against the exercises: errors for unknown ids, a forged tag, a wrong
+    /// (untagged) variant or a student outside the roster; warnings for missing answers, answers
+    /// that cannot be read as their kind and a file without tags.
     /// `readingAnswers: false` leaves out the kind check, which marking does anyway (grading).
     public func check(_ sheet: AnswerSheet, readingAnswers: Bool = true) -> [Diagnostic] {
-        AnswerSheet.capped(sheet.diagnostics + check(sheet, variantIndices: shapes.map { chooser.index(exercise: $0.id, candidateCounts: $0.candidateCounts, for: sheet.student) },
-                                                     readingAnswers: readingAnswers), file: sheet.file)
+        AnswerSheet.capped(sheet.diagnostics + check(sheet, variants: variants(of: sheet), readingAnswers: readingAnswers), file: sheet.file)
     }
 
-    func check(_ sheet: AnswerSheet, variantIndices: [Int], readingAnswers: Bool) -> [Diagnostic] {
-        var out: [Diagnostic] = []
+    func check(_ sheet: AnswerSheet, variants: SheetVariants, readingAnswers: Bool) -> [Diagnostic] {
+        var out: [Diagnostic] = variants.diagnostics
         if let roster, !roster.contains(sheet.student) {
             out.append(Diagnostic(at: sheet.studentLocation, id: "answer.unknown-student", "student '\(sheet.student)' is not on the course roster"))
         }
@@ -260,15 +271,6 @@ public struct Grader: Sendable {
                 out.append(Diagnostic(at: ex.location, id: "answer.unknown-exercise", "unknown exercise \(Text.quoted(ex.id)); its answers are not graded",
                                       notes: near.map { ["did you mean '\($0)'?"] } ?? ["exercises: \(exercises.map(\.id).joined(separator: ", "))"]))
                 continue
-            }
-            if let written = ex.variantEntries {
-                if !Self.isVariant(written, of: exercises[position].parameters, index: variantIndices[position]) {
-                    out.append(Diagnostic(at: ex.variantLocation ?? ex.location, id: "answer.wrong-variant",
-                                          "the variant of '\(ex.id)' is not student \(sheet.student)'s: this file was made for another student or edited",
-                                          notes: ["make a fresh file with 'socklab template --student \(sheet.student)' and copy your answers into it"]))
-                }
-            } else if exercises[position].hasVariants {
-                out.append(Diagnostic(.warning, at: ex.location, id: "answer.no-variant", "exercise '\(ex.id)' has no 'variant:' block; it is graded with student \(sheet.student)'s variant"))
             }
             let questions = exercises[position].questions
             for (j, a) in ex.answers.enumerated() {
@@ -478,9 +480,9 @@ final class KeyCache: @unchecked Sendable {
             large = counts.map { _ in [:] }
         }
         subscript(_ id: Grader.KeyID) -> Entry? {
-            get { id.variant < small[id.exercise].count ? small[id.exercise][id.variant] : large[id.exercise][id.variant] }
+            get { id.variant >= 0 && id.variant < small[id.exercise].count ? small[id.exercise][id.variant] : large[id.exercise][id.variant] }
             set {
-                if id.variant < small[id.exercise].count { small[id.exercise][id.variant] = newValue } else { large[id.exercise][id.variant] = newValue }
+                if id.variant >= 0 && id.variant < small[id.exercise].count { small[id.exercise][id.variant] = newValue } else { large[id.exercise][id.variant] = newValue }
             }
         }
     }
@@ -490,8 +492,12 @@ final class KeyCache: @unchecked Sendable {
     private var done: [Table]
     private var busy: [Bool: [Grader.KeyID: Slot]] = [:]
 
-    init(variantCounts: [Int]) {
+    /// Where the variants of negative ids (frozen in answer files, outside today's spaces) are.
+    private let frozen: FrozenVariants
+
+    init(variantCounts: [Int], frozen: FrozenVariants) {
         done = [Table(variantCounts), Table(variantCounts)]
+        self.frozen = frozen
     }
 
     /// One student's keys, taking the lock once for those already computed.
@@ -522,7 +528,8 @@ final class KeyCache: @unchecked Sendable {
             computed = other.map { GradingKey($0.key, exercise: e, reveal: reveal) }
         } else {
             do throws(DiagnosticError) {
-                computed = .success(GradingKey(try e.answerKey(for: e.variant(at: id.variant)), exercise: e, reveal: reveal))
+                let v = id.variant >= 0 ? e.variant(at: id.variant) : frozen.variant(id.variant, exercise: id.exercise)
+                computed = .success(GradingKey(try e.answerKey(for: v), exercise: e, reveal: reveal))
             } catch {
                 computed = .failure(error)
             }

@@ -21,7 +21,7 @@ extension BuildContext {
         let rerun: QueryRerun = { (name: String, value: Int) throws(QueryError) -> QueryRun in
             do throws(DiagnosticError) {
                 let loaded = try ScenarioLoader.loadWithVariables(text: text, file: path, variables: base, overrides: [name: String(value)])
-                return QueryRun(trace: Simulator.run(loaded.scenario), variables: loaded.variables)
+                return QueryRun(trace: try ScenarioLoader.simulate(loaded.scenario, text: text, file: path), variables: loaded.variables)
             } catch {
                 throw QueryError("re-running \(spec.scenario) with \(name) = \(value): \(error.description)")
             }

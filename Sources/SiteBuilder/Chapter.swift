@@ -43,4 +43,7 @@ public struct Chapter: Sendable {
     /// Scenario files by name (file name without `.yaml`), as text with their paths.
     public var scenarios: [String: (path: String, text: String)]
     public var exercises: [String: String]
+    /// Ids of pages whose file failed to load (already reported): what refers to them is not
+    /// reported again, so the first cause is not buried under its consequences.
+    public var failedIDs: Set<String> = []
 }

@@ -26,6 +26,7 @@ public enum ChapterLoader {
         }
 
         var byID: [String: PageSource] = [:]
+        var failed = Set<String>()
         for path in tree.paths(under: "content/sections", suffix: ".md") + tree.paths(under: "content/pages", suffix: ".md") {
             do {
                 let page = try loadPage(tree[path]!, file: path, isSection: path.hasPrefix("content/sections/"), scenarios: scenarios)
@@ -37,6 +38,7 @@ public enum ChapterLoader {
                 }
             } catch {
                 diagnostics += error.diagnostics
+                failed.insert(probableID(tree[path]!, file: path))
             }
         }
         var sections: [PageSource] = []
@@ -44,6 +46,7 @@ public enum ChapterLoader {
         for (list, ids, what) in [(0, course.sections, "sections"), (1, course.pages, "pages")] {
             for id in ids {
                 guard let page = byID[id] else {
+                    if failed.contains(id) { continue }
                     diagnostics.append(Diagnostic(at: SourceLocation(file: "content/course.yaml"), id: "content.unknown-page",
                                                   "course.yaml lists '\(id)' under \(what), but no content/\(what)/*.md has 'id: \(id)'"))
                     continue
@@ -58,7 +61,31 @@ public enum ChapterLoader {
         }
         var exercises: [String: String] = [:]
         for path in tree.paths(under: "content/exercises", suffix: ".yaml") { exercises[path] = tree[path]! }
-        return (Chapter(course: course, sections: sections, pages: pages, scenarios: scenarios, exercises: exercises), diagnostics)
+        return (Chapter(course: course, sections: sections, pages: pages, scenarios: scenarios, exercises: exercises,
+                        failedIDs: failed), diagnostics)
+    }
+
+    /// The id a page that failed to load most likely has: its front matter's `id:` line, else its
+    /// file name without the `NN-` prefix.
+    static func probableID(_ text: String, file: String) -> String {
+        for line in text.split(separator: "\n", maxSplits: 200, omittingEmptySubsequences: false).dropFirst().prefix(200) {
+            if line.hasPrefix("---") { break }
+            if line.hasPrefix("id:") {
+                let v = line.dropFirst(3).trimmingCharacters()
+                return v.count >= 2 && (v.hasPrefix("\"") || v.hasPrefix("'")) ? String(v.dropFirst().dropLast()) : v
+            }
+        }
+        var stem = Substring(file.split(separator: "/").last ?? "")
+        if stem.hasSuffix(".md") { stem = stem.dropLast(3) }
+        if let dash = stem.firstIndex(of: "-"), stem[..<dash].allSatisfy(\.isNumber), !stem[..<dash].isEmpty { stem = stem[stem.index(after: dash)...] }
+        return String(stem)
+    }
+
+    /// Ids name output files (`ID.html`, `figures/PAGE-ID-1.svg`) and HTML ids: letters, digits, `-`, `_`.
+    static func isValidID(_ id: String) -> Bool {
+        !id.isEmpty && id.utf8.count <= 100 && id.unicodeScalars.allSatisfy {
+            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_"
+        }
     }
 
     static func loadPage(_ text: String, file: String, isSection: Bool,
@@ -71,7 +98,11 @@ public enum ChapterLoader {
         guard let entries = r.mapping(doc.root, "the front matter") else { throw DiagnosticError(r.diagnostics) }
         for e in entries {
             switch e.key {
-            case "id": page.id = r.string(e.value, "id") ?? ""
+            case "id":
+                page.id = r.string(e.value, "id") ?? ""
+                if !page.id.isEmpty && !isValidID(page.id) {
+                    r.add(doc.error(e.value, "content.bad-id", "id '\(page.id)' names the page's file: use only letters, digits, '-' and '_'"))
+                }
             case "title": page.title = r.string(e.value, "title") ?? ""
             case "summary": page.summary = r.string(e.value, "summary") ?? ""
             case "figures":
@@ -112,6 +143,10 @@ public enum ChapterLoader {
     static func figure(_ id: String, _ node: Node, _ r: inout YAMLReader, doc: YAMLDocument,
                        scenarios: [String: (path: String, text: String)]) -> FigureSpec? {
         guard let fields = r.mapping(node, "figure \(id)") else { return nil }
+        if !isValidID(id) {
+            r.add(doc.error(node, "content.bad-id", "figure id '\(id)' names the figure's files: use only letters, digits, '-' and '_'"))
+            return nil
+        }
         var kind: FigureKind?
         var spec = FigureSpec(id: id, scenario: nil, kind: .queues, after: [], host: nil, queue: nil, caption: "",
                               options: [:], location: doc.location(node))

@@ -15,6 +15,8 @@ struct ExercisePages {
     var extraFiles: [OutputFile] = []
     var templatePath: String?
     var diagnostics: [Diagnostic] = []
+    /// The exercises as loaded, for the answer-file checker (`CheckPage`).
+    var catalog: ExerciseCatalog?
 
     static let templateFile = "answers-template.yaml"
 
@@ -25,8 +27,9 @@ struct ExercisePages {
         let files = chapter.exercises.map { (path: $0.key, text: $0.value) }
         let (catalog, problems) = ExerciseCatalog.load(files: files, course: chapter.course, scenarios: scenarios)
         out.diagnostics += problems
+        out.catalog = catalog
         let sectionIDs = Set(chapter.sections.map(\.id))
-        for e in catalog.exercises where !sectionIDs.contains(e.section) {
+        for e in catalog.exercises where !sectionIDs.contains(e.section) && !chapter.failedIDs.contains(e.section) {
             out.diagnostics.append(Diagnostic(at: e.location, id: "exercise.unknown-section",
                                               "exercise \(e.id): section '\(e.section)' is not one of course.yaml's sections"))
         }
@@ -50,7 +53,7 @@ struct ExercisePages {
         var all = "<p>각 절의 끝에 있는 연습 문제를 모았습니다. 답은 "
         all += "<a href=\"\(templateFile)\">답안 파일</a>에 씁니다. 문제의 <var>이름</var>은 학생마다 다른 값이며, "
         all += "각자의 값은 <code>socklab template --student 학번</code>이 만든 답안 파일에 들어 있습니다. "
-        all += "제출하기 전에 <code>socklab check 답안파일</code>로 형식을 확인하세요.</p>\n"
+        all += "제출하기 전에 <a href=\"\(CheckPage.path)\">답안 파일 형식 검사</a> 페이지에서 형식을 확인하세요.</p>\n"
         if options.solutions {
             all = "<p class=\"badge\">강사용: 기본 변형의 정답과 해설을 포함합니다. 학생별 정답은 <code>socklab grade --reveal</code>로 봅니다.</p>\n" + all
         }
@@ -112,9 +115,7 @@ struct ExercisePages {
     /// differs between them depends on the student (directly, or through a `let` such as
     /// `n = sqs + rqs + d`) and is shown as a name, never as one student's number.
     static func sampleVariables(_ e: Exercise) -> [[String: Int]] {
-        let all = e.allVariants(limit: 4_096)
-        let picks = all.count <= 8 ? all : (0..<8).map { all[$0 * (all.count - 1) / 7] }
-        return picks.compactMap { try? e.run(for: $0).load().variables }
+        e.sampleVariants().compactMap { try? e.run(for: $0).load().variables }
     }
 
     /// Renders placeholders whose value depends on the student as the expression itself
@@ -153,7 +154,7 @@ struct ExercisePages {
     static func genericTemplate(_ catalog: ExerciseCatalog) -> String {
         var s = "# SockLab 답안 파일 (일반 템플릿)\n"
         s += "# 각자의 변형 값이 들어 있는 답안 파일은 `socklab template --student 학번`으로 만드세요.\n"
-        s += "# 제출 전에 `socklab check 이파일`로 형식을 확인하세요.\n"
+        s += "# 제출 전에 강의 사이트의 '답안 파일 형식 검사'(check.html)에서 이 파일을 골라 형식을 확인하세요.\n"
         s += "student: \"\"\n"
         s += "exercises:\n"
         for e in catalog.exercises {

@@ -43,7 +43,8 @@ struct IndexModel {
 
 enum Layout {
     static func pages(chapter: Chapter, rendered: [RenderedPage], exercises: ExercisePages, library: MustacheLibrary,
-                      options: BuildOptions, diagnostics: inout [Diagnostic]) -> [OutputFile] {
+                      options: BuildOptions, diagnostics: inout [Diagnostic],
+                      renders: inout [String: (model: Any, template: String)]) -> [OutputFile] {
         struct Entry { let href: String; let title: String; let number: String; let summary: String; let content: String; let id: String }
         var entries: [Entry] = []
         for r in rendered {
@@ -67,6 +68,7 @@ enum Layout {
                 return
             }
             files.append(OutputFile(path: path, contents: html))
+            renders[path] = (model, template)
         }
         for (i, e) in entries.enumerated() {
             let prev = i > 0 ? PageModel.Link(href: entries[i - 1].href, title: entries[i - 1].title) : PageModel.Link(href: "index.html", title: course.title)

@@ -26,9 +26,11 @@ enum Prose {
         return out
     }
 
-    /// Renders Markdown to well-formed XHTML (Ink writes HTML void elements like `<br>` unclosed).
+    /// Renders Markdown to well-formed XHTML (Ink writes HTML void elements like `<br>` unclosed),
+    /// in time linear in its length whatever it holds (`MarkdownBounds`).
     static func html(fromMarkdown markdown: String) -> String {
-        var html = MarkdownParser().html(from: joiningCodeSpanContinuations(markdown))
+        let safe = MarkdownBounds.neutralize(joiningCodeSpanContinuations(markdown))
+        var html = MarkdownBounds.restore(MarkdownParser().html(from: safe))
         for (from, to) in [("<br>", "<br/>"), ("<hr>", "<hr/>")] {
             html = html.replacingOccurrences(of: from, with: to)
         }
@@ -63,6 +65,10 @@ enum Prose {
 
     /// Renders a Mustache template from a string; a syntax error becomes a diagnostic at its line.
     static func mustache(_ text: String, context: Any, file: String, firstLine: Int) throws(DiagnosticError) -> String {
+        if text.contains("{{") {
+            let problems = MustacheTags.check(MustacheTags.tags(in: text), file: file, firstLine: firstLine)
+            if !problems.isEmpty { throw DiagnosticError(problems) }
+        }
         do {
             let template = try MustacheTemplate(string: text)
             return template.render(context)

@@ -51,39 +51,112 @@ public enum SiteBuilder {
         diagnostics += templates.diagnostics
 
         var rendered: [RenderedPage] = []
+        var proseLocators: [String: () -> Diagnostic?] = [:]
+        var figureSources: [String: SourceLocation] = [:]
         let all = chapter.sections + chapter.pages
         for (i, page) in all.enumerated() {
             let number = page.isSection ? (chapter.sections.firstIndex(of: page).map { $0 + 1 }) : nil
             let r = context.render(page, number: number)
             diagnostics += r.diagnostics
+            proseLocators["\(page.id).html"] = r.locateProse
             files += r.figureFiles
+            for f in r.figureFiles { figureSources[f.path] = page.figures.first { f.path.hasPrefix("figures/\(page.id)-\($0.id)-") }?.location }
             rendered.append(RenderedPage(source: page, number: number, html: r.html, index: i))
         }
         clock.lap("pages (scenarios, values, figures, prose)")
         clock.add(context.timings)
 
-        let exerciseOutput = ExercisePages.build(chapter: chapter, context: &context, options: options)
+        var exerciseOutput = ExercisePages.build(chapter: chapter, context: &context, options: options)
         diagnostics += exerciseOutput.diagnostics
+        if let library = templates.library, let catalog = exerciseOutput.catalog {
+            CheckPage.add(to: &exerciseOutput, catalog: catalog, course: chapter.course, library: library, diagnostics: &diagnostics)
+        }
         clock.lap("exercises")
 
+        var renders: [String: (model: Any, template: String)] = [:]
         if let library = templates.library {
             files += Layout.pages(chapter: chapter, rendered: rendered, exercises: exerciseOutput, library: library,
-                                  options: options, diagnostics: &diagnostics)
+                                  options: options, diagnostics: &diagnostics, renders: &renders)
         }
         files += exerciseOutput.extraFiles
         files += templates.assets
         clock.lap("layout")
 
-        // Every SVG and XHTML file is checked by libxml2; a malformed one fails the build with its path.
+        // Every SVG and XHTML file is checked by libxml2; a malformed one fails the build, reported
+        // at the template line or figure that made it when that can be found, else at the file.
+        // Only the first problem of a file: libxml2's later complaints follow from it.
         for file in files where file.path.hasSuffix(".html") || file.path.hasSuffix(".svg") {
-            for p in XMLCheck.problems(in: file.contents).prefix(5) {
+            guard let p = XMLCheck.problems(in: file.contents).first else { continue }
+            // The page's own prose first, then its exercises, then the templates around them.
+            if let d = proseLocators[file.path]?() {
+                diagnostics.append(d)
+                continue
+            }
+            let exercises = checkExercises(exerciseOutput, path: file.path, chapter: chapter)
+            if !exercises.isEmpty {
+                diagnostics += exercises
+                continue
+            }
+            if let r = renders[file.path],
+               let at = SourceMap.templateLine(of: p, original: file.contents, model: r.model, template: r.template, sources: templates.sources) {
+                diagnostics.append(Diagnostic(at: at, id: "template.malformed-xml",
+                                              "this template line makes pages that are not well-formed XML (\(p.message))"))
+            } else if let at = figureSources[file.path] {
+                diagnostics.append(Diagnostic(at: at, id: "content.figure", "this figure's \(file.path) is not well-formed XML: \(p.message)"))
+            } else {
                 diagnostics.append(Diagnostic(at: SourceLocation(file: file.path, line: p.line, column: p.column),
                                               id: "output.malformed-xml", "the generated file is not well-formed XML: \(p.message)"))
             }
         }
+        diagnostics += duplicatePaths(files, chapter: chapter)
         clock.lap("libxml2 check")
         files.sort { $0.path < $1.path }
-        return BuildResult(files: files, diagnostics: diagnostics, timings: clock.laps)
+        return BuildResult(files: files, diagnostics: unique(diagnostics), timings: clock.laps)
+    }
+
+    /// The diagnostics without repeats (a scenario that fails is met by every figure and value
+    /// using it; a template line by every page), in their first order.
+    static func unique(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+        var seen = Set<Diagnostic>()
+        return diagnostics.filter { seen.insert($0).inserted }
+    }
+
+    /// Two parts of the site that would be written to one path (a page with id `index`, say).
+    static func duplicatePaths(_ files: [OutputFile], chapter: Chapter) -> [Diagnostic] {
+        var count: [String: Int] = [:]
+        for f in files { count[f.path, default: 0] += 1 }
+        return count.filter { $0.value > 1 }.keys.sorted().map { path in
+            let page = (chapter.sections + chapter.pages).first { "\($0.id).html" == path }
+            return Diagnostic(at: page.map { SourceLocation(file: $0.file, line: 2) } ?? SourceLocation(file: path), id: "output.duplicate-path",
+                              "two parts of the site would be written to \(path)" + (page.map { ": page id '\($0.id)' is taken by the site itself" } ?? ""))
+        }
+    }
+
+    /// The exercise blocks on page `path` whose HTML is malformed, at their exercise file's `id:` line.
+    static func checkExercises(_ out: ExercisePages, path: String, chapter: Chapter) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        let fragments = out.sectionHTML.filter { "\($0.key).html" == path }.map(\.value) + out.pages.filter { $0.path == path }.map(\.html)
+        let marker = "<section class=\"exercise\" id=\"ex-"
+        for html in fragments where !SourceMap.fragmentProblems(html).isEmpty {
+            for block in html.components(separatedBy: marker).dropFirst() {
+                guard let p = SourceMap.fragmentProblems(marker + block.replacingOccurrences(of: "</section>\n</section>", with: "</section>")).first,
+                      let quote = block.firstIndex(of: "\"") else { continue }
+                let id = String(block[..<quote])
+                diagnostics.append(Diagnostic(at: exerciseLocation(id, chapter), id: "exercise.malformed-html",
+                                              "exercise \(id): its text makes HTML that is not well-formed XML: \(p.message)"))
+            }
+        }
+        return diagnostics
+    }
+
+    static func exerciseLocation(_ id: String, _ chapter: Chapter) -> SourceLocation {
+        for (path, text) in chapter.exercises.sorted(by: { $0.key < $1.key }) {
+            for (k, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                let t = line.trimmingCharacters()
+                if t == "id: \(id)" || t == "id: \"\(id)\"" || t == "id: '\(id)'" { return SourceLocation(file: path, line: k + 1) }
+            }
+        }
+        return SourceLocation(file: "content/exercises")
     }
 
     /// A key that changes whenever anything the build reads changes.
@@ -160,7 +233,7 @@ struct BuildContext {
         if let (path, text) = chapter.scenarios[name] {
             do {
                 let loaded = try ScenarioLoader.loadWithVariables(text: text, file: path, variables: courseVariables.merging(extra) { $1 })
-                result = .success((Simulator.run(loaded.scenario), loaded.variables))
+                result = .success((try ScenarioLoader.simulate(loaded.scenario, text: text, file: path), loaded.variables))
             } catch {
                 result = .failure(error)
             }
@@ -186,6 +259,8 @@ struct BuildContext {
         var html: String
         var figureFiles: [OutputFile]
         var diagnostics: [Diagnostic]
+        /// The diagnostic at the Markdown line behind malformed prose, or nil when the prose is well-formed.
+        var locateProse: () -> Diagnostic?
     }
 
     mutating func render(_ page: PageSource, number: Int?) -> PageOutput {
@@ -280,6 +355,17 @@ struct BuildContext {
         for (id, token) in valueTokens { replacements[token] = values[id]!.xmlEscaped }
         for (id, token) in tokens { replacements[token] = figureHTML[id]! }
         html = Tokens.replace(in: html, replacements)
-        return PageOutput(html: html, figureFiles: figureFiles, diagnostics: diagnostics)
+        // Only when its page turns out malformed: the prose checked on its own, so a problem is
+        // reported at its Markdown line, not at a line of the page. A build that succeeds pays nothing.
+        let prose = html
+        let locate = { () -> Diagnostic? in
+            guard let p = SourceMap.fragmentProblems(prose).first else { return nil }
+            let found = SourceMap.markdownLine(body: page.body, firstLine: page.bodyLine) { md in
+                Prose.html(fromMarkdown: (try? Prose.mustache(md, context: mustacheContext, file: page.file, firstLine: page.bodyLine)) ?? md)
+            }
+            return Diagnostic(at: SourceLocation(file: page.file, line: found?.line ?? page.bodyLine), id: "content.malformed-html",
+                              "this Markdown makes HTML that is not well-formed XML: \((found?.problem ?? p).message)")
+        }
+        return PageOutput(html: html, figureFiles: figureFiles, diagnostics: diagnostics, locateProse: locate)
     }
 }

@@ -5,6 +5,11 @@ import CourseModel
 public struct SourceTree: Sendable, Hashable {
     public var files: [String: String]
 
+    /// The largest file the command reads into a tree (the same bound as a YAML document's).
+    public static let maxFileBytes = YAMLDocument.maxBytes
+    /// The most the command reads in all: well above a real course, far below the machine's memory.
+    public static let maxTotalBytes = 64_000_000
+
     public init(files: [String: String]) { self.files = files }
 
     public subscript(path: String) -> String? { files[path] }

@@ -4,6 +4,8 @@ import Mustache
 /// The site's Mustache templates and static assets, from `templates/`.
 struct Templates {
     var library: MustacheLibrary?
+    /// Each template's text by name, to find the template line behind a malformed page.
+    var sources: [String: String]
     var assets: [OutputFile]
     var diagnostics: [Diagnostic]
 
@@ -14,8 +16,19 @@ struct Templates {
         var library = MustacheLibrary()
         var diagnostics: [Diagnostic] = []
         var names = Set<String>()
+        var tagsByName: [String: [MustacheTags.Tag]] = [:]
+        var sources: [String: String] = [:]
         for path in tree.paths(under: "templates", suffix: ".mustache") {
             let name = String(path.dropFirst("templates/".count).dropLast(".mustache".count))
+            let tags = MustacheTags.tags(in: tree[path]!)
+            let problems = MustacheTags.check(tags, file: path)
+            tagsByName[name] = tags
+            sources[name] = tree[path]!
+            if !problems.isEmpty {
+                diagnostics += problems
+                names.insert(name)
+                continue
+            }
             do {
                 library.register(try MustacheTemplate(string: tree[path]!), named: name)
                 names.insert(name)
@@ -40,11 +53,13 @@ struct Templates {
                 }
             }
         }
+        // A partial that includes itself, directly or through others, would be rendered without end.
+        diagnostics += MustacheTags.cycles(tagsByName) { "templates/\($0).mustache" }
         var assets: [OutputFile] = []
         for path in tree.files.keys.sorted() where path.hasPrefix("templates/assets/") {
             assets.append(OutputFile(path: String(path.dropFirst("templates/".count)), contents: tree[path]!))
         }
         let ok = diagnostics.isEmpty
-        return Templates(library: ok ? library : nil, assets: assets, diagnostics: diagnostics)
+        return Templates(library: ok ? library : nil, sources: sources, assets: assets, diagnostics: diagnostics)
     }
 }

@@ -37,15 +37,16 @@ public struct ByteRun: Hashable, Sendable {
 ///
 /// Cost follows runs, not bytes: appending a run that continues the last one merges with it, so a
 /// gigabyte sent by one call stays one run. The circular-array view a textbook draws (capacity, head,
-/// tail) is derived from the totals that ever went in and out.
+/// tail) is derived from the totals that ever went in and out. The runs are a `RunList`, so a
+/// snapshot of the queue shares them instead of copying.
 public struct ByteQueue: Hashable, Sendable {
     public let capacity: Int
     public private(set) var count: Int = 0
     /// Bytes that ever entered / left the queue (for the circular-array view and conservation checks).
     public private(set) var totalIn: Int = 0
     public private(set) var totalOut: Int = 0
-    private var storage: [ByteRun] = []
-    private var first: Int = 0
+    /// The runs in FIFO order, oldest first.
+    public private(set) var runs = RunList()
 
     public init(capacity: Int) {
         precondition(capacity > 0, "a queue needs a positive capacity")
@@ -56,9 +57,6 @@ public struct ByteQueue: Hashable, Sendable {
     public var isEmpty: Bool { count == 0 }
     public var isFull: Bool { count == capacity }
 
-    /// The runs in FIFO order, oldest first.
-    public var runs: ArraySlice<ByteRun> { storage[first...] }
-
     /// The circular-array view: the slot of the oldest byte (head) and the next free slot (tail).
     public var head: Int { totalOut % capacity }
     public var tail: Int { totalIn % capacity }
@@ -68,11 +66,7 @@ public struct ByteQueue: Hashable, Sendable {
     public mutating func append(_ run: ByteRun) -> Int {
         assert(run.count >= 0 && run.count <= free, "a queue never exceeds its capacity")
         guard run.count > 0 else { return 0 }
-        if storage.count > first, let last = storage.last, last.origin == run.origin, last.end == run.start {
-            storage[storage.count - 1].count += run.count
-        } else {
-            storage.append(run)
-        }
+        runs.append(run)
         count += run.count
         totalIn += run.count
         return run.count
@@ -85,27 +79,11 @@ public struct ByteQueue: Hashable, Sendable {
 
     /// Removes up to `n` bytes from the front and returns them as runs, oldest first.
     public mutating func removeFirst(_ n: Int) -> [ByteRun] {
-        var wanted = min(n, count)
-        var out: [ByteRun] = []
-        while wanted > 0 {
-            var run = storage[first]
-            if run.count <= wanted {
-                out.append(run)
-                first += 1
-                wanted -= run.count
-                count -= run.count
-                totalOut += run.count
-            } else {
-                run.count = wanted
-                out.append(run)
-                storage[first].start += wanted
-                storage[first].count -= wanted
-                count -= wanted
-                totalOut += wanted
-                wanted = 0
-            }
-        }
-        compactIfNeeded()
+        let wanted = min(n, count)
+        guard wanted > 0 else { return [] }
+        let out = runs.removeFirst(bytes: wanted)
+        count -= wanted
+        totalOut += wanted
         return out
     }
 
@@ -115,16 +93,6 @@ public struct ByteQueue: Hashable, Sendable {
         let n = count
         _ = removeFirst(n)
         return n
-    }
-
-    private mutating func compactIfNeeded() {
-        if first == storage.count {
-            storage.removeAll(keepingCapacity: true)
-            first = 0
-        } else if first > 32 && first * 2 > storage.count {
-            storage.removeFirst(first)
-            first = 0
-        }
     }
 
     /// Byte count per origin, in FIFO order of first appearance.

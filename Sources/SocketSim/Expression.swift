@@ -122,7 +122,9 @@ public enum Expression {
                 }
                 return v
             case .negate(let n):
-                return -(try n.value(variables))
+                let (r, overflow) = 0.subtractingReportingOverflow(try n.value(variables))
+                if overflow { throw Failure(message: "number too large in expression") }
+                return r
             case .binary(let op, let l, let r):
                 let value = try l.value(variables)
                 let rhs = try r.value(variables)
@@ -137,7 +139,10 @@ public enum Expression {
                     return r
                 case .divide, .remainder:
                     if rhs == 0 { throw Failure(message: "division by zero in expression") }
-                    return op == .divide ? value / rhs : value % rhs
+                    // Int.min / -1 is the one quotient (and remainder) that does not fit.
+                    let (r, overflow) = op == .divide ? value.dividedReportingOverflow(by: rhs) : value.remainderReportingOverflow(dividingBy: rhs)
+                    if overflow { throw Failure(message: "number too large in expression") }
+                    return r
                 }
             case .extreme(let minimum, let args):
                 var values: [Int] = []
@@ -156,10 +161,15 @@ public enum Expression {
     /// Reads the grammar into a `Node`. On a syntax error it stops, with a `fail` node where the
     /// error is and every part read before it kept (their failures come first, as they would when
     /// evaluating while reading).
+    ///
+    /// Depth is bounded (`Limits.maxExpressionDepth`): the parser, the evaluator, hashing and the
+    /// release of a `Node` all recurse once per level, and a deeply nested text would overflow the
+    /// stack. Parentheses, unary minus and each operator of a chain count one level.
     private struct Parser {
         let chars: [Character]
         var pos = 0
         var failed = false
+        var depth = 0
 
         init(chars: [Character]) {
             self.chars = chars
@@ -179,11 +189,22 @@ public enum Expression {
             return pos < chars.count ? chars[pos] : nil
         }
 
+        /// Enters one level; false (and a failure) past the deepest allowed.
+        mutating func descend() -> Bool {
+            depth += 1
+            return depth <= Limits.maxExpressionDepth
+        }
+
+        var tooDeep: String { "expression nested too deeply (more than \(Limits.maxExpressionDepth) levels of parentheses, signs and operators)" }
+
         mutating func parseSum() -> Node {
+            let entry = depth
+            defer { depth = entry }
             var value = parseProduct()
             if failed { return value }
             while let op = peek(), op == "+" || op == "-" {
                 pos += 1
+                guard descend() else { return .then(value, fail(tooDeep)) }
                 let rhs = parseProduct()
                 value = .binary(op == "+" ? .add : .subtract, value, rhs)
                 if failed { return value }
@@ -192,10 +213,13 @@ public enum Expression {
         }
 
         mutating func parseProduct() -> Node {
+            let entry = depth
+            defer { depth = entry }
             var value = parseUnary()
             if failed { return value }
             while let op = peek(), op == "*" || op == "/" || op == "%" {
                 pos += 1
+                guard descend() else { return .then(value, fail(tooDeep)) }
                 let rhs = parseUnary()
                 value = .binary(op == "*" ? .multiply : op == "/" ? .divide : .remainder, value, rhs)
                 if failed { return value }
@@ -206,6 +230,9 @@ public enum Expression {
         mutating func parseUnary() -> Node {
             if peek() == "-" {
                 pos += 1
+                let entry = depth
+                defer { depth = entry }
+                guard descend() else { return fail(tooDeep) }
                 return .negate(parseUnary())
             }
             return parseAtom()
@@ -215,6 +242,9 @@ public enum Expression {
             guard let c = peek() else { return fail("expression ends too early") }
             if c == "(" {
                 pos += 1
+                let entry = depth
+                defer { depth = entry }
+                guard descend() else { return fail(tooDeep) }
                 let v = parseSum()
                 if failed { return v }
                 guard peek() == ")" else { return .then(v, fail("missing ')' in expression")) }
@@ -236,6 +266,9 @@ public enum Expression {
                     guard peek() == "(" else { return fail("\(name) needs '(a, b)'") }
                     pos += 1
                     let minimum = name == "min"
+                    let entry = depth
+                    defer { depth = entry }
+                    guard descend() else { return fail(tooDeep) }
                     var args = [parseSum()]
                     if failed { return .extreme(minimum: minimum, args) }
                     while peek() == "," {

@@ -74,7 +74,22 @@ public struct Parameters: Hashable, Sendable {
     public static let durationNames: Set<String> = ["msl", "rto", "finWait2Timeout"]
 
     /// The largest queue the simulator accepts; larger is almost certainly a typo.
-    public static let maxQueueSize = 1 << 30
+    public static let maxQueueSize = Limits.maxBytes
+
+    /// The range each integer parameter must fall in (the one table every reader checks against).
+    public static func quantity(of name: String) -> Quantity? {
+        switch name {
+        case "sqs", "rqs": return .queueSize
+        case "mss": return .mss
+        case "msl": return .msl
+        case "rto": return .rto
+        case "maxRetransmissions": return .retransmissions
+        case "finWait2Timeout": return .finWait2Timeout
+        case "ephemeralFirst", "ephemeralLast": return Quantity("a port number", 1...65_535)
+        case "backlog": return .backlog
+        default: return nil
+        }
+    }
 }
 
 /// One host of a scenario.

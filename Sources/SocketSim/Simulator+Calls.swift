@@ -227,9 +227,12 @@ extension Simulator {
         guard last >= first else { return nil }
         let span = last - first + 1
         var candidate = hosts[h].nextEphemeral
+        // One pass over the sockets, not one per candidate port.
+        var used = Set<Int>()
+        for s in sockets where !s.freed && s.host == h { if let p = s.local?.port { used.insert(p) } }
         for _ in 0..<span {
             if candidate > last || candidate < first { candidate = first }
-            let inUse = sockets.contains { !$0.freed && $0.host == h && $0.local?.port == candidate }
+            let inUse = used.contains(candidate)
             if !inUse {
                 hosts[h].nextEphemeral = candidate + 1
                 return candidate
@@ -360,11 +363,7 @@ extension Simulator {
     }
 
     mutating func appendDelivered(_ sid: Int, _ run: ByteRun) {
-        if let last = sockets[sid].deliveredRuns.last, last.origin == run.origin, last.end == run.start {
-            sockets[sid].deliveredRuns[sockets[sid].deliveredRuns.count - 1].count += run.count
-        } else {
-            sockets[sid].deliveredRuns.append(run)
-        }
+        sockets[sid].deliveredRuns.append(run)
     }
 
     mutating func shutdownRead(_ sid: Int) {

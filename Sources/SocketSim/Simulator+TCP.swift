@@ -37,10 +37,9 @@ extension Simulator {
         guard let local = s.local, let remote = s.remote,
               let to = toHost ?? hostIndex(owning: remote.address) else { return }
         let ackFlag: TCPFlags = flags.contains(.syn) && !flags.contains(.ack) && s.state == .synSent ? [] : .ack
-        let seg = Segment(id: nextSegmentID, fromHost: s.host, toHost: to, source: local, destination: remote,
+        let seg = Segment(id: newSegmentID(), fromHost: s.host, toHost: to, source: local, destination: remote,
                           seq: seq, ack: ackFlag.isEmpty ? 0 : s.rcvNxt, flags: flags.union(ackFlag),
                           window: window(sid), length: 0, payload: [])
-        nextSegmentID += 1
         network.append(seg)
         record(.sent, seg)
         sockets[sid].retransmitSegment = seg
@@ -52,9 +51,8 @@ extension Simulator {
     /// Sends a segment that is never retransmitted: a pure ACK or a RST.
     mutating func emit(from host: Int, to: Int, source: Endpoint, destination: Endpoint, seq: Int, ack: Int,
                        flags: TCPFlags, window: Int) {
-        let seg = Segment(id: nextSegmentID, fromHost: host, toHost: to, source: source, destination: destination,
+        let seg = Segment(id: newSegmentID(), fromHost: host, toHost: to, source: source, destination: destination,
                           seq: seq, ack: ack, flags: flags, window: window, length: 0, payload: [])
-        nextSegmentID += 1
         network.append(seg)
         record(.sent, seg)
     }
@@ -125,7 +123,7 @@ extension Simulator {
         }
         let mss = parameters.mss
         var moved = 0
-        while moved < limit, !sockets[sid].sendQ.isEmpty {
+        while moved < limit, !sockets[sid].sendQ.isEmpty, exceeded == nil {
             let space = sockets[pid].shutRead ? Int.max : sockets[pid].recvQ.free
             guard space > 0 else { break }
             // Without recording, move everything at once: the same bytes, counted per segment.
@@ -140,10 +138,9 @@ extension Simulator {
                 sockets[pid].recvQ.append(contentsOf: runs)
             }
             if recording, let local = sockets[sid].local, let remote = sockets[sid].remote {
-                let seg = Segment(id: nextSegmentID, fromHost: sockets[sid].host, toHost: sockets[pid].host,
+                let seg = Segment(id: newSegmentID(), fromHost: sockets[sid].host, toHost: sockets[pid].host,
                                   source: local, destination: remote, seq: sockets[sid].sndNxt, ack: sockets[sid].rcvNxt,
                                   flags: [.psh, .ack], window: window(sid), length: chunk, payload: runs)
-                nextSegmentID += 1
                 record(.sent, seg)
                 record(.delivered, seg)
             }
@@ -152,10 +149,9 @@ extension Simulator {
             moved += chunk
         }
         if moved > 0, recording, let local = sockets[pid].local, let remote = sockets[pid].remote {
-            let ack = Segment(id: nextSegmentID, fromHost: sockets[pid].host, toHost: sockets[sid].host, source: local,
+            let ack = Segment(id: newSegmentID(), fromHost: sockets[pid].host, toHost: sockets[sid].host, source: local,
                               destination: remote, seq: sockets[pid].sndNxt, ack: sockets[pid].rcvNxt, flags: .ack,
                               window: window(pid), length: 0, payload: [])
-            nextSegmentID += 1
             record(.sent, ack)
             record(.delivered, ack)
         }
@@ -172,10 +168,9 @@ extension Simulator {
         // Lost, not transmitted: they never reach a RecvQ (accepted = SendQ + transmitted + lost).
         sockets[sid].bytesLost += chunk
         if recording {
-            let seg = Segment(id: nextSegmentID, fromHost: sockets[sid].host, toHost: peerHost, source: local,
+            let seg = Segment(id: newSegmentID(), fromHost: sockets[sid].host, toHost: peerHost, source: local,
                               destination: remote, seq: sockets[sid].sndNxt, ack: sockets[sid].rcvNxt, flags: [.psh, .ack],
                               window: window(sid), length: chunk, payload: runs)
-            nextSegmentID += 1
             record(.sent, seg)
             record(.delivered, seg, note: pid == nil ? "no socket for this connection: RST" : "the receiving program has closed the socket")
         }

@@ -7,7 +7,7 @@ public struct Simulator: Sendable {
     public private(set) var parameters: Parameters
     public let hostConfigs: [HostConfig]
     var hosts: [HostRuntime]
-    var sockets: [SocketRecord] = []
+    var sockets = SocketTable()
     var network: [Segment] = []
     var networkHead = 0
     public private(set) var clock = 0
@@ -19,6 +19,27 @@ public struct Simulator: Sendable {
 
     /// Whether to record segments, state changes and snapshots. A benchmark turns it off.
     public var recording = true
+    /// Whether recorded steps carry host and socket snapshots. A streaming writer's first pass,
+    /// which needs only the outcome, turns them off; everything else runs exactly the same.
+    public var snapshots = true
+
+    /// What the run may do (see `WorkBudget`); once over, the run stops doing anything and
+    /// `exceeded` says why.
+    public var budget = WorkBudget.standard
+    public private(set) var exceeded: WorkBudget.Exceeded?
+    var segmentsMade = 0
+    var timerFirings = 0
+    var snapshotEntries = 0
+    var rounds = 0
+
+    /// The sockets as the last snapshot showed them (shared with the records that hold it), and
+    /// whether it is up to date with every change (false after steps taken without snapshots).
+    var socketList = SocketList()
+    var socketListCurrent = true
+    /// Per socket: runs in its queues while it is shown (what it adds to each step's snapshot), and
+    /// their sum.
+    var shownRuns: [Int] = []
+    var shownRunsTotal = 0
 
     // Per-step recording.
     var currentStep = 0
@@ -40,32 +61,60 @@ public struct Simulator: Sendable {
         }
     }
 
-    /// Runs every step of `scenario` and returns the trace.
-    public static func run(_ scenario: Scenario) -> Trace {
-        var sim = Simulator(scenario: scenario)
+    /// Runs every step of `scenario` and returns the trace; a run over `budget` is refused.
+    public static func run(_ scenario: Scenario, budget: WorkBudget = .standard) throws(WorkBudget.Exceeded) -> Trace {
         var records: [StepRecord] = []
         records.reserveCapacity(scenario.steps.count)
-        for (i, step) in scenario.steps.enumerated() {
-            records.append(sim.perform(step, index: i + 1))
-        }
+        let summary = try run(scenario, budget: budget) { records.append($0) }
         // Tell each blocked step when it returned.
-        var returnedAt: [Int: Int] = [:]
-        for r in records {
-            for c in r.completed { returnedAt[c.index] = r.index }
-        }
         for i in records.indices where records[i].status == .blocked {
-            records[i].returnedAtStep = returnedAt[records[i].index]
+            records[i].returnedAtStep = summary.returnedAt[records[i].index]
+        }
+        return Trace(title: scenario.title, parameters: scenario.parameters, hosts: scenario.hosts,
+                     outcome: summary.outcome, deadlock: summary.deadlock, steps: records, sendSizes: summary.sendSizes)
+    }
+
+    /// Runs every step of `scenario`, handing each step's record to `body` as soon as it is made, so
+    /// that a writer can stream the trace without holding it. What only the end of the run tells
+    /// (the outcome, and for blocked steps when they returned: a record's `returnedAtStep` is still
+    /// nil) is in the summary. `snapshots: false` leaves the records' hosts and sockets empty.
+    public static func run(_ scenario: Scenario, budget: WorkBudget = .standard, snapshots: Bool = true,
+                           each body: (StepRecord) -> Void) throws(WorkBudget.Exceeded) -> RunSummary {
+        var sim = Simulator(scenario: scenario)
+        sim.budget = budget
+        sim.snapshots = snapshots
+        if scenario.steps.count > budget.steps {
+            throw WorkBudget.Exceeded(limit: .steps, allowed: budget.steps, step: budget.steps + 1)
+        }
+        var returnedAt: [Int: Int] = [:]
+        for (i, step) in scenario.steps.enumerated() {
+            let record = sim.perform(step, index: i + 1)
+            if let e = sim.exceeded { throw e }
+            for c in record.completed { returnedAt[c.index] = record.index }
+            body(record)
         }
         let blocked = sim.blockedCalls()
         var deadlock: Deadlock?
         if !blocked.isEmpty {
             // The run got stuck at the last step in which anything happened to a call still blocked.
-            let atStep = blocked.map(\.index).max() ?? records.count
+            let atStep = blocked.map(\.index).max() ?? scenario.steps.count
             deadlock = Deadlock(atStep: atStep, blocked: blocked)
         }
-        return Trace(title: scenario.title, parameters: scenario.parameters, hosts: scenario.hosts,
-                     outcome: deadlock == nil ? .completed : .deadlock, deadlock: deadlock, steps: records,
-                     sendSizes: sim.sendSizes)
+        return RunSummary(outcome: deadlock == nil ? .completed : .deadlock, deadlock: deadlock, returnedAt: returnedAt,
+                          sendSizes: sim.sendSizes)
+    }
+
+    /// Stops the run: `limit` is used up.
+    mutating func exceed(_ limit: WorkBudget.Limit, allowed: Int) {
+        if exceeded == nil { exceeded = WorkBudget.Exceeded(limit: limit, allowed: allowed, step: currentStep) }
+    }
+
+    /// A number for a new segment, counted against the budget.
+    mutating func newSegmentID() -> Int {
+        segmentsMade += 1
+        if segmentsMade > budget.segments { exceed(.segments, allowed: budget.segments) }
+        defer { nextSegmentID += 1 }
+        return nextSegmentID
     }
 
     /// Calls still blocked, and steps queued behind them, host by host.
@@ -135,20 +184,47 @@ public struct Simulator: Sendable {
             deferred = false
             completions.remove(at: i)
         }
+        let snapshot = recording && snapshots
+        noteChanges(snapshot: snapshot)
         guard recording else {
             return StepRecord(index: index, actor: step.actor.name, call: step.text, status: status, result: result,
-                              deferred: deferred, returnedAtStep: nil, completed: completions, hosts: [], sockets: [],
+                              deferred: deferred, returnedAtStep: nil, completed: completions, hosts: [], sockets: SocketList(),
                               segments: [], time: clock, transitions: [])
         }
         return StepRecord(index: index, actor: step.actor.name, call: step.text, status: status, result: result,
                           deferred: deferred, returnedAtStep: nil, completed: completions,
-                          hosts: hostSnapshots(), sockets: socketSnapshots(), segments: events, time: clock,
-                          transitions: changes)
+                          hosts: snapshot ? hostSnapshots() : [], sockets: snapshot ? socketList : SocketList(), segments: events,
+                          time: clock, transitions: changes)
+    }
+
+    /// Brings the snapshot up to date with the sockets this step changed (when `snapshot`), and
+    /// counts the step's snapshot against the budget: every socket structure made so far, and the
+    /// runs in the queues of those shown. Both passes of a streaming writer count the same.
+    mutating func noteChanges(snapshot: Bool) {
+        let changed = sockets.takeChanged()
+        if snapshot && !socketListCurrent {
+            socketList = SocketList()
+            for sid in sockets.indices { socketList.set(slot: sid, socketSnapshot(sid)) }
+            socketListCurrent = true
+        }
+        for sid in changed {
+            while shownRuns.count <= sid { shownRuns.append(0) }
+            let s = sockets[sid]
+            let runs = isShown(s) ? s.sendQ.runs.count + s.recvQ.runs.count : 0
+            shownRunsTotal += runs - shownRuns[sid]
+            shownRuns[sid] = runs
+            if snapshot { socketList.set(slot: sid, socketSnapshot(sid)) }
+        }
+        if !snapshot && !changed.isEmpty { socketListCurrent = false }
+        snapshotEntries += sockets.count + shownRunsTotal
+        if snapshotEntries > budget.snapshotEntries { exceed(.snapshotEntries, allowed: budget.snapshotEntries) }
     }
 
     /// Lets TCP and the blocked calls make all the progress they can without a new step.
     mutating func settle() {
-        while true {
+        while exceeded == nil {
+            rounds += 1
+            if rounds > budget.rounds { exceed(.rounds, allowed: budget.rounds); return }
             var progress = false
             if parameters.network == .auto {
                 if deliver(count: nil) > 0 { progress = true }
@@ -191,7 +267,7 @@ public struct Simulator: Sendable {
     @discardableResult
     mutating func deliver(count: Int?) -> Int {
         var delivered = 0
-        while networkHead < network.count, count.map({ delivered < $0 }) ?? true {
+        while exceeded == nil, networkHead < network.count, count.map({ delivered < $0 }) ?? true {
             let seg = network[networkHead]
             networkHead += 1
             record(.delivered, seg)
@@ -216,7 +292,9 @@ public struct Simulator: Sendable {
 
     mutating func advanceClock(by ms: Int) {
         let target = clock + ms
-        while let (deadline, sid, timer) = nextTimer(), deadline <= target {
+        while exceeded == nil, let (deadline, sid, timer) = nextTimer(), deadline <= target {
+            timerFirings += 1
+            if timerFirings > budget.timerFirings { exceed(.timerFirings, allowed: budget.timerFirings); return }
             clock = deadline
             fire(timer, socket: sid)
             settle()
@@ -251,8 +329,7 @@ public struct Simulator: Sendable {
             sockets[sid].currentRTO *= 2
             sockets[sid].retransmitAt = clock + sockets[sid].currentRTO
             var copy = seg
-            copy.id = nextSegmentID
-            nextSegmentID += 1
+            copy.id = newSegmentID()
             copy.ack = sockets[sid].rcvNxt
             network.append(copy)
             record(.retransmitted, copy, note: "retransmission \(sockets[sid].retransmissions)")
@@ -320,14 +397,17 @@ public struct Simulator: Sendable {
         }
     }
 
-    func socketSnapshots() -> [SocketSnapshot] {
-        sockets.filter { !$0.freed || $0.fd != nil }.map { s in
-            SocketSnapshot(id: s.id, host: hosts[s.host].config.name, fd: s.fd, local: s.local, remote: s.remote,
-                           state: s.state, sendq: QueueSnapshot(s.sendQ), recvq: QueueSnapshot(s.recvQ),
-                           delivered: s.delivered, deliveredRuns: s.deliveredRuns,
-                           isListening: s.state == .listen, incomplete: s.incomplete, completed: s.completed,
-                           reuseAddress: s.reuseAddress)
-        }
+    /// Whether a snapshot shows the socket: its structure exists, or a descriptor still names it.
+    func isShown(_ s: SocketRecord) -> Bool { !s.freed || s.fd != nil }
+
+    func socketSnapshot(_ sid: Int) -> SocketSnapshot? {
+        let s = sockets[sid]
+        guard isShown(s) else { return nil }
+        return SocketSnapshot(id: s.id, host: hosts[s.host].config.name, fd: s.fd, local: s.local, remote: s.remote,
+                              state: s.state, sendq: QueueSnapshot(s.sendQ), recvq: QueueSnapshot(s.recvQ),
+                              delivered: s.delivered, deliveredRunList: s.deliveredRuns,
+                              isListening: s.state == .listen, incomplete: s.incomplete, completed: s.completed,
+                              reuseAddress: s.reuseAddress)
     }
 
     /// Sockets whose structure still exists (not yet reclaimed by the system).
@@ -349,6 +429,23 @@ public struct Simulator: Sendable {
     }
 
     public var socketCount: Int { sockets.count }
+}
+
+/// What a run tells only at its end (`Simulator.run(_:budget:snapshots:each:)`).
+public struct RunSummary: Hashable, Sendable {
+    public var outcome: Outcome
+    public var deadlock: Deadlock?
+    /// For every call that blocked and later returned: its step, and the step it returned in.
+    public var returnedAt: [Int: Int]
+    /// The byte count each `send` call asked for, by origin.
+    public var sendSizes: [Origin: Int]
+
+    public init(outcome: Outcome, deadlock: Deadlock?, returnedAt: [Int: Int], sendSizes: [Origin: Int]) {
+        self.outcome = outcome
+        self.deadlock = deadlock
+        self.returnedAt = returnedAt
+        self.sendSizes = sendSizes
+    }
 }
 
 /// Where every byte a socket handled went; `accepted == sendq + transmitted + lost` and
@@ -411,7 +508,7 @@ struct SocketRecord: Sendable {
     var sendQ: ByteQueue
     var recvQ: ByteQueue
     var delivered = 0
-    var deliveredRuns: [ByteRun] = []
+    var deliveredRuns = RunList()
     var backlog = 0
     var incomplete: [Int] = []
     var completed: [Int] = []

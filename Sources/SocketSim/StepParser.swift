@@ -13,7 +13,16 @@ public enum StepParser {
     public static let networkCalls = ["transfer", "deliver", "drop"]
 
     /// The biggest byte count one call may name.
-    public static let maxBytes = 1 << 40
+    public static let maxBytes = Limits.maxBytes
+
+    /// `text` as `quantity`, or a failure naming `what` and the range.
+    static func number(_ text: some StringProtocol, _ quantity: Quantity, _ what: String) throws(Failure) -> Int {
+        switch quantity.read(text) {
+        case .success(let v): return v
+        case .failure(.notANumber): throw Failure(message: "\(what) must be \(quantity.noun), got '\(text)'")
+        case .failure(.outOfRange(let v)): throw Failure(message: "\(what) \(quantity.rangeMessage(got: v))")
+        }
+    }
 
     /// Parses `text` (the part after `actor:`) for `actor`, substituting `{expr}` with `variables`.
     public static func parse(actor: String, text rawText: String, hosts: [String], variables: [String: Int]) throws(Failure) -> Step {
@@ -36,8 +45,8 @@ public enum StepParser {
             var rest = args
             var fd: Int?
             if let i = rest.firstIndex(where: { $0.lowercased().hasPrefix("fd=") }) {
-                guard let n = Int(rest[i].dropFirst(3)), n >= 0 else { throw Failure(message: "fd=N needs a descriptor number, got '\(rest[i])'") }
-                fd = n
+                guard Quantity.isInteger(String(rest[i].dropFirst(3))) else { throw Failure(message: "fd=N needs a descriptor number, got '\(rest[i])'") }
+                fd = try number(rest[i].dropFirst(3), .descriptor, "fd=N")
                 rest.remove(at: i)
             }
             let call = try parseCall(verb, rest)
@@ -53,7 +62,7 @@ public enum StepParser {
         var backlog: Int?
         if let b = flags.first(where: { $0.hasPrefix("backlog=") }) {
             flags.remove(b)
-            guard let n = Int(b.dropFirst(8)), n >= 0, n <= 65_535 else { throw Failure(message: "backlog=N needs a number from 0 to 65535, got '\(b)'") }
+            guard case .success(let n) = Quantity.backlog.read(b.dropFirst(8)) else { throw Failure(message: "backlog=N needs a number from 0 to 65535, got '\(b)'") }
             backlog = n
         }
         let positional = args.filter { flags.contains($0.lowercased()) }
@@ -74,7 +83,7 @@ public enum StepParser {
             if arg.contains(":") {
                 return .listenOn(try parseAddress(arg, usage: "listen ADDR:PORT"), backlog: backlog, reuseAddress: reuse)
             }
-            guard let port = Int(arg), (0...65_535).contains(port) else {
+            guard case .success(let port) = Quantity.port.read(arg) else {
                 throw Failure(message: "expected a port number from 0 to 65535 after 'listen', got '\(arg)'")
             }
             return .listenNumber(port, backlog: backlog, reuseAddress: reuse)
@@ -85,11 +94,13 @@ public enum StepParser {
             try noMore("'accept [nonblock]'")
             return .accept(nonBlocking: nonBlocking)
         case "send", "recv":
-            guard positional.count == 1, let n = Int(positional[0]) else {
+            guard positional.count == 1, Quantity.isInteger(positional[0]) else {
                 throw Failure(message: "expected '\(verb) N [nonblock]' with a byte count N, got '\(verb) \(positional.joined(separator: " "))'")
             }
+            guard let n = Int(positional[0]), n <= maxBytes else {
+                throw Failure(message: "\(verb) \(positional[0]) is absurdly large (at most \(maxBytes) bytes)")
+            }
             guard n >= 0 else { throw Failure(message: "\(verb) needs a byte count of 0 or more, got \(n)") }
-            guard n <= maxBytes else { throw Failure(message: "\(verb) \(n) is absurdly large (at most \(maxBytes) bytes)") }
             return verb == "send" ? .send(n, nonBlocking: nonBlocking) : .recv(n, nonBlocking: nonBlocking)
         case "shutdown":
             guard positional.count == 1, let how = ShutdownHow(rawValue: positional[0].uppercased()) ?? shutdownNumber(positional[0]) else {
@@ -111,7 +122,7 @@ public enum StepParser {
     static func parseAddress(_ s: String, usage: String) throws(Failure) -> SocketAddress {
         guard let colon = s.lastIndex(of: ":") else { throw Failure(message: "expected '\(usage)', got '\(s)' (no ':PORT')") }
         let host = String(s[..<colon])
-        guard let port = Int(s[s.index(after: colon)...]), (0...65_535).contains(port) else {
+        guard case .success(let port) = Quantity.port.read(s[s.index(after: colon)...]) else {
             throw Failure(message: "expected a port number from 0 to 65535 in '\(s)'")
         }
         guard !host.isEmpty else { throw Failure(message: "expected an address or '*' before ':' in '\(s)'") }
@@ -126,7 +137,7 @@ public enum StepParser {
             var rest = args
             if let first = rest.first {
                 if first.lowercased() == "all" { rest.removeFirst() }
-                else if let n = Int(first), n >= 0 { limit = n; rest.removeFirst() }
+                else if Quantity.isInteger(first), !first.hasPrefix("-") { limit = try number(first, .bytes, "transfer N"); rest.removeFirst() }
                 else if !hosts.contains(first) { throw Failure(message: "expected 'transfer N|all [HOST]', got 'transfer \(args.joined(separator: " "))'") }
             }
             if let h = rest.first {
@@ -140,12 +151,18 @@ public enum StepParser {
         case "deliver":
             if args.isEmpty { return .deliver(count: 1) }
             if args == ["all"] { return .deliver(count: nil) }
-            guard args.count == 1, let n = Int(args[0]), n > 0 else { throw Failure(message: "expected 'deliver', 'deliver N' or 'deliver all'") }
-            return .deliver(count: n)
+            guard args.count == 1, Quantity.isInteger(args[0]), let n = Int(args[0]), n > 0 else {
+                if args.count == 1, Quantity.isInteger(args[0]), !args[0].hasPrefix("-") { _ = try number(args[0], .segmentCount, "deliver N") }
+                throw Failure(message: "expected 'deliver', 'deliver N' or 'deliver all'")
+            }
+            return .deliver(count: try number(args[0], .segmentCount, "deliver N"))
         case "drop":
             if args.isEmpty { return .drop(count: 1) }
-            guard args.count == 1, let n = Int(args[0]), n > 0 else { throw Failure(message: "expected 'drop' or 'drop N'") }
-            return .drop(count: n)
+            guard args.count == 1, Quantity.isInteger(args[0]), let n = Int(args[0]), n > 0 else {
+                if args.count == 1, Quantity.isInteger(args[0]), !args[0].hasPrefix("-") { _ = try number(args[0], .segmentCount, "drop N") }
+                throw Failure(message: "expected 'drop' or 'drop N'")
+            }
+            return .drop(count: try number(args[0], .segmentCount, "drop N"))
         default:
             throw Failure(message: "unknown network action '\(verb)': expected one of \(networkCalls.joined(separator: ", "))")
         }
@@ -154,25 +171,22 @@ public enum StepParser {
     static func parseAdvance(_ text: String) throws(Failure) -> Int {
         var t = text.trimmingSpaces()
         if t.hasPrefix("+") { t.removeFirst() }
-        guard let ms = Duration.milliseconds(t), ms >= 0 else {
+        switch Quantity.timeStep.read(t) {
+        case .success(let ms): return ms
+        case .failure(.outOfRange(let v)) where v.map({ $0 >= 0 }) ?? true:
+            throw Failure(message: "time step '\(text.trimmingSpaces())' is more than a year (at most +\(Duration.format(Limits.maxTimeStep)))")
+        case .failure:
             throw Failure(message: "expected a time step such as '+30s', '+500ms' or '+2min', got '\(text)'")
         }
-        return ms
     }
 }
 
 /// Durations as scenarios write them.
 public enum Duration {
-    /// `30s`, `500ms`, `2min`, `1h`, or a bare number of milliseconds.
+    /// `30s`, `500ms`, `2min`, `1h`, or a bare number of milliseconds; nil when it is none of
+    /// these or too large to hold (ranges: `Quantity`).
     public static func milliseconds(_ text: String) -> Int? {
-        let t = text.trimmingSpaces().lowercased()
-        let units: [(String, Int)] = [("ms", 1), ("min", 60_000), ("s", 1_000), ("m", 60_000), ("h", 3_600_000)]
-        for (suffix, factor) in units where t.hasSuffix(suffix) {
-            let number = t.dropLast(suffix.count).trimmingSpaces()
-            if let v = Int(number) { return v.multipliedReportingOverflow(by: factor).overflow ? nil : v * factor }
-            return nil
-        }
-        return Int(t)
+        try? read(text.trimmingSpaces()).get()
     }
 
     /// Renders milliseconds the way a person writes them: `30s`, `1.5s`, `250ms`.

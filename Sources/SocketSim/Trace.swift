@@ -32,14 +32,21 @@ public struct QueueSnapshot: Hashable, Sendable {
     public var count: Int
     public var head: Int
     public var tail: Int
-    public var runs: [ByteRun]
+    /// The runs, shared with the queue and the other steps' snapshots.
+    public var runList: RunList
 
     public init(_ q: ByteQueue) {
         capacity = q.capacity
         count = q.count
         head = q.head
         tail = q.tail
-        runs = Array(q.runs)
+        runList = q.runs
+    }
+
+    /// The runs as an array, oldest first.
+    public var runs: [ByteRun] {
+        get { Array(runList) }
+        set { runList = RunList(newValue) }
     }
 }
 
@@ -54,13 +61,19 @@ public struct SocketSnapshot: Hashable, Sendable {
     public var sendq: QueueSnapshot
     public var recvq: QueueSnapshot
     public var delivered: Int
-    /// Delivered bytes by origin, oldest first.
-    public var deliveredRuns: [ByteRun]
+    /// Delivered bytes by origin, oldest first (shared with the socket and the other steps).
+    public var deliveredRunList: RunList
     /// For a listener: sockets of connections still in the handshake, and completed ones not yet accepted.
     public var isListening: Bool
     public var incomplete: [Int]
     public var completed: [Int]
     public var reuseAddress: Bool
+
+    /// Delivered bytes by origin, oldest first, as an array.
+    public var deliveredRuns: [ByteRun] {
+        get { Array(deliveredRunList) }
+        set { deliveredRunList = RunList(newValue) }
+    }
 }
 
 /// A host after a step, seen through its connected socket (or its newest socket before it has one).
@@ -88,7 +101,9 @@ public struct StepRecord: Hashable, Sendable {
     public var returnedAtStep: Int?
     public var completed: [Completion]
     public var hosts: [HostSnapshot]
-    public var sockets: [SocketSnapshot]
+    /// Every socket structure still there (or still named by a descriptor), in id order; shared
+    /// with the other steps' lists, so a step costs only the sockets it changed.
+    public var sockets: SocketList
     public var segments: [SegmentEvent]
     /// Simulated clock after the step, in milliseconds.
     public var time: Int

@@ -44,7 +44,7 @@ enum GradeBench {
         for i in 0..<count {
             for (id, v) in generator.variants(for: String(format: "b%05d", i)) { inUse.insert("\(id) \(v)") }
         }
-        print("grade: \(count) answer files (\(questions) questions each, \(bytes / count) bytes on average), \(catalog.exercises.count) exercises, \(inUse.count) (exercise, variant) keys in use")
+        print("grade: \(count) answer files, \(tagged ? "tagged" : "untagged (SOCKLAB_BENCH_UNTAGGED)") (\(questions) questions each, \(bytes / count) bytes on average), \(catalog.exercises.count) exercises, \(inUse.count) (exercise, variant) keys in use")
 
         // Timed: a fresh grader (no keys cached), reading from disk included.
         let start = Date()
@@ -185,6 +185,11 @@ enum GradeBench {
         return catalog
     }
 
+    /// Files as today's `socklab template` writes them, with a `tag:` beside each variant (what
+    /// grading verifies); SOCKLAB_BENCH_UNTAGGED=1 writes them as an older template did, without,
+    /// so the two ways of checking a variant can be timed against each other.
+    static let tagged = ProcessInfo.processInfo.environment["SOCKLAB_BENCH_UNTAGGED"] == nil
+
     /// A student's file: their variants, each answer right or (one time in four) off.
     static func answerFile(student: String, catalog: ExerciseCatalog, grader: Grader, rng: inout SplitMix64) throws -> String {
         let variants = grader.variants(for: student)
@@ -195,6 +200,7 @@ enum GradeBench {
             lines.append("  \(e.id):")
             if !v.values.isEmpty {
                 lines.append("    variant: {" + v.values.keys.sorted().map { "\($0): \(v.values[$0]!)" }.joined(separator: ", ") + "}")
+                if tagged { lines.append("    tag: \(grader.chooser.tag(student: student, exercise: e.id, variant: v))") }
             }
             lines.append("    answers:")
             for q in e.questions {

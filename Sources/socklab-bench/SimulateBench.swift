@@ -10,7 +10,8 @@ import SocketSim
 enum SimulateBench {
     static let bufferSize = 64 * 1024
 
-    static func run() {
+    static func run() throws {
+        try streamJSON()
         print("simulate: one blocking send through \(bufferSize / 1024) KiB SendQ/RecvQ, server recv \(bufferSize) until done (auto, recording off)")
         for gib in [1, 4] { measure(bytes: gib << 30, label: "\(gib) GiB") }
         print("simulate, recording on (every MSS-sized segment, ACK and snapshot recorded):")
@@ -57,6 +58,72 @@ enum SimulateBench {
         print(String(format: "  %@: %.3f s, %.2f GiB/s%@, %d calls (%.0f k calls/s), peak memory (VmHWM) %@%@",
                      label, seconds, Double(bytes) / Double(1 << 30) / seconds, rate, index, Double(index) / seconds / 1e3,
                      peakMemory(), ok ? "" : " (WRONG: not every byte was delivered)"))
+    }
+
+    /// `socklab simulate --format json` on 1 GiB through 64 KiB queues (MSS 536: two million data
+    /// segments, each recorded as sent and delivered, and 16,385 steps), as a user runs it: the
+    /// release binary, its output read from a pipe and counted. Prints bytes, time, MB/s and the
+    /// child's peak memory (ru_maxrss). Goals (issue 10): peak memory under 100 MB, at least
+    /// 100 MB/s of JSON.
+    static func streamJSON() throws {
+        let socklab = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("socklab")
+        guard FileManager.default.isExecutableFile(atPath: socklab.path) else {
+            print("simulate --format json: \(socklab.path) is missing; run `swift build -c release` first")
+            return
+        }
+        let bytes = 1 << 30
+        let recvs = bytes / bufferSize + 1
+        var yaml = "title: 1 GiB through 64 KiB buffers\nsqs: \(bufferSize)\nrqs: \(bufferSize)\nmss: 536\nnetwork: auto\nsteps:\n"
+        yaml += "  - client: send \(bytes)\n"
+        yaml += String(repeating: "  - server: recv \(bufferSize)\n", count: recvs)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("socklab-bench-sim-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("gib.yaml")
+        try yaml.write(to: file, atomically: true, encoding: .utf8)
+
+        var fds: [Int32] = [0, 0]
+        guard pipe(&fds) == 0 else { print("simulate --format json: no pipe"); return }
+        let args = [socklab.path, "simulate", file.path, "--format", "json", "--content", dir.path]
+        let argv = args.map { strdup($0) } + [nil]
+        defer { for p in argv { free(p) } }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
+        posix_spawn_file_actions_addclose(&actions, fds[0])
+        var pid: pid_t = 0
+        let clock = ContinuousClock()
+        let started = clock.now
+        guard posix_spawn(&pid, socklab.path, &actions, nil, argv, environ) == 0 else {
+            print("simulate --format json: cannot start \(socklab.path)")
+            return
+        }
+        close(fds[1])
+        // Read and count, keeping the last bytes to check that the document is complete.
+        var total = 0
+        var tail: [UInt8] = []
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let n = read(fds[0], buffer, 1 << 20)
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            total += n
+            let chunk = UnsafeRawBufferPointer(start: buffer, count: n)
+            tail = Array((tail + chunk).suffix(64))
+        }
+        close(fds[0])
+        var status: Int32 = 0
+        var usage = rusage()
+        wait4(pid, &status, 0, &usage)
+        let elapsed = started.duration(to: clock.now)
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let complete = status == 0 && String(decoding: tail, as: UTF8.self).hasSuffix("}\n")
+        print(String(format: "simulate --format json, 1 GiB through 64 KiB buffers (MSS 536, %d steps): %.2f GB of JSON in %.2f s, %.0f MB/s, peak memory %.1f MB%@",
+                     recvs + 1, Double(total) / 1e9, seconds, Double(total) / 1e6 / seconds, Double(usage.ru_maxrss) / 1024,
+                     complete ? "" : " (FAILED: the command did not finish its output)"))
+        print("  goals: peak memory < 100 MB, >= 100 MB/s")
     }
 
     /// The process's peak resident set size, from /proc/self/status.

@@ -4,9 +4,10 @@ import Foundation
 /// Each benchmark lives in its own file as an `enum NameBench { static func run() throws }`;
 /// add it to this table to make it a subcommand.
 let benches: [(name: String, summary: String, run: () throws -> Void)] = [
-    ("simulate", "the simulation core on large scenarios", { SimulateBench.run() }),
+    ("simulate", "the simulation core on large scenarios", { try SimulateBench.run() }),
     ("grade", "grade 10,000 generated answer files: files/s and peak memory", { try GradeBench.run() }),
     ("build", "build the chapter site: full build and rebuilds", { try BuildBench.run() }),
+    ("report", "the class report for 10,000 graded students: analysis and renderings", { try ReportBench.run() }),
 ]
 
 var names = Array(CommandLine.arguments.dropFirst())

@@ -53,25 +53,46 @@ struct Build: ParsableCommand {
             for l in error.lines { FileHandle.standardError.write(Data((l + "\n").utf8)) }
             throw ExitCode.failure
         }
-        let writer = SiteWriter(root: outDir)
+        var writer = SiteWriter(root: outDir)
+        writer.fault = Self.fault(from: ProcessInfo.processInfo.environment)
+        // A killed build's temporaries go first, whether or not this build has anything to write.
+        let cleaned = writer.removeStaleTemporaries()
+        if !quiet { for p in cleaned { print("removed stale temporary \(p)") } }
         let key = SiteBuilder.inputKey(tree, options: options)
         if writer.isUpToDate(inputKey: key) {
             print("up to date: \(outDir.path) (nothing changed, no file written) in \(ms(since: started)) ms")
             return
         }
         let result = SiteBuilder.build(tree, options: options)
-        printDiagnostics(result.diagnostics)
+        // In the builder's order, not sorted by file: a cause comes before what it caused.
+        for d in result.diagnostics { FileHandle.standardError.write(Data((d.description + "\n").utf8)) }
         if result.hasErrors {
             let n = result.diagnostics.filter { $0.severity == .error }.count
             FileHandle.standardError.write(Data("build failed: \(n) error\(n == 1 ? "" : "s"); nothing was written\n".utf8))
             throw ExitCode.failure
         }
-        let summary = try writer.write(result.files, inputKey: key)
+        let summary: SiteWriter.Summary
+        do { summary = try writer.write(result.files, inputKey: key) } catch {
+            FileHandle.standardError.write(Data("\(outDir.path): error: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
         if !quiet {
             for p in summary.written { print("wrote \(p)") }
             for p in summary.removed { print("removed \(p)") }
         }
         print("\(solutions ? "instructor" : "student") site in \(outDir.path): \(summary.written.count) written, \(summary.unchanged) unchanged, \(summary.removed.count) removed, in \(ms(since: started)) ms")
+    }
+
+    /// The writer's test seam, `SOCKLAB_BUILD_FAULT=fail-after:N` or `kill-after:N` (N renames).
+    static func fault(from environment: [String: String]) -> SiteWriter.Fault? {
+        guard let spec = environment["SOCKLAB_BUILD_FAULT"] else { return nil }
+        let parts = spec.split(separator: ":")
+        guard parts.count == 2, let n = Int(parts[1]), n > 0 else { return nil }
+        switch parts[0] {
+        case "fail-after": return .failAfterRenames(n)
+        case "kill-after": return .killAfterRenames(n)
+        default: return nil
+        }
     }
 
     func ms(since d: Date) -> Int { Int(Date().timeIntervalSince(d) * 1000) }

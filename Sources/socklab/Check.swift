@@ -7,10 +7,12 @@ struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check that answer files are well-formed (never whether their answers are right).",
         discussion: """
-        Reports unknown exercise or question ids (with the id meant, for a near miss), answers that \
-        cannot be read as their kind, lines YAML cannot read, answers written twice, missing answers \
-        and a variant that is not the student's. PATH is an answer file or a folder: every *.yaml, \
-        *.yml and *.json in it is checked. Exit status 1 when any file has an error.
+        For TAs (students use the site's check.html, which needs no secret and no content). Reports \
+        unknown exercise or question ids (with the id meant, for a near miss), answers that cannot be \
+        read as their kind, lines YAML cannot read, answers written twice, missing answers, a variant \
+        whose tag does not verify, and an untagged variant that is not the student's. PATH is an \
+        answer file or a folder: every *.yaml, *.yml and *.json in it is checked. Exit status 1 when \
+        any file has an error.
         """)
 
     @Argument(help: "Answer files (YAML or JSON) or folders of them.")

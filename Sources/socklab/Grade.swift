@@ -7,6 +7,8 @@ import Grader
 struct GradingContent {
     var course: CourseConfig
     var catalog: ExerciseCatalog
+    /// course.yaml's path, for diagnostics about its secret.
+    var coursePath: String
 
     /// Loads the content folder; every problem in any file is printed and fails the command.
     static func load(_ content: String) throws -> GradingContent {
@@ -33,18 +35,18 @@ struct GradingContent {
             printDiagnostics([Diagnostic(at: SourceLocation(file: root.appendingPathComponent("exercises").path), id: "content.no-exercises", "no exercises to grade")])
             throw ExitCode.failure
         }
-        return GradingContent(course: course, catalog: catalog)
+        return GradingContent(course: course, catalog: catalog, coursePath: coursePath)
     }
 
-    /// The variant key: SOCKLAB_SECRET, else course.yaml's `secret`.
+    /// The course secret (variants and their tags): SOCKLAB_SECRET, else course.yaml's `secret`
+    /// with a warning; an empty or short SOCKLAB_SECRET fails the command (`CourseSecret`).
     func secret() throws -> String {
-        if let s = ProcessInfo.processInfo.environment["SOCKLAB_SECRET"], !s.isEmpty { return s }
-        if let s = course.secret, !s.isEmpty { return s }
-        if !catalog.exercises.contains(where: \.hasVariants) { return "" }
-        printDiagnostics([Diagnostic(at: SourceLocation(file: "course.yaml"), id: "content.no-secret",
-                                     "exercises have per-student variants but no course secret is set",
-                                     notes: ["set 'secret:' in course.yaml or the environment variable SOCKLAB_SECRET"])])
-        throw ExitCode.failure
+        let (secret, diagnostics) = CourseSecret.resolve(environment: ProcessInfo.processInfo.environment["SOCKLAB_SECRET"],
+                                                         course: course.secret, courseFile: coursePath,
+                                                         needed: catalog.exercises.contains(where: \.hasVariants))
+        printDiagnostics(diagnostics)
+        guard let secret else { throw ExitCode.failure }
+        return secret
     }
 
     func grader(roster: Set<String>? = nil) throws -> Grader {
@@ -73,13 +75,13 @@ struct Grade: ParsableCommand {
         """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case table, json, gradescope, csv
+        case table, json, gradescope, csv, prairielearn, canvas
     }
 
     @Argument(help: "Answer files or folders of answer files.")
     var paths: [String] = []
 
-    @Option(help: "Output format: table, json, gradescope (results.json for one submission) or csv.")
+    @Option(help: "Output format: table, json, gradescope (results.json for one submission), csv, prairielearn (results.json for one submission) or canvas (a gradebook to import).")
     var format: Format = .table
 
     @Option(help: "Write the report to this file (atomically) instead of standard output.")
@@ -88,8 +90,14 @@ struct Grade: ParsableCommand {
     @Flag(help: "Show the expected answers in the feedback.")
     var reveal = false
 
-    @Option(help: "A file of student ids, one per line; ids not in it are error rows.")
+    @Option(help: "A file of student ids, one per line, or a CSV roster (a 'student' column, or Canvas's gradebook export); ids not in it are error rows.")
     var roster: String?
+
+    @Option(help: "Also write one Markdown feedback file per student into this folder (keys only with --reveal).")
+    var feedbackDir: String?
+
+    @Option(help: "An earlier '--format json' output: list every student whose score changed since, and on which questions.")
+    var compare: String?
 
     @Option(help: "Gradescope visibility: visible, hidden, after_due_date or after_published.")
     var visibility: String = "visible"
@@ -112,15 +120,11 @@ struct Grade: ParsableCommand {
 
     func run() throws {
         let content = try GradingContent.load(self.content)
-        var rosterIDs: Set<String>?
-        if let roster {
-            let text = try report { () throws(DiagnosticError) in try readText(roster) }
-            rosterIDs = Set(text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && !$0.hasPrefix("#") })
-        }
-        let grader = try content.grader(roster: rosterIDs)
+        let roster = try self.roster.map(loadRoster)
+        let grader = try content.grader(roster: roster?.ids)
         let files = AnswerFiles.find(paths)
-        if format == .gradescope && files.count != 1 {
-            throw ValidationError("--format gradescope writes results.json for one submission; got \(files.count) answer files")
+        if (format == .gradescope || format == .prairielearn) && files.count != 1 {
+            throw ValidationError("--format \(format.rawValue) writes results.json for one submission; got \(files.count) answer files")
         }
         let progress = ProgressLine(total: files.count, label: "socklab grade")
         let report = try report { () throws(DiagnosticError) in
@@ -134,18 +138,31 @@ struct Grade: ParsableCommand {
             case .json: try report.writeJSON(write)
             case .csv: try report.writeCSV(write)
             case .gradescope: try write(try report.gradescope(visibility: shownTo))
+            case .prairielearn: try write(try report.prairieLearn())
+            case .canvas: try write(report.canvas(roster: roster))
             }
         }
+        if let feedbackDir { try writeFeedback(report, to: feedbackDir) }
+        var changes: [GradeReport.ScoreChange]?
+        if let compare { changes = try Self.changes(in: report, since: compare) }
         if let out {
             try writeAtomically(to: out, emit)
-        } else {
+        } else if changes == nil {
             try emit { chunk in FileHandle.standardOutput.write(Data(chunk.utf8)) }
         }
+        // With --compare, standard output carries only the changes (the report goes to --out, if given).
+        if let changes { print(GradeReport.describe(changes), terminator: "") }
         let s = report.summary
         var line = "socklab grade: \(s.files) file\(s.files == 1 ? "" : "s"): \(s.graded) graded, \(s.errorRows) error row\(s.errorRows == 1 ? "" : "s")"
         line += ", \(s.slips) slip\(s.slips == 1 ? "" : "s") that cost a question, \(s.warnings) warning\(s.warnings == 1 ? "" : "s")"
-        line += out.map { "; \(format.rawValue) written to \($0)" } ?? "; \(format.rawValue) on standard output"
+        line += out.map { "; \(format.rawValue) written to \($0)" } ?? (changes == nil ? "; \(format.rawValue) on standard output" : "; changes on standard output")
         FileHandle.standardError.write(Data((terminalSafe(line) + "\n").utf8))
         if strict && s.errorRows > 0 { throw ExitCode(2) }
+    }
+
+    /// The answer files under `paths` read as `grade` reads them (`AnswerFiles`), for the other
+    /// commands that grade (`report`, `autograder`).
+    static func readInputs(_ paths: [String]) -> [AnswerInput] {
+        AnswerFiles.inputs(AnswerFiles.find(paths))
     }
 }

@@ -36,13 +36,31 @@ struct Simulate: ParsableCommand {
             variables = course.parameters
         }
         let text = try report { () throws(DiagnosticError) in try readText(file) }
+        let compiled = try report { () throws(DiagnosticError) in try CompiledScenario(text: text, file: file) }
         let scenario = try report { () throws(DiagnosticError) in
-            try ScenarioLoader.load(text: text, file: file, variables: variables, overrides: overrides)
+            try compiled.instantiate(variables: variables, overrides: overrides).scenario
         }
-        let trace = Simulator.run(scenario)
-        switch format {
-        case .text: print(trace.textReport(), terminator: "")
-        case .json: print(try trace.jsonString(), terminator: "")
+        // Streamed: the trace is written as it is made, in 64 KiB pieces, and never held whole.
+        do throws(WorkBudget.Exceeded) {
+            try TraceWriter.write(scenario, format: format == .json ? .json : .text) { writeStandardOutput($0) }
+        } catch {
+            printDiagnostics([compiled.tooLarge(error)])
+            throw ExitCode.failure
+        }
+    }
+}
+
+/// Writes all of `bytes` to standard output (file descriptor 1), retrying short writes.
+func writeStandardOutput(_ bytes: [UInt8]) {
+    bytes.withUnsafeBytes { buf in
+        var offset = 0
+        while offset < buf.count {
+            let n = write(1, buf.baseAddress! + offset, buf.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return  // a closed pipe: nothing more can be written
+            }
+            offset += n
         }
     }
 }

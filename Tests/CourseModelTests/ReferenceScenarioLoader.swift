@@ -99,10 +99,15 @@ enum ReferenceScenarioLoader {
                     r.add(doc.error(p.keyNode, "scenario.let-name", "'\(p.key)' is not a name: use letters, digits and _"))
                     continue
                 }
+                let range = Quantity.value.range
                 if let o = letOverrides[p.key] {
-                    if let v = value(o, node: nil, what: "--set \(p.key)", duration: false) { variables[p.key] = v }
+                    if let v = value(o, node: nil, what: "--set \(p.key)", duration: false) {
+                        if range.contains(v) { variables[p.key] = v }
+                        else { r.add(Diagnostic(at: SourceLocation(file: "--set"), id: "scenario.range", "--set \(p.key) must be between \(range.lowerBound) and \(range.upperBound), got \(v)")) }
+                    }
                 } else if let v = evaluate(p.value, "let \(p.key)") {
-                    variables[p.key] = v
+                    if range.contains(v) { variables[p.key] = v }
+                    else { r.add(doc.error(p.value, "scenario.range", "let \(p.key) must be between \(range.lowerBound) and \(range.upperBound), got \(v)")) }
                 }
             }
         }
@@ -112,7 +117,7 @@ enum ReferenceScenarioLoader {
                              notes: ["parameters: \((ScenarioLoader.settableNames + letNames).joined(separator: ", "))"]))
         }
 
-        validate(params, &r, doc: doc, byKey: byKey)
+        validate(params, &r, doc: doc, byKey: byKey, overrides: overrides)
 
         // Hosts.
         var hosts = Scenario.defaultHosts
@@ -195,12 +200,14 @@ enum ReferenceScenarioLoader {
                               variables: variables)
     }
 
-    static func validate(_ p: Parameters, _ r: inout YAMLReader, doc: YAMLDocument, byKey: [String: (keyNode: Node, value: Node)]) {
+    static func validate(_ p: Parameters, _ r: inout YAMLReader, doc: YAMLDocument, byKey: [String: (keyNode: Node, value: Node)],
+                         overrides: [String: String]) {
         func check(_ name: String, _ v: Int, _ range: ClosedRange<Int>) {
             if !range.contains(v) {
                 let node = byKey[name]?.value
-                r.add(Diagnostic(at: node == nil ? SourceLocation(file: doc.file) : doc.location(node), id: "scenario.range",
-                                 "\(name) must be between \(range.lowerBound) and \(range.upperBound), got \(v)"))
+                let fromSet = overrides[name] != nil
+                r.add(Diagnostic(at: fromSet ? SourceLocation(file: "--set") : node == nil ? SourceLocation(file: doc.file) : doc.location(node), id: "scenario.range",
+                                 "\(fromSet ? "--set " : "")\(name) must be between \(range.lowerBound) and \(range.upperBound), got \(v)"))
             }
         }
         check("sqs", p.sqs, 1...Parameters.maxQueueSize)

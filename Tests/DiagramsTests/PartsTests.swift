@@ -78,6 +78,7 @@ import Testing
             switch item {
             case .event(let e): return "\(e.kind.rawValue) \(e.segment.flags.label)"
             case .state(let c): return "\(c.host) \(c.to.rawValue)"
+            case .elided(let n): return "elided \(n)"
             }
         }
         #expect(kinds == ["delivered SYN", "server SYN_RCVD", "sent SYN+ACK"])

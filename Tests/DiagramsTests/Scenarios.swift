@@ -117,7 +117,7 @@ enum Scenarios {
     """
 
     static func trace(_ yaml: String, file: String = "test.yaml") throws -> Trace {
-        Simulator.run(try ScenarioLoader.load(text: yaml, file: file))
+        try Simulator.run(try ScenarioLoader.load(text: yaml, file: file))
     }
 
     /// Every figure the golden tests pin, by golden file name.

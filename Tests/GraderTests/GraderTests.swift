@@ -231,7 +231,9 @@ extension StudentResult {
         let tests = doc["tests"] as! [[String: Any]]
         #expect(tests.count == 9)
         for t in tests {
-            #expect(Set(t.keys) == ["name", "number", "score", "max_score", "status", "output", "output_format", "visibility"])
+            // The original fields, plus `tags` (the exercise) and `extra_data` (issue 14): added, none renamed.
+            #expect(Set(t.keys) == ["name", "number", "score", "max_score", "status", "output", "output_format", "visibility", "tags", "extra_data"])
+            #expect((t["tags"] as? [String])?.count == 1)
             #expect(["passed", "failed"].contains(t["status"] as! String))
             #expect(t["output_format"] as? String == "md")
         }
@@ -256,11 +258,14 @@ extension StudentResult {
         let c = try FixtureCourse.load()
         let csv = try c.grade(["right.yaml", "partial.yaml", "binary.yaml"]).csv()
         let lines = csv.components(separatedBy: "\r\n").filter { !$0.isEmpty }
-        #expect(lines[0] == "student,file,buf.recvq,buf.origins,buf.first-recv,dl.smallest,dl.recvq,dl.deadlocks,hs.segments,hs.listener,hs.connect-returns,total,max,error,warnings")
-        #expect(lines[1] == "s001,partial.yaml,2,1,0,0,2,1,2,1,1,10,17,,\"partial.yaml: warning: student s001 has 2 answer files: partial.yaml, right.yaml\"")
-        #expect(lines[2].hasPrefix("s001,right.yaml,2,2,2,3,2,1,3,1,1,17,17,,"))
-        // An error row still names the student its `student:` line gives.
+        // The original columns keep their names and places; per-exercise subtotals follow them, then `warnings`.
+        #expect(lines[0] == "student,file,buf.recvq,buf.origins,buf.first-recv,dl.smallest,dl.recvq,dl.deadlocks,hs.segments,hs.listener,hs.connect-returns,total,max,error,buf.total,dl.total,hs.total,warnings")
+        // The fixture's `variant:` lines have no `tag:`: one warning says they were checked against today's content.
+        #expect(lines[1] == "s001,partial.yaml,2,1,0,0,2,1,2,1,1,10,17,,3,3,4,\"partial.yaml:4:14: warning: this file has no 'tag:' lines (made by an older 'socklab template'): its variants were checked against today's content instead of being graded as written\n    note: a file made by today's 'socklab template' keeps its variants even when the ranges change later; partial.yaml: warning: student s001 has 2 answer files: partial.yaml, right.yaml\"")
+        #expect(lines[2].hasPrefix("s001,right.yaml,2,2,2,3,2,1,3,1,1,17,17,,6,6,5,"))
+        // An error row still names the student its `student:` line gives; its subtotals are empty.
         #expect(lines[3].hasPrefix("s008,binary.yaml,,,,,,,,,,0,17,\"binary.yaml: error: the file contains NUL bytes"))
+        #expect(lines[3].hasSuffix("\",,,,"))
     }
 
     @Test(arguments: [
@@ -315,7 +320,8 @@ extension StudentResult {
             answers: {}
         """, file: "c.yaml")
         let got = c.grader.check(sheet).map { "\($0.location.line ?? 0) \($0.severity.rawValue) \($0.id)" }
-        #expect(got == ["6 error answer.kind", "7 error answer.kind", "9 error answer.unknown-exercise",
+        // A hand-written variant without a tag: checked against today's content, with one warning.
+        #expect(got == ["4 warning answer.untagged-variant", "6 error answer.kind", "7 error answer.kind", "9 error answer.unknown-exercise",
                         "0 warning answer.missing", "0 warning answer.missing"])
     }
 }

@@ -9,7 +9,8 @@ import Testing
 @Suite struct OneSlipCostsOneQuestion {
     struct Case: CustomTestStringConvertible, Sendable {
         var file: String
-        /// The diagnostics expected, as `id@line` (in file order); `!` marks severity warning.
+        /// The diagnostics expected, as `id@line` (the reader's in file order, then the variants' —
+        /// the fixtures' `variant:` lines have no `tag:` — then the checker's); `!` marks severity warning.
         var diagnostics: [String]
         var score: Double
         /// Questions not marked correct, as `exercise.question=status`.
@@ -18,28 +19,28 @@ import Testing
     }
 
     static let cases: [Case] = [
-        Case(file: "misspelt-question.yaml", diagnostics: ["answer.unknown-question@16"], score: 14, marks: ["hs.segments=missing"]),
-        Case(file: "extra-key-top.yaml", diagnostics: ["!answer.unknown-key@2"], score: 17, marks: []),
-        Case(file: "extra-key-answers.yaml", diagnostics: ["answer.unknown-question@9"], score: 17, marks: []),
-        Case(file: "duplicate-answer.yaml", diagnostics: ["answer.duplicate-answer@9"], score: 15, marks: ["buf.recvq=unreadable"]),
-        Case(file: "unreadable-value.yaml", diagnostics: ["answer.kind@8"], score: 15, marks: ["buf.first-recv=unreadable"]),
-        Case(file: "unquoted-star.yaml", diagnostics: ["answer.malformed@17"], score: 16, marks: ["hs.listener=unreadable"]),
-        Case(file: "syntax-error.yaml", diagnostics: ["answer.malformed@16"], score: 14, marks: ["hs.segments=unreadable"]),
-        Case(file: "int64-min.yaml", diagnostics: ["answer.range@7", "answer.range@11"], score: 12,
+        Case(file: "misspelt-question.yaml", diagnostics: ["!answer.untagged-variant@4", "answer.unknown-question@16"], score: 14, marks: ["hs.segments=missing"]),
+        Case(file: "extra-key-top.yaml", diagnostics: ["!answer.unknown-key@2", "!answer.untagged-variant@5"], score: 17, marks: []),
+        Case(file: "extra-key-answers.yaml", diagnostics: ["!answer.untagged-variant@4", "answer.unknown-question@9"], score: 17, marks: []),
+        Case(file: "duplicate-answer.yaml", diagnostics: ["answer.duplicate-answer@9", "!answer.untagged-variant@4"], score: 15, marks: ["buf.recvq=unreadable"]),
+        Case(file: "unreadable-value.yaml", diagnostics: ["!answer.untagged-variant@4", "answer.kind@8"], score: 15, marks: ["buf.first-recv=unreadable"]),
+        Case(file: "unquoted-star.yaml", diagnostics: ["answer.malformed@17", "!answer.untagged-variant@4"], score: 16, marks: ["hs.listener=unreadable"]),
+        Case(file: "syntax-error.yaml", diagnostics: ["answer.malformed@16", "!answer.untagged-variant@4"], score: 14, marks: ["hs.segments=unreadable"]),
+        Case(file: "int64-min.yaml", diagnostics: ["!answer.untagged-variant@4", "answer.range@7", "answer.range@11"], score: 12,
              marks: ["buf.origins=unreadable", "dl.smallest=unreadable"]),
-        Case(file: "strict-numbers.yaml", diagnostics: ["answer.kind@6", "answer.kind@8"], score: 13,
+        Case(file: "strict-numbers.yaml", diagnostics: ["!answer.untagged-variant@4", "answer.kind@6", "answer.kind@8"], score: 13,
              marks: ["buf.recvq=unreadable", "buf.first-recv=unreadable"]),
-        Case(file: "misindented.yaml", diagnostics: ["answer.indentation@17"], score: 16, marks: ["hs.listener=unreadable"]),
-        Case(file: "no-colon.yaml", diagnostics: ["answer.malformed@16"], score: 14, marks: ["hs.segments=unreadable"]),
-        Case(file: "tab-indent.yaml", diagnostics: ["answer.indentation@17"], score: 16, marks: ["hs.listener=unreadable"]),
-        Case(file: "misspelt-exercise.yaml", diagnostics: ["answer.unknown-exercise@14"], score: 12,
+        Case(file: "misindented.yaml", diagnostics: ["answer.indentation@17", "!answer.untagged-variant@4"], score: 16, marks: ["hs.listener=unreadable"]),
+        Case(file: "no-colon.yaml", diagnostics: ["answer.malformed@16", "!answer.untagged-variant@4"], score: 14, marks: ["hs.segments=unreadable"]),
+        Case(file: "tab-indent.yaml", diagnostics: ["answer.indentation@17", "!answer.untagged-variant@4"], score: 16, marks: ["hs.listener=unreadable"]),
+        Case(file: "misspelt-exercise.yaml", diagnostics: ["!answer.untagged-variant@4", "answer.unknown-exercise@14"], score: 12,
              marks: ["hs.segments=missing", "hs.listener=missing", "hs.connect-returns=missing"]),
-        Case(file: "misspelt-answers-key.yaml", diagnostics: ["!answer.misspelt-key@15"], score: 17, marks: []),
-        Case(file: "not-utf8.yaml", diagnostics: ["answer.not-utf8@17"], score: 16, marks: ["hs.listener=unreadable"]),
-        Case(file: "escape-sequences.yaml", diagnostics: ["!answer.unknown-key@2", "answer.kind@18"], score: 16, marks: ["hs.listener=unreadable"]),
-        Case(file: "duplicate-exercise.yaml", diagnostics: ["!answer.duplicate-exercise@19", "answer.duplicate-answer@21"], score: 16,
+        Case(file: "misspelt-answers-key.yaml", diagnostics: ["!answer.misspelt-key@15", "!answer.untagged-variant@4"], score: 17, marks: []),
+        Case(file: "not-utf8.yaml", diagnostics: ["answer.not-utf8@17", "!answer.untagged-variant@4"], score: 16, marks: ["hs.listener=unreadable"]),
+        Case(file: "escape-sequences.yaml", diagnostics: ["!answer.unknown-key@2", "!answer.untagged-variant@5", "answer.kind@18"], score: 16, marks: ["hs.listener=unreadable"]),
+        Case(file: "duplicate-exercise.yaml", diagnostics: ["!answer.duplicate-exercise@19", "answer.duplicate-answer@21", "!answer.untagged-variant@4"], score: 16,
              marks: ["hs.listener=unreadable"]),
-        Case(file: "billion-laughs-answer.yaml", diagnostics: ["answer.malformed@18"], score: 14, marks: ["hs.segments=unreadable"]),
+        Case(file: "billion-laughs-answer.yaml", diagnostics: ["answer.malformed@18", "!answer.untagged-variant@4"], score: 14, marks: ["hs.segments=unreadable"]),
         // The fixtures of the first grader: now one question each, not the whole file.
         Case(file: "../answers/malformed.yaml", diagnostics: ["answer.indentation@6"], score: 2, marks: ["buf.origins=unreadable"]),
         Case(file: "../answers/truncated.yaml", diagnostics: ["answer.malformed@5"], score: 0, marks: ["hs.segments=unreadable"]),
@@ -71,9 +72,9 @@ import Testing
 
     @Test func nearMissesSuggestTheId() throws {
         let c = try FixtureCourse.load()
-        let q = try c.grader.grade([try Self.input("misspelt-question.yaml")]).results[0].warnings[0]
+        let q = try #require(try c.grader.grade([try Self.input("misspelt-question.yaml")]).results[0].warnings.first { $0.id == "answer.unknown-question" })
         #expect(q.description == "misspelt-question.yaml:16:7: error: exercise 'hs' has no question 'segmentz'; this answer is not graded\n    note: did you mean 'segments'?")
-        let e = try c.grader.grade([try Self.input("misspelt-exercise.yaml")]).results[0].warnings[0]
+        let e = try #require(try c.grader.grade([try Self.input("misspelt-exercise.yaml")]).results[0].warnings.first { $0.id == "answer.unknown-exercise" })
         #expect(e.notes == ["did you mean 'hs'?"])
     }
 

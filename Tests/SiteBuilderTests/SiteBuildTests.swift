@@ -105,14 +105,25 @@ struct SiteBuildTests {
         #expect(result.diagnostics.contains { $0.id == "template.missing" && $0.location.file == "templates/page.mustache" })
     }
 
-    @Test("a template that produces malformed XHTML fails the build with the output's path")
+    @Test("a template that produces malformed XHTML fails the build at the template's line, once")
     func malformedOutput() throws {
         var tree = try miniTree()
-        tree.files["templates/footer.mustache"] = "<footer><p>unclosed & broken</footer>"
+        tree.files["templates/footer.mustache"] = "<footer>\n<p>unclosed & broken</footer>"
         let result = SiteBuilder.build(tree)
-        let bad = result.diagnostics.filter { $0.id == "output.malformed-xml" }
-        #expect(!bad.isEmpty)
-        #expect(bad.contains { $0.location.file == "index.html" })
+        let bad = result.diagnostics.filter { $0.severity == .error }
+        #expect(bad.map(\.id) == ["template.malformed-xml"], "\(bad.map(\.description))")
+        #expect(bad.first?.location == SourceLocation(file: "templates/footer.mustache", line: 2))
+        #expect(bad.first?.message.contains("xmlParseEntityRef") == true, "\(bad.map(\.description))")
+    }
+
+    @Test("a malformed SVG no template made is reported at the generated file")
+    func sourceMapFallsBackToTheFile() throws {
+        let problem = XMLProblem(line: 1, column: 5, message: "x")
+        #expect(SourceMap.templateLine(of: problem, original: "not what the template renders", model: [String: String](),
+                                       template: "page", sources: ["page": "<p>{{x}}</p>"]) == nil)
+        #expect(SourceMap.templateLine(of: XMLProblem(line: 2, column: 3, message: "x"), original: "<p>\n<b></p>", model: [String: String](),
+                                       template: "page", sources: ["page": "<p>\n{{! a line Mustache drops }}\n<b></p>"])
+                == SourceLocation(file: "templates/page.mustache", line: 3))
     }
 
     @Test("figures can be stepped: one frame per step, a stepper, and every frame also as an SVG file")

@@ -200,8 +200,8 @@ struct BufferingPropertyTests {
         }
 
         // The same input gives the same trace, and step-by-step gives what run gives.
-        let once = Simulator.run(scenario)
-        #expect(once == Simulator.run(scenario), "\(tag): two runs of the same scenario differ")
+        let once = try Simulator.run(scenario)
+        #expect(try once == Simulator.run(scenario), "\(tag): two runs of the same scenario differ")
         #expect(once.steps.map { var r = $0; r.returnedAtStep = nil; return r } == run.records, "\(tag): run differs from perform")
     }
 

@@ -286,8 +286,8 @@ struct LifecyclePropertyTests {
         // The same input gives the same trace.
         var scenario = f.scenario
         scenario.steps = try f.lines.map { try Build.step($0, parameters: scenario.parameters, hosts: scenario.hosts) }
-        let once = Simulator.run(scenario)
-        #expect(once == Simulator.run(scenario), "\(tag): two runs differ")
+        let once = try Simulator.run(scenario)
+        #expect(try once == Simulator.run(scenario), "\(tag): two runs differ")
         #expect(once.steps.map { var r = $0; r.returnedAtStep = nil; return r } == f.records, "\(tag): run differs from perform")
     }
 }

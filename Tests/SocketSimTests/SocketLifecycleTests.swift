@@ -118,7 +118,7 @@ struct SocketLifecycleTests {
                      "time: +1ms"]
         let scenario = try Build.scenario(lines, network: .manual, start: .established)
         let p = scenario.parameters
-        let t = Simulator.run(scenario)
+        let t = try Simulator.run(scenario)
         #expect(t.host("client", afterStep: 5).state == .timeWait)
         #expect(t.steps[5].segments.map(\.kind) == [.dropped])
         #expect(t.steps[5].segments.first?.segment.flags == .ack, "the dropped segment is the last ACK")

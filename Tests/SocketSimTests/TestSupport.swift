@@ -39,7 +39,7 @@ enum Build {
     static func run(_ lines: [String], sqs: Int = 500, rqs: Int = 500, network: NetworkMode = .auto,
                     start: StartMode? = nil, hosts: [HostConfig] = Scenario.defaultHosts,
                     configure: (inout Parameters) -> Void = { _ in }) throws -> Trace {
-        Simulator.run(try scenario(lines, sqs: sqs, rqs: rqs, network: network, start: start, hosts: hosts,
+        try Simulator.run(try scenario(lines, sqs: sqs, rqs: rqs, network: network, start: start, hosts: hosts,
                                    configure: configure))
     }
 }

@@ -14,7 +14,7 @@ struct WorkedExample: CustomTestStringConvertible, Sendable {
     func trace() throws -> Trace {
         var s = try Build.scenario(lines, sqs: sqs, rqs: rqs, network: network, start: .established)
         s.title = title
-        return Simulator.run(s)
+        return try Simulator.run(s)
     }
 
     /// The program of the textbook's figure: three sends of 1000, 2000 and 5000 bytes, then close.

@@ -26,13 +26,15 @@ enum CLI {
     }
 
     /// Runs `socklab ARGS` in `directory` (default: the repository root), with a 60 s limit.
-    static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> Output {
+    static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:],
+                    unsetting unset: [String] = []) throws -> Output {
         let process = Process()
         process.executableURL = try binary()
         process.arguments = arguments
         process.currentDirectoryURL = directory ?? repositoryRoot
         var env = ProcessInfo.processInfo.environment
         for (k, v) in environment { env[k] = v }
+        for k in unset { env[k] = nil }
         process.environment = env
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("socklab-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)

@@ -9,7 +9,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let answers = dir.appendingPathComponent("answers")
         try FileManager.default.createDirectory(at: answers, withIntermediateDirectories: true)
-        let env = ["SOCKLAB_SECRET": "cli-test-secret"]
+        let env = ["SOCKLAB_SECRET": "cli-test-secret-0123"]
 
         let template = answers.appendingPathComponent("s1.yaml").path
         let t = try CLI.run(["template", "--student", "s1", "--out", template], environment: env)
@@ -42,7 +42,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let answers = dir.appendingPathComponent("answers")
         try FileManager.default.createDirectory(at: answers, withIntermediateDirectories: true)
-        let env = ["SOCKLAB_SECRET": "cli-test-secret"]
+        let env = ["SOCKLAB_SECRET": "cli-test-secret-hostile"]
         for s in ["s1", "s2", "s3"] {
             let t = try CLI.run(["template", "--student", s, "--out", answers.appendingPathComponent("\(s).yaml").path], environment: env)
             #expect(t.status == 0, "\(t.stderr)")

@@ -1,0 +1,299 @@
+import CourseModel
+import Grader
+
+/// What a graded class got wrong and why: item statistics per question, the misconceptions that
+/// predict the class's wrong answers, score distributions, and leads on copied answers.
+///
+/// A pure function of one grading run's results (`GradeReport`): no file is read again, no clock
+/// or randomness is consulted, and every list is sorted, so the same results give the same
+/// report byte for byte in every rendering (`json()`, `csvFiles()`, `html(style:)`).
+public struct ClassReport: Sendable {
+    /// The thresholds the report uses, named so that the page can state them.
+    public struct Options: Sendable, Encodable {
+        /// A variant's mean is compared with the others only when at least this many students have it.
+        public var minVariantStudents = 5
+        /// A student "consistently" shows a misconception with at least this many predicted answers...
+        public var consistentMinHits = 2
+        /// ...on at least this fraction of the questions where the misconception predicts something.
+        public var consistentMinFraction = 0.5
+        /// A misconception is a lesson to reteach when at least this fraction of graded students
+        /// (and at least `foundMinStudents`) show it consistently.
+        public var foundMinFraction = 0.05
+        public var foundMinStudents = 3
+        /// How many students to list per misconception.
+        public var topStudents = 10
+        /// Copy leads: the least number of exercises on which the wrong answers must be the other
+        /// variant's key, and the family-wise error rate over every ordered pair of students.
+        public var copyMinExercises = 3
+        public var copyAlpha = 0.01
+        /// An exercise counts as evidence for a pair only when matching the other variant there by
+        /// luck is at most this likely (from how often the class confuses the two keys).
+        public var copyInformativeChance = 0.05
+        public init() {}
+    }
+
+    public struct Summary: Sendable, Hashable, Encodable {
+        public var files: Int
+        public var graded: Int
+        public var errors: Int
+        public var maxScore: Double
+        public var mean: Double
+        public var median: Double
+        public var standardDeviation: Double
+        public var minimum: Double
+        public var maximum: Double
+        /// Totals in ten bins of 10 % of the maximum (the last bin includes the maximum).
+        public var histogram: [Bin]
+    }
+
+    public struct Bin: Sendable, Hashable, Encodable {
+        public var label: String
+        public var lower: Double
+        public var upper: Double
+        public var count: Int
+    }
+
+    public struct VariantStats: Sendable, Hashable, Encodable {
+        /// `name=value, ...` as `Variant.description` writes it.
+        public var variant: String
+        public var students: Int
+        /// Mean score as a fraction of the question's points.
+        public var mean: Double
+    }
+
+    public struct QuestionStats: Sendable, Hashable, Encodable {
+        /// `exercise.question`, the gradebook's column name.
+        public var column: String
+        public var exerciseID: String
+        public var questionID: String
+        public var points: Double
+        public var students: Int
+        /// Mean score as a fraction of the points (1: everyone right).
+        public var difficulty: Double
+        /// Correlation of the question's score with the rest of the test (the total without this
+        /// question); nil when either does not vary.
+        public var discrimination: Double?
+        /// Mean fraction in the top 27 % by total minus that in the bottom 27 %; nil under 4 students.
+        public var upperLower: Double?
+        public var blank: Int
+        public var unreadable: Int
+        public var variants: [VariantStats]
+        /// Highest minus lowest variant mean, among variants with enough students; nil when fewer than two.
+        public var variantSpread: Double?
+        /// A variant much harder than the question as a whole (see `Options.minVariantStudents`).
+        public var hardVariant: String?
+    }
+
+    public struct ExerciseStats: Sendable, Hashable, Encodable {
+        public var id: String
+        public var title: String
+        public var maxScore: Double
+        public var mean: Double
+        public var median: Double
+        /// Every score students got, with how many got it, in increasing order.
+        public var distribution: [ScoreCount]
+    }
+
+    public struct ScoreCount: Sendable, Hashable, Encodable {
+        public var score: Double
+        public var count: Int
+    }
+
+    public struct MisconceptionStats: Sendable, Hashable, Encodable {
+        public var id: String
+        public var title: String
+        public var correction: String
+        /// Students with at least one wrong answer that this misconception predicts.
+        public var students: Int
+        /// Students showing it consistently (`Options.consistentMinHits`, `consistentMinFraction`).
+        public var consistentStudents: Int
+        /// Whether enough students show it consistently to reteach it (`Options.foundMinFraction`).
+        public var found: Bool
+        public var questions: [MisconceptionQuestion]
+        public var topStudents: [MisconceptionStudent]
+    }
+
+    public struct MisconceptionQuestion: Sendable, Hashable, Encodable {
+        public var column: String
+        /// Students whose answer here is this misconception's prediction.
+        public var students: Int
+        /// Students for whom the misconception predicts an answer here (it differs from the key).
+        public var opportunities: Int
+    }
+
+    public struct MisconceptionStudent: Sendable, Hashable, Encodable {
+        public var student: String
+        /// Questions where the student's answer is the prediction (counted where no other
+        /// misconception predicts the same answer).
+        public var hits: Int
+        public var opportunities: Int
+    }
+
+    public var options: Options
+    public var summary: Summary
+    public var questions: [QuestionStats]
+    public var exercises: [ExerciseStats]
+    public var misconceptions: [MisconceptionStats]
+    public var copies: [CopyLead]
+
+    /// The report of a grading run. Error rows (files that could not be graded) are counted but
+    /// take no part in the statistics.
+    public init(_ report: GradeReport, options: Options = Options()) {
+        self.options = options
+        let graded = GradedClass(report)
+        summary = Self.summary(graded, files: report.results.count, maxScore: report.maxScore)
+        questions = Self.questionStats(graded, options: options)
+        exercises = Self.exerciseStats(graded)
+        misconceptions = Self.misconceptionStats(graded, options: options)
+        copies = CopyDetector(graded, options: options).leads()
+    }
+}
+
+/// The graded students of a run, arranged for analysis: results in the report's order (by student
+/// id), each exercise's variants numbered in order of first appearance, and every mark reachable
+/// by (student, exercise, question) position.
+struct GradedClass {
+    struct ExerciseInfo {
+        var id: String
+        var title: String
+        var questionIDs: [String]
+        var points: [Double]
+        var maxScore: Double
+        /// Variants in the order first seen (students are sorted by id, so this is deterministic).
+        var variants: [Variant] = []
+        var slots: [Variant: Int] = [:]
+        /// keys[slot][question]
+        var keys: [[AnswerToken]] = []
+        /// predictions[slot][question]
+        var predictions: [[[(misconception: Misconception, token: AnswerToken)]]] = []
+        var studentsBySlot: [[Int]] = []
+        /// The keys of the variant the solutions page shows (`Exercise.defaultVariant`), by
+        /// question; nil when they cannot be computed.
+        var published: [AnswerToken]?
+    }
+
+    /// Graded results only, in the report's order.
+    let results: [StudentResult]
+    let ids: [String]
+    var exercises: [ExerciseInfo]
+    /// slot[student][exercise]
+    var slot: [[Int]]
+    let totals: [Double]
+
+    init(_ report: GradeReport) {
+        let catalog = report.catalog.exercises
+        results = report.results.filter { !$0.isError && $0.exercises.count == catalog.count
+            && zip($0.exercises, catalog).allSatisfy { $0.exerciseID == $1.id } }
+        ids = results.map { $0.student ?? $0.file }
+        exercises = catalog.map {
+            ExerciseInfo(id: $0.id, title: $0.title, questionIDs: $0.questions.map(\.id), points: $0.questions.map(\.points), maxScore: $0.maxPoints)
+        }
+        slot = []
+        slot.reserveCapacity(results.count)
+        for (i, r) in results.enumerated() {
+            var row: [Int] = []
+            row.reserveCapacity(catalog.count)
+            for (j, e) in r.exercises.enumerated() {
+                if let s = exercises[j].slots[e.variant] {
+                    row.append(s)
+                    exercises[j].studentsBySlot[s].append(i)
+                    continue
+                }
+                let s = exercises[j].variants.count
+                exercises[j].variants.append(e.variant)
+                exercises[j].slots[e.variant] = s
+                exercises[j].keys.append(e.questions.map(\.keyToken))
+                exercises[j].predictions.append(e.questions.map(\.predictionTokens))
+                exercises[j].studentsBySlot.append([i])
+                row.append(s)
+            }
+            slot.append(row)
+        }
+        totals = results.map(\.score)
+        // The solutions page's keys: a student's when one has that variant, else computed (the
+        // simulation is pure; this is the only key the report computes itself).
+        for (j, e) in catalog.enumerated() {
+            if let s = exercises[j].slots[e.defaultVariant] {
+                exercises[j].published = exercises[j].keys[s]
+            } else if let key = try? e.answerKey(for: e.defaultVariant) {
+                exercises[j].published = e.questions.map { q in key.values[q.id].map { AnswerToken(key: $0, kind: q.kind) } ?? AnswerToken(key: .never, kind: q.kind) }
+            }
+        }
+    }
+
+    var count: Int { results.count }
+
+    /// Whether two variants of an exercise have different keys on at least one question.
+    func keysDiffer(exercise j: Int, _ a: Int, _ b: Int) -> Bool {
+        a != b && exercises[j].keys[a] != exercises[j].keys[b]
+    }
+}
+
+/// Sums, means and such, with the same order of operations every time (so results do not
+/// depend on anything but the inputs).
+enum Stats {
+    static func mean(_ xs: [Double]) -> Double { xs.isEmpty ? 0 : xs.reduce(0, +) / Double(xs.count) }
+
+    static func median(_ xs: [Double]) -> Double {
+        guard !xs.isEmpty else { return 0 }
+        let s = xs.sorted()
+        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+    }
+
+    static func standardDeviation(_ xs: [Double]) -> Double {
+        guard xs.count > 1 else { return 0 }
+        let m = mean(xs)
+        return (xs.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(xs.count)).squareRoot()
+    }
+
+    /// Pearson's correlation; nil when either variable is constant.
+    static func correlation(_ xs: [Double], _ ys: [Double]) -> Double? {
+        guard xs.count == ys.count, xs.count > 2 else { return nil }
+        let mx = mean(xs), my = mean(ys)
+        var sxy = 0.0, sxx = 0.0, syy = 0.0
+        for i in xs.indices {
+            let dx = xs[i] - mx, dy = ys[i] - my
+            sxy += dx * dy
+            sxx += dx * dx
+            syy += dy * dy
+        }
+        guard sxx > 1e-12, syy > 1e-12 else { return nil }
+        return sxy / (sxx * syy).squareRoot()
+    }
+
+    /// Rounded to `places` decimals, so that the report's numbers print the same everywhere.
+    static func round(_ x: Double, _ places: Int = 4) -> Double {
+        var f = 1.0
+        for _ in 0..<places { f *= 10 }
+        let r = (x * f).rounded() / f
+        return r == 0 ? 0 : r  // no "-0"
+    }
+}
+
+extension ClassReport {
+    static func summary(_ c: GradedClass, files: Int, maxScore: Double) -> Summary {
+        let t = c.totals
+        var bins: [Bin] = (0..<10).map { i in
+            Bin(label: "\(i * 10)–\(i == 9 ? 100 : i * 10 + 10)%", lower: maxScore * Double(i) / 10, upper: maxScore * Double(i + 1) / 10, count: 0)
+        }
+        for x in t {
+            let f = maxScore > 0 ? x / maxScore : 0
+            bins[min(9, max(0, Int((f * 10).rounded(.down))))].count += 1
+        }
+        return Summary(files: files, graded: c.count, errors: files - c.count, maxScore: maxScore,
+                       mean: Stats.round(Stats.mean(t)), median: Stats.round(Stats.median(t)),
+                       standardDeviation: Stats.round(Stats.standardDeviation(t)),
+                       minimum: t.min() ?? 0, maximum: t.max() ?? 0, histogram: bins)
+    }
+
+    static func exerciseStats(_ c: GradedClass) -> [ExerciseStats] {
+        c.exercises.enumerated().map { j, e in
+            let scores = c.results.map { Stats.round($0.exercises[j].score, 2) }
+            var counts: [Double: Int] = [:]
+            for s in scores { counts[s, default: 0] += 1 }
+            return ExerciseStats(id: e.id, title: e.title, maxScore: e.maxScore, mean: Stats.round(Stats.mean(scores)),
+                                 median: Stats.round(Stats.median(scores)),
+                                 distribution: counts.keys.sorted().map { ScoreCount(score: $0, count: counts[$0]!) })
+        }
+    }
+}

@@ -1,0 +1,306 @@
+import CourseModel
+import Foundation
+import Grader
+
+/// Two students whose answers suggest that one worked from the other's variant: a lead for the
+/// instructor to look into, never proof (they may have studied together, or one may have helped
+/// the other understand, or the other's numbers may be the ones in a shared note).
+public struct CopyLead: Sendable, Hashable, Encodable {
+    /// The two student ids, sorted.
+    public var students: [String]
+    /// One finding per direction found (usually one: A's answers are B's keys).
+    public var findings: [CopyFinding]
+}
+
+public struct CopyFinding: Sendable, Hashable, Encodable {
+    /// Whose answers.
+    public var student: String
+    /// Whose variant's keys they are.
+    public var variantOf: String
+    /// Exercises on which `student`'s wrong answers are `variantOf`'s keys.
+    public var exercises: Int
+    /// Exercises on which a match would be evidence: the two variants' keys differ, and the class
+    /// rarely gives the one for the other (`Options.copyInformativeChance`).
+    public var comparableExercises: Int
+    /// How many such exercises would match by chance, from how often the class's wrong answers
+    /// are each variant's keys.
+    public var expectedByChance: Double
+    /// The chance of at least `exercises` matches if `student` worked independently (Poisson
+    /// tail with mean `expectedByChance`), to three significant digits.
+    public var chance: Double
+    /// The questions, in catalog order.
+    public var evidence: [CopyEvidence]
+}
+
+public struct CopyEvidence: Sendable, Hashable, Encodable {
+    /// `exercise.question`.
+    public var column: String
+    /// The answer as read (normalised).
+    public var answer: String
+    /// The key of `variantOf`'s variant, which the answer equals.
+    public var theirKey: String
+    /// The key of the student's own variant.
+    public var ownKey: String
+}
+
+/// Finds students whose wrong answers are another student's keys far more often than chance.
+///
+/// The unit of evidence is the exercise, not the question: the questions of one exercise share a
+/// scenario, so one slip (or one wrong idea) can move all of them at once, and counting them as
+/// independent would overstate the evidence. Student A "matches" variant v on exercise e when some
+/// wrong answer of A on e equals v's key (and not A's own key, and not what a misconception predicts
+/// for A's variant: a wrong idea the model explains is no sign of copying).
+///
+/// Chance is measured on the class itself, per question and per pair of key values: of the students
+/// whose key is a, how many answered b (c(a → b), with half a student added above and one below, so
+/// a rate seen in few students stays uncertain). A wrong yes/no answer is always the other variants'
+/// key, and an off-by-one slip may be too: such confusions are common, so they weigh little. For a
+/// pair (A, B) and an exercise, the chance that A's answers match B's keys somewhere is
+/// p = 1 − Π (1 − c(A's key → B's key)) over the questions whose keys differ. Only exercises where
+/// this chance is at most `copyInformativeChance` count (chosen from the two variants and the class,
+/// never from A's answers, so the test stays fair): k is how many of them A matches, and the
+/// probability of k or more by luck is the Poisson tail with mean λ = Σ p. A pair is a lead when
+/// k ≥ `copyMinExercises` and that tail is at most `copyAlpha` divided by the number of ordered pairs
+/// in the class (Bonferroni: with 10,000 students that is 10⁸ pairs). A pair whose every matching
+/// answer is also the key of the variant the solutions page shows is dropped (numbers taken from
+/// the course site are no sign of copying from whichever classmate has that variant), and so is a
+/// pair whose evidence is all part of a stronger lead for the same student (a classmate whose
+/// variant shares the source's numbers on some exercises).
+///
+/// It never compares every pair: a student is considered only with at least `copyMinExercises`
+/// informative matches, and their candidates are the students holding the matched variants of the
+/// most selective exercises (a pair needs k matches among A's matched exercises, so it must match
+/// at least one of the `|E| − k + 1` most selective ones).
+struct CopyDetector {
+    /// A student's informative matches on one exercise: variant slot -> the question positions that match it.
+    struct Match {
+        var exercise: Int
+        var slots: [Int]
+        var questions: [[Int]]
+    }
+
+    /// The key values of one question: each distinct key numbered, who holds it, and how often
+    /// students holding one answered another.
+    struct QuestionKeys {
+        /// slot -> value id
+        var value: [Int]
+        var id: [AnswerToken: Int]
+        /// value id -> slots with that key
+        var slots: [[Int]]
+        /// value id -> graded students whose own key it is
+        var holders: [Int]
+        /// from * count + to -> students whose key is `from` who answered `to`
+        var confusion: [Int: Int] = [:]
+        /// How often a wrong answer on this question is some other value's key, per student and
+        /// value: the prior that a few students' rate is drawn towards.
+        var prior = 0.0
+
+        /// c(from -> to): the share of students holding `from` who answered `to`, shrunk towards the
+        /// question's prior with the weight of two students; `excludingOne` leaves out the student
+        /// being tested (who holds `from` and answered `to`), so no one is evidence of their own luck.
+        func rate(_ from: Int, _ to: Int, excludingOne: Bool) -> Double {
+            let seen = Double(max(0, (confusion[from * holders.count + to] ?? 0) - (excludingOne ? 1 : 0)))
+            let holding = Double(max(0, holders[from] - (excludingOne ? 1 : 0)))
+            return (seen + 2 * prior) / (holding + 2)
+        }
+    }
+
+    let c: GradedClass
+    let options: ClassReport.Options
+    /// keys[exercise][question]
+    let keys: [[QuestionKeys]]
+    let matches: [[Match]]
+    /// Per student: (exercise << 16 | question) -> the other key value their wrong answer is.
+    let answered: [[Int: Int]]
+    /// Per student, the `exercise.question` columns whose wrong answer is the solutions page's key.
+    let published: [Set<String>]
+
+    init(_ c: GradedClass, options: ClassReport.Options) {
+        self.c = c
+        self.options = options
+        var keys: [[QuestionKeys]] = c.exercises.map { e in
+            e.questionIDs.indices.map { k in
+                var q = QuestionKeys(value: [], id: [:], slots: [], holders: [])
+                for s in e.keys.indices {
+                    let t = e.keys[s][k]
+                    let v = q.id[t] ?? { let n = q.slots.count; q.id[t] = n; q.slots.append([]); q.holders.append(0); return n }()
+                    q.value.append(v)
+                    q.slots[v].append(s)
+                    q.holders[v] += e.studentsBySlot[s].count
+                }
+                return q
+            }
+        }
+        let cls = c
+        let frozen = keys
+        // Every wrong answer that is another variant's key (and no misconception's prediction):
+        // (exercise, question, own value, answered value) per student.
+        let confusions: [[(Int, Int, Int, Int)]] = Parallel.map(Array(0..<c.count)) { i in
+            var out: [(Int, Int, Int, Int)] = []
+            for (j, e) in cls.exercises.enumerated() {
+                let own = cls.slot[i][j]
+                for (k, m) in cls.results[i].exercises[j].questions.enumerated() where m.status == .wrong || m.status == .partial {
+                    guard let t = m.answerToken, let b = frozen[j][k].id[t] else { continue }
+                    let a = frozen[j][k].value[own]
+                    if a == b || e.predictions[own][k].contains(where: { $0.token == t }) { continue }
+                    out.append((j, k, a, b))
+                }
+            }
+            return out
+        }
+        var totals = keys.map { $0.map { _ in 0 } }
+        for list in confusions {
+            for (j, k, a, b) in list {
+                keys[j][k].confusion[a * keys[j][k].holders.count + b, default: 0] += 1
+                totals[j][k] += 1
+            }
+        }
+        for j in keys.indices {
+            for k in keys[j].indices {
+                let others = max(1, keys[j][k].holders.count - 1)
+                keys[j][k].prior = (Double(totals[j][k]) + 0.5) / (Double(c.count) * Double(others) + 1)
+            }
+        }
+        self.keys = keys
+        self.answered = confusions.map { list in Dictionary(list.map { ($0.0 << 16 | $0.1, $0.3) }, uniquingKeysWith: { a, _ in a }) }
+        let table = keys
+        let informative = options.copyInformativeChance
+        published = Parallel.map(Array(0..<c.count)) { i in
+            var out = Set<String>()
+            for (j, e) in cls.exercises.enumerated() {
+                guard let page = e.published else { continue }
+                for (k, m) in cls.results[i].exercises[j].questions.enumerated() where m.status == .wrong || m.status == .partial {
+                    if let t = m.answerToken, t == page[k] { out.insert("\(e.id).\(e.questionIDs[k])") }
+                }
+            }
+            return out
+        }
+        matches = Parallel.map(Array(0..<c.count)) { i in
+            var out: [Match] = []
+            var lists: [(Int, Int, Int, Int)] = confusions[i]
+            lists.sort { ($0.0, $0.1) < ($1.0, $1.1) }
+            var at = 0
+            while at < lists.count {
+                let j = lists[at].0
+                let own = cls.slot[i][j]
+                var found: [Int: [Int]] = [:]
+                while at < lists.count && lists[at].0 == j {
+                    let (_, k, a, b) = lists[at]
+                    at += 1
+                    // A confusion this common cannot make the exercise informative.
+                    guard table[j][k].rate(a, b, excludingOne: true) <= informative else { continue }
+                    for s in table[j][k].slots[b] { found[s, default: []].append(k) }
+                }
+                let mine = Dictionary(lists.filter { $0.0 == j }.map { ($0.0 << 16 | $0.1, $0.3) }, uniquingKeysWith: { a, _ in a })
+                let slots = found.keys.sorted().filter { Self.chance(table[j], exercise: j, own, $0, answered: mine) <= informative }
+                if !slots.isEmpty { out.append(Match(exercise: j, slots: slots, questions: slots.map { found[$0]! })) }
+            }
+            return out
+        }
+    }
+
+    /// The chance that a student with variant slot `u` matches slot `v`'s keys on exercise `j` by
+    /// luck, leaving the student's own answers (`answered`) out of the rates.
+    static func chance(_ questions: [QuestionKeys], exercise j: Int, _ u: Int, _ v: Int, answered: [Int: Int]) -> Double {
+        var none = 1.0
+        for (k, q) in questions.enumerated() where q.value[u] != q.value[v] {
+            none *= 1 - q.rate(q.value[u], q.value[v], excludingOne: answered[j << 16 | k] == q.value[v])
+        }
+        return 1 - none
+    }
+
+    func leads() -> [CopyLead] {
+        let n = c.count
+        guard n >= 2 else { return [] }
+        let threshold = options.copyAlpha / (Double(n) * Double(n - 1))
+        let need = options.copyMinExercises
+        let informative = options.copyInformativeChance
+        let found: [[CopyFinding]] = Parallel.map(Array(0..<n)) { a in
+            let ms = matches[a]
+            guard ms.count >= need else { return [] }
+            // Most selective exercises first: fewest students holding a matched variant.
+            let sizes = ms.map { m in m.slots.reduce(0) { $0 + c.exercises[m.exercise].studentsBySlot[$1].count } }
+            let order = ms.indices.sorted { sizes[$0] != sizes[$1] ? sizes[$0] < sizes[$1] : $0 < $1 }
+            var seen = Set<Int>()
+            var candidates: [Int] = []
+            for t in order.prefix(ms.count - need + 1) {
+                let m = ms[t]
+                for s in m.slots { for b in c.exercises[m.exercise].studentsBySlot[s] where b != a && seen.insert(b).inserted { candidates.append(b) } }
+            }
+            var out: [CopyFinding] = []
+            for b in candidates.sorted() {
+                var k = 0
+                for m in ms where m.slots.contains(c.slot[b][m.exercise]) { k += 1 }
+                guard k >= need else { continue }
+                var lambda = 0.0
+                var comparable = 0
+                for j in c.exercises.indices where c.keysDiffer(exercise: j, c.slot[a][j], c.slot[b][j]) {
+                    let p = Self.chance(keys[j], exercise: j, c.slot[a][j], c.slot[b][j], answered: answered[a])
+                    if p <= informative {
+                        lambda += p
+                        comparable += 1
+                    }
+                }
+                let p = Self.poissonTail(k, lambda)
+                guard p <= threshold else { continue }
+                var evidence: [CopyEvidence] = []
+                for m in ms {
+                    let sb = c.slot[b][m.exercise]
+                    guard let si = m.slots.firstIndex(of: sb) else { continue }
+                    let e = c.exercises[m.exercise]
+                    for k in m.questions[si] {
+                        let mark = c.results[a].exercises[m.exercise].questions[k]
+                        evidence.append(CopyEvidence(column: "\(e.id).\(e.questionIDs[k])", answer: mark.answerToken?.description ?? "",
+                                                     theirKey: e.keys[sb][k].description, ownKey: e.keys[c.slot[a][m.exercise]][k].description))
+                    }
+                }
+                if Set(evidence.map(\.column)).isSubset(of: published[a]) { continue }
+                out.append(CopyFinding(student: c.ids[a], variantOf: c.ids[b], exercises: k, comparableExercises: comparable,
+                                       expectedByChance: Stats.round(lambda), chance: Self.significant(p), evidence: evidence))
+            }
+            // Classmates whose variants share the source's numbers on some exercises match too: a
+            // finding is kept only with at least `need` matched exercises no stronger one explains.
+            out.sort { $0.exercises != $1.exercises ? $0.exercises > $1.exercises : $0.chance != $1.chance ? $0.chance < $1.chance : $0.variantOf < $1.variantOf }
+            var kept: [CopyFinding] = []
+            var covered = Set<String>()
+            for f in out {
+                let exercises = Set(f.evidence.map { String($0.column.prefix { $0 != "." }) })
+                if exercises.subtracting(covered).count >= need {
+                    kept.append(f)
+                    covered.formUnion(exercises)
+                }
+            }
+            return kept
+        }
+        var pairs: [[String]: [CopyFinding]] = [:]
+        for f in found.joined() { pairs[[f.student, f.variantOf].sorted(), default: []].append(f) }
+        return pairs.map { CopyLead(students: $0.key, findings: $0.value.sorted { $0.student < $1.student }) }
+            .sorted {
+                let a = $0.findings.map(\.chance).min()!, b = $1.findings.map(\.chance).min()!
+                return a != b ? a < b : $0.students.lexicographicallyPrecedes($1.students)
+            }
+    }
+
+    /// P(K ≥ k) for K ~ Poisson(λ), summed in log space so that tiny tails do not underflow early.
+    static func poissonTail(_ k: Int, _ lambda: Double) -> Double {
+        if k <= 0 { return 1 }
+        guard lambda > 0 else { return 0 }
+        var logTerm = -lambda + Double(k) * log(lambda) - lgamma(Double(k) + 1)
+        var sum = 0.0
+        var i = k
+        while i < k + 1000 {
+            let t = exp(logTerm)
+            sum += t
+            if t < sum * 1e-15 { break }
+            i += 1
+            logTerm += log(lambda) - log(Double(i))
+        }
+        return min(1, sum)
+    }
+
+    /// Three significant digits, the same on every machine.
+    static func significant(_ x: Double) -> Double {
+        guard x > 0, x.isFinite else { return x }
+        return Double(String(format: "%.2e", x)) ?? x
+    }
+}

@@ -1,0 +1,83 @@
+import ClassReport
+import CourseModel
+import Foundation
+import Grader
+import SocketSim
+
+/// Times the class report (`socklab report`) for a large class: item statistics, misconceptions,
+/// copy leads and every rendering, from graded results already in memory.
+///
+/// Goal (issue 14): under 2 s for 10,000 students.
+enum ReportBench {
+    static func run() throws {
+        let count = Int(ProcessInfo.processInfo.environment["SOCKLAB_BENCH_FILES"] ?? "") ?? 10_000
+        let content = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("content")
+        guard FileManager.default.fileExists(atPath: content.appendingPathComponent("course.yaml").path) else {
+            print("report: run from the repository root (content/course.yaml not found)")
+            return
+        }
+        let catalog = try GradeBench.loadCatalog(content)
+        let secret = ProcessInfo.processInfo.environment["SOCKLAB_SECRET"] ?? "socklab-bench-secret"
+        let grader = Grader(catalog: catalog, secret: secret)
+
+        // Not timed: a class whose answers are a quarter wrong, one student in ten following the
+        // swapped-queues misconception, and one in a thousand copying the previous student.
+        var rng = SplitMix64(seed: 14)
+        var inputs: [AnswerInput] = []
+        var previous: [String: [String: String]] = [:]
+        for i in 0..<count {
+            let student = String(format: "b%05d", i)
+            let variants = grader.variants(for: student)
+            var answers: [String: [String: String]] = [:]
+            for e in catalog.exercises {
+                let key = try grader.key(e, variants[e.id]!)
+                var a: [String: String] = [:]
+                for q in e.questions {
+                    if i % 10 == 3, let p = key.predictions[q.id]?[.swappedQueues] { a[q.id] = GradeBench.render(p, wrong: false); continue }
+                    a[q.id] = GradeBench.render(key.values[q.id]!, wrong: rng.next() % 4 == 0)
+                }
+                answers[e.id] = a
+            }
+            let written = i % 1000 == 999 ? previous : answers
+            previous = answers
+            var lines = ["student: \(student)", "exercises:"]
+            for e in catalog.exercises {
+                let v = variants[e.id]!
+                lines.append("  \(e.id):")
+                if !v.values.isEmpty { lines.append("    variant: {" + v.values.keys.sorted().map { "\($0): \(v.values[$0]!)" }.joined(separator: ", ") + "}") }
+                lines.append("    answers:")
+                for q in e.questions { lines.append("      \(q.id): \(written[e.id]![q.id]!)") }
+            }
+            inputs.append(AnswerInput(path: "\(student).yaml", content: .success(Array((lines.joined(separator: "\n") + "\n").utf8))))
+        }
+        let graded = try grader.grade(inputs)
+        let questions = catalog.exercises.reduce(0) { $0 + $1.questions.count }
+        print("report: \(count) graded students, \(catalog.exercises.count) exercises, \(questions) questions each (grading not timed)")
+
+        // Timed: the report and its renderings, as `socklab report` makes them (writing excluded).
+        let t0 = Date()
+        let cpu0 = GradeBench.cpuSeconds()
+        let report = ClassReport(graded)
+        let t1 = Date()
+        let json = try report.json()
+        let csv = report.csvFiles()
+        let html = report.html(style: "", courseTitle: "bench")
+        let t2 = Date()
+        let cpu = GradeBench.cpuSeconds() - cpu0
+        let total = t2.timeIntervalSince(t0)
+        print(String(format: "report: analysis %.3f s, renderings %.3f s (report.json %d KB, %d CSV files, index.html %d KB)",
+                     t1.timeIntervalSince(t0), t2.timeIntervalSince(t1), json.utf8.count / 1024, csv.count, html.utf8.count / 1024))
+        print(String(format: "report: total %.3f s for %d students (goal < 2 s), CPU %.3f s, peak memory %@", total, count, cpu, GradeBench.peakMemory()))
+        func planted(_ l: CopyLead) -> Bool {
+            let ids = l.students.compactMap { Int($0.dropFirst()) }
+            return ids.count == 2 && ids[1] == ids[0] + 1 && ids[1] % 1000 == 999
+        }
+        print("report: \(report.copies.filter(planted).count) of \(count / 1000) planted pairs found")
+        if let lead = report.copies.first(where: { !planted($0) }) {
+            let f = lead.findings[0]
+            print("report: first unplanted lead: \(f.student) <- \(f.variantOf), \(f.exercises)/\(f.comparableExercises) exercises, λ \(f.expectedByChance): "
+                  + f.evidence.prefix(6).map { "\($0.column) \($0.answer) (own \($0.ownKey))" }.joined(separator: "; "))
+        }
+        print("report: \(report.misconceptions.filter(\.found).map(\.id).joined(separator: ", ")) to reteach; \(report.copies.count) copy leads (\(count / 1000) planted)")
+    }
+}
