@@ -311,10 +311,13 @@ extension AnswerValue {
 
     /// `yes`/`no` and the usual ways to write them, in English and Korean.
     public static func parseBoolean(_ s: String) -> Bool? {
-        switch s.trimmed().lowercased() {
-        case "yes", "y", "true", "1", "예", "네", "응", "o", "참": return true
-        case "no", "n", "false", "0", "아니요", "아니오", "아니", "x", "거짓": return false
-        default: return nil
-        }
+        let t = s.trimmed().lowercased()
+        if yesSpellings.contains(t) { return true }
+        if noSpellings.contains(t) { return false }
+        return nil
     }
+
+    /// The spellings `parseBoolean` reads (in lower case), for the answer template to list.
+    public static let yesSpellings = ["yes", "y", "true", "1", "예", "네", "응", "o", "참"]
+    public static let noSpellings = ["no", "n", "false", "0", "아니요", "아니오", "아니", "x", "거짓"]
 }

@@ -16,13 +16,27 @@ import Yams
 ///       segments: [SYN, SYN+ACK, ACK]        # lists
 ///       recvq-origins: {send 1: 300, send 2: 200}   # byte counts per send
 /// ```
-/// The same structure in JSON is accepted too.
+/// The same structure in JSON is accepted too. `AnswerLineReader` reads the file entry by entry
+/// (Yams reads an entry it cannot, and files that are not block mappings), `SheetBuilder` turns
+/// the tree into this sheet.
 public struct AnswerSheet: Sendable, Equatable {
     public var file: String
     public var student: String
     public var studentLocation: SourceLocation
-    /// Exercises in file order.
+    /// Exercises in file order (a second block of one id is merged into the first).
     public var exercises: [ExerciseAnswers]
+    /// The slips found while reading, each costing at most the questions on its lines: an
+    /// unknown key, a key written twice, a line that cannot be read. Ids and questions that the
+    /// course does not know are found later, by `Grader.check`.
+    public var diagnostics: [Diagnostic]
+
+    public init(file: String, student: String, studentLocation: SourceLocation, exercises: [ExerciseAnswers], diagnostics: [Diagnostic] = []) {
+        self.file = file
+        self.student = student
+        self.studentLocation = studentLocation
+        self.exercises = exercises
+        self.diagnostics = diagnostics
+    }
 
     public func exercise(_ id: String) -> ExerciseAnswers? { exercises.first { $0.id == id } }
 }
@@ -30,8 +44,8 @@ public struct AnswerSheet: Sendable, Equatable {
 public struct ExerciseAnswers: Sendable, Equatable {
     public var id: String
     public var location: SourceLocation
-    /// The `variant:` block as written, names and values (as text) in file order, if any. Both
-    /// readers refuse a name written twice.
+    /// The `variant:` block as written, names and values (as text) in file order, if any (a name
+    /// written twice is read once, with a diagnostic).
     public var variantEntries: [VariantEntry]?
     public var variantLocation: SourceLocation?
     /// The `tag:` written beside `variant:` (`VariantTag`), if any: files made by a `socklab
@@ -92,6 +106,16 @@ public struct StudentAnswer: Sendable, Equatable {
     public var questionID: String
     public var raw: RawAnswer
     public var location: SourceLocation
+    /// Why the answer cannot be read, whatever its kind (its line is not valid YAML, or the
+    /// question is answered twice): the question is marked unreadable.
+    public var problem: Diagnostic?
+
+    public init(questionID: String, raw: RawAnswer, location: SourceLocation, problem: Diagnostic? = nil) {
+        self.questionID = questionID
+        self.raw = raw
+        self.location = location
+        self.problem = problem
+    }
 }
 
 extension AnswerSheet {
@@ -100,16 +124,20 @@ extension AnswerSheet {
 
     /// Student ids: a letter or digit, then letters, digits, `.`, `_` or `-`; at most 64 characters.
     public static func isValidStudentID(_ s: String) -> Bool {
-        guard let f = s.first, s.count <= 64, f.isASCII, f.isLetter || f.isNumber else { return false }
+        guard let f = s.first, s.utf8.count <= 64, f.isASCII, f.isLetter || f.isNumber else { return false }
         return s.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "_" || $0 == "-") }
     }
 
     static let topKeys = ["student", "exercises"]
     static let exerciseKeys = ["variant", "tag", "answers"]
 
-    /// Reads an answer file from its bytes. Every problem is a diagnostic naming the file, the line
-    /// and the field; the file is refused when it is too large, binary, not UTF-8, not YAML/JSON, or
-    /// not shaped like an answer file.
+    /// Reads an answer file from its bytes.
+    ///
+    /// It throws only when the file cannot be graded at all: too large, binary, empty, no readable
+    /// student id, or not shaped like an answer file. Every other slip (an extra key, a key
+    /// written twice, a line YAML cannot read, a wrong indentation) is a diagnostic in
+    /// `diagnostics` naming the file, the line and the field, and costs only the questions on
+    /// the lines it spoils (their answers carry it as `problem`).
     public static func parse(bytes: [UInt8], file: String) throws(DiagnosticError) -> AnswerSheet {
         let at = SourceLocation(file: file)
         if bytes.count > maxBytes {
@@ -119,14 +147,81 @@ extension AnswerSheet {
             throw DiagnosticError(Diagnostic(at: SourceLocation(file: file, line: 1), id: "answer.empty", "the file is empty"))
         }
         if bytes.withUnsafeBufferPointer({ memchr($0.baseAddress!, 0, $0.count) != nil }) {
-            throw DiagnosticError(Diagnostic(at: at, id: "answer.binary", "the file contains NUL bytes: it is binary, not a YAML or JSON answer file"))
+            let utf16 = bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF])
+            throw DiagnosticError(Diagnostic(at: at, id: "answer.binary", "the file contains NUL bytes: it is binary, not a YAML or JSON answer file",
+                                             notes: utf16 ? ["it looks like UTF-16 text: save it as UTF-8"] : []))
         }
-        // The template's shape, read straight into a sheet (most files of a grading run).
-        if let sheet = FastAnswerReader.sheet(bytes, file: file), isUTF8(bytes) { return sheet }
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw DiagnosticError(Diagnostic(at: at, id: "answer.not-utf8", "the file is not UTF-8 text: save it as UTF-8 YAML or JSON"))
+        let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
+        let utf8 = isUTF8(body)
+        // The template's shape with nothing amiss, read straight into a sheet (most files of a run).
+        if utf8, let sheet = AnswerLineReader.sheet(body, file: file) { return sheet }
+        let tree: AnswerTree
+        if let t = AnswerLineReader.read(body, file: file, validUTF8: utf8) {
+            tree = t
+        } else {
+            guard utf8, let text = String(validating: body, as: UTF8.self) else {
+                throw DiagnosticError(Diagnostic(at: at, id: "answer.not-utf8", "the file is not UTF-8 text: save it as UTF-8 YAML or JSON"))
+            }
+            tree = try whole(text, file: file)
         }
-        return try parse(text: text, file: file, tree: FastAnswerReader.parse(bytes))
+        var b = SheetBuilder(file: file)
+        return try b.sheet(tree)
+    }
+
+    public static func parse(text: String, file: String) throws(DiagnosticError) -> AnswerSheet {
+        try parse(bytes: Array(text.utf8), file: file)
+    }
+
+    /// Whether the fast path reads this text (otherwise the line reader does); for tests and benchmarks.
+    public static func readsFast(_ text: String) -> Bool { AnswerLineReader.sheet(Array(text.utf8), file: "") != nil }
+
+    /// The general way alone (line reader, then `SheetBuilder`), for the test that holds the fast
+    /// path to it.
+    static func parseGeneral(bytes: [UInt8], file: String) throws(DiagnosticError) -> AnswerSheet {
+        guard let tree = AnswerLineReader.read(bytes, file: file) else { throw DiagnosticError(Diagnostic(at: SourceLocation(file: file), id: "answer.shape", "not a block mapping")) }
+        var b = SheetBuilder(file: file)
+        return try b.sheet(tree)
+    }
+
+    /// Every Yams parse of answer text goes through here (whole files and single entries), so
+    /// that the limits on what a document may make Yams build are applied in one place.
+    static func compose(_ text: String, file: String) throws(DiagnosticError) -> Node? {
+        // Nesting, values and aliases expanded, counted on libyaml's events before Yams builds a node.
+        try YAMLBudget.standard.check(text, file: file)
+        do {
+            // The basic resolver: answers are read as text by their question's kind.
+            return try Yams.compose(yaml: text, .basic)
+        } catch {
+            throw DiagnosticError(malformed(error, file: file, text: text))
+        }
+    }
+
+    /// A file that is not a block mapping at its top (JSON, a `---` document), read by Yams whole.
+    static func whole(_ text: String, file: String) throws(DiagnosticError) -> AnswerTree {
+        guard let node = try compose(text, file: file) else {
+            throw DiagnosticError(Diagnostic(at: SourceLocation(file: file, line: 1), id: "answer.empty", "the file is empty"))
+        }
+        return AnswerTree(node)
+    }
+
+    /// The student id a file names, read from its `student:` line alone: for the error row of a
+    /// file that cannot be graded, so that the gradebook still says whose it is.
+    public static func recoverStudent(_ bytes: [UInt8]) -> String? {
+        let text = String(decoding: bytes.prefix(64 * 1024), as: UTF8.self)
+        for line in text.split(whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "," || $0 == "{" }).prefix(2_000) {
+            var s = Substring(line).drop { $0 == " " || $0 == "\t" || $0 == "\u{FEFF}" }
+            if s.first == "\"" || s.first == "'" { s = s.dropFirst() }
+            guard s.hasPrefix("student") else { continue }
+            s = s.dropFirst("student".count)
+            if s.first == "\"" || s.first == "'" { s = s.dropFirst() }
+            s = s.drop { $0 == " " }
+            guard s.first == ":" else { continue }
+            s = s.dropFirst().drop { $0 == " " }
+            if s.first == "\"" || s.first == "'" { s = s.dropFirst() }
+            let id = String(s.prefix { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "_" || $0 == "-") })
+            if isValidStudentID(id) { return id }
+        }
+        return nil
     }
 
     /// Whether the bytes are UTF-8, without copying them when they are ASCII (eight at a time).
@@ -149,74 +244,6 @@ extension AnswerSheet {
         t.utf8.count <= 4 && (t == "~" || t == "null" || t == "Null" || t == "NULL")
     }
 
-    /// Whether the direct scanner reads this text (otherwise the general reader does, with Yams for
-    /// what its tree reader cannot read); for benchmarks and tests.
-    public static func readsFast(_ text: String) -> Bool { FastAnswerReader.sheet(Array(text.utf8), file: "") != nil }
-
-    public static func parse(text: String, file: String) throws(DiagnosticError) -> AnswerSheet {
-        try parse(text: text, file: file, tree: FastAnswerReader.parse(text))
-    }
-
-    static func parse(text: String, file: String, tree: AnswerTree?) throws(DiagnosticError) -> AnswerSheet {
-        var r = SheetReader(file: file)
-        let root: AnswerTree
-        if let fast = tree {
-            root = fast
-        } else {
-            // Yams for everything else, with the basic resolver: answers are read as text by their
-            // question's kind, so resolving every scalar's type would be wasted work.
-            try YAMLBudget.standard.check(text, file: file)
-            do {
-                guard let node = try Yams.compose(yaml: text, .basic) else {
-                    throw DiagnosticError(Diagnostic(at: SourceLocation(file: file, line: 1), id: "answer.empty", "the file is empty"))
-                }
-                root = AnswerTree(node)
-            } catch let e as DiagnosticError {
-                throw e
-            } catch {
-                throw DiagnosticError(malformed(error, file: file, text: text))
-            }
-        }
-        guard case .mapping(let top, _) = root else {
-            throw DiagnosticError(r.error(root, "answer.shape", "an answer file must be a mapping with 'student:' and 'exercises:'"))
-        }
-        var student: String?
-        var studentLoc = SourceLocation(file: file, line: 1)
-        var exercises: [ExerciseAnswers] = []
-        var sawExercises = false
-        for (k, v) in top {
-            let key = k.string ?? ""
-            switch key {
-            case "student":
-                studentLoc = r.location(v)
-                guard let s = r.string(v, "student") else { continue }
-                if isValidStudentID(s.trimmed()) { student = s.trimmed() } else {
-                    r.add(r.error(v, "answer.student-id", "'\(s)' is not a student id: use letters, digits, '.', '_' and '-' (at most 64)"))
-                }
-            case "exercises":
-                sawExercises = true
-                if case .scalar(let s, _, _) = v, s.isEmpty { continue }
-                guard case .mapping(let list, _) = v else {
-                    r.add(r.error(v, "answer.shape", "exercises must be a mapping of exercise ids to their answers"))
-                    continue
-                }
-                for (ek, ev) in list {
-                    exercises.append(exerciseAnswers(ek.string ?? "", ek, ev, &r))
-                }
-            default:
-                r.add(r.error(k, "answer.unknown-key", "unknown key '\(key)' in an answer file", notes: ["expected one of: \(topKeys.joined(separator: ", "))"]))
-            }
-        }
-        if student == nil && !r.diagnostics.contains(where: { $0.id == "answer.student-id" }) {
-            r.add(Diagnostic(at: SourceLocation(file: file, line: 1), id: "answer.no-student", "the file has no 'student:' line"))
-        }
-        if !sawExercises {
-            r.add(Diagnostic(at: SourceLocation(file: file, line: 1), id: "answer.no-exercises", "the file has no 'exercises:' section"))
-        }
-        if !r.diagnostics.isEmpty { throw DiagnosticError(r.diagnostics) }
-        return AnswerSheet(file: file, student: student!, studentLocation: studentLoc, exercises: exercises)
-    }
-
     /// A parser error as a diagnostic at its line; a problem at the very end names truncation.
     static func malformed(_ error: Error, file: String, text: String) -> Diagnostic {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).count
@@ -230,7 +257,7 @@ extension AnswerSheet {
                 d = Diagnostic(at: SourceLocation(file: file, line: mark.line, column: mark.column), id: "answer.malformed", msg)
             case .duplicatedKeysInMapping(let duplicates, let context):
                 d = Diagnostic(at: SourceLocation(file: file, line: context.mark.line, column: context.mark.column),
-                               id: "answer.duplicate-key", "duplicate key \(duplicates.joined(separator: ", "))")
+                               id: "answer.duplicate-key", "duplicate key \(duplicates.map(Text.quoted).joined(separator: ", "))")
             default:
                 d = Diagnostic(at: SourceLocation(file: file), id: "answer.malformed", "not valid YAML: \(e)")
             }
@@ -245,73 +272,81 @@ extension AnswerSheet {
         return d
     }
 
-    static func exerciseAnswers(_ id: String, _ keyNode: AnswerTree, _ node: AnswerTree, _ r: inout SheetReader) -> ExerciseAnswers {
-        var out = ExerciseAnswers(id: id, location: r.location(keyNode))
-        if case .scalar(let s, _, _) = node, s.isEmpty { return out }
-        guard case .mapping(let fields, _) = node else {
-            r.add(r.error(node, "answer.shape", "exercise \(id) must be a mapping with 'answers:' (and 'variant:')"))
-            return out
+    /// The most diagnostics kept for one file: a hostile file of 100,000 bad lines gets the first
+    /// ones and a count, not a report larger than itself.
+    public static let maxDiagnostics = 100
+
+    static func capped(_ ds: [Diagnostic], file: String) -> [Diagnostic] {
+        guard ds.count > maxDiagnostics else { return ds }
+        return Array(ds.prefix(maxDiagnostics))
+            + [Diagnostic(at: SourceLocation(file: file), id: "answer.more", "\(ds.count - maxDiagnostics) more problems in this file are not listed")]
+    }
+
+    /// The closest of `candidates` to a misspelt `id` (at most two edits, or one for short ids).
+    public static func nearest(_ id: String, in candidates: [String]) -> String? {
+        let a = Array(id.lowercased().unicodeScalars)
+        guard a.count <= 64 else { return nil }
+        var best: (String, Int)?
+        for c in candidates {
+            let b = Array(c.lowercased().unicodeScalars)
+            guard abs(a.count - b.count) <= 2 else { continue }
+            let d = editDistance(a, b)
+            if d <= (b.count <= 4 ? 1 : 2), d < (best?.1 ?? .max) { best = (c, d) }
         }
-        for (k, v) in fields {
-            switch k.string ?? "" {
-            case "variant":
-                out.variantLocation = r.location(v)
-                guard case .mapping(let pairs, _) = v else {
-                    r.add(r.error(v, "answer.shape", "variant of \(id) must be a mapping such as {n: 700}"))
-                    continue
-                }
-                var values: [VariantEntry] = []
-                for (pk, pv) in pairs {
-                    if let s = r.string(pv, "variant value \(pk.string ?? "")") { values.append(VariantEntry(name: pk.string ?? "", value: s.trimmed())) }
-                }
-                out.variantEntries = values
-            case "tag":
-                out.tagLocation = r.location(v)
-                if let s = r.string(v, "tag of \(id)") { out.tag = s.trimmed() }
-            case "answers":
-                if case .scalar(let s, _, _) = v, s.isEmpty { continue }
-                guard case .mapping(let pairs, _) = v else {
-                    r.add(r.error(v, "answer.shape", "answers of \(id) must be a mapping of question ids to answers"))
-                    continue
-                }
-                for (pk, pv) in pairs {
-                    out.answers.append(StudentAnswer(questionID: pk.string ?? "", raw: raw(pv), location: r.location(pk)))
-                }
+        return best?.0
+    }
+
+    /// Levenshtein distance, with a swap of two neighbours counted as one edit.
+    static func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var rows = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
+        for i in 0...a.count { rows[i][0] = i }
+        for j in 0...b.count { rows[0][j] = j }
+        for i in 1...a.count {
+            for j in 1...b.count {
+                var d = min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { d = min(d, rows[i - 2][j - 2] + 1) }
+                rows[i][j] = d
+            }
+        }
+        return rows[a.count][b.count]
+    }
+}
+
+/// Student text as diagnostics quote it: control characters and other invisible format
+/// characters shown as `\u{1B}`, at most 80 characters, so that a message printed on a
+/// terminal can neither move the cursor nor recolour it, nor hide text (bidirectional overrides).
+public enum Text {
+    public static func quoted(_ s: String) -> String { "'" + visible(s, limit: 80) + "'" }
+
+    /// `s` with every control or format character escaped, cut to `limit` characters.
+    public static func visible(_ s: String, limit: Int = .max) -> String {
+        var out = ""
+        var n = 0
+        for u in s.unicodeScalars {
+            if n >= limit { out += "…"; break }
+            n += 1
+            switch u.properties.generalCategory {
+            case .control, .format, .lineSeparator, .paragraphSeparator, .surrogate, .privateUse, .unassigned:
+                out += "\\u{" + String(u.value, radix: 16, uppercase: true) + "}"
             default:
-                r.add(r.error(k, "answer.unknown-key", "unknown key '\(k.string ?? "")' in exercise \(id)", notes: ["expected one of: \(exerciseKeys.joined(separator: ", "))"]))
+                out.unicodeScalars.append(u)
             }
         }
         return out
     }
-
-    static func raw(_ node: AnswerTree) -> RawAnswer {
-        switch node {
-        case .scalar(let s, let plain, _):
-            let t = s.trimmed()
-            if t.isEmpty || (plain && isNullWord(t)) { return .empty }
-            return .scalar(t)
-        case .sequence(let seq, _):
-            return .list(seq.map { $0.string?.trimmed() ?? flatten($0) })
-        case .mapping(let m, _):
-            var d: [String: String] = [:]
-            for (k, v) in m { d[k.string ?? flatten(k)] = v.string?.trimmed() ?? flatten(v) }
-            return .mapping(d)
-        }
-    }
-
-    static func flatten(_ n: AnswerTree) -> String {
-        switch n {
-        case .scalar(let s, _, _): return s
-        case .sequence(let seq, _): return seq.map(flatten).joined(separator: ", ")
-        case .mapping(let m, _): return m.map { "\(flatten($0.key)): \(flatten($0.value))" }.joined(separator: ", ")
-        }
-    }
 }
 
-/// Collects diagnostics while reading an answer file's nodes.
-struct SheetReader {
+/// Turns a file's tree into a sheet, collecting each slip as a diagnostic of its own.
+struct SheetBuilder {
     let file: String
+    /// Slips that cost at most the questions they touch.
     var diagnostics: [Diagnostic] = []
+    /// Positions of the exercises read so far, and of each one's answers (hashed: a hostile file
+    /// may hold 100,000 keys, and a linear search per key would take minutes).
+    var exercisePositions: [String: Int] = [:]
+    var answerPositions: [Int: [String: Int]] = [:]
 
     func location(_ node: AnswerTree) -> SourceLocation {
         SourceLocation(file: file, line: node.position.line, column: node.position.column)
@@ -323,12 +358,217 @@ struct SheetReader {
 
     mutating func add(_ d: Diagnostic) { diagnostics.append(d) }
 
-    mutating func string(_ node: AnswerTree, _ what: String) -> String? {
-        guard case .scalar(let s, _, _) = node else {
-            add(error(node, "answer.shape", "\(what) must be text, not a list or mapping"))
-            return nil
+    /// The structural key a key names: itself, or a near miss (`exercise:`, `Answers:`) read as
+    /// the key it misspells, with a warning.
+    mutating func structural(_ key: String, _ node: AnswerTree, among known: [String]) -> String? {
+        if known.contains(key) { return key }
+        guard let near = AnswerSheet.nearest(key.trimmed(), in: known) else { return nil }
+        add(Diagnostic(.warning, at: location(node), id: "answer.misspelt-key", "read \(Text.quoted(key)) as '\(near)'",
+                       notes: ["write '\(near):' as the template does"]))
+        return near
+    }
+
+    mutating func sheet(_ root: AnswerTree) throws(DiagnosticError) -> AnswerSheet {
+        guard case .mapping(let top, _) = root else {
+            if case .broken(_, let d, _) = root { throw DiagnosticError(d) }
+            throw DiagnosticError(error(root, "answer.shape", "an answer file must be a mapping with 'student:' and 'exercises:'"))
         }
-        return s
+        var student: (id: String, location: SourceLocation)?
+        var fatal: [Diagnostic] = []
+        var exercises: [ExerciseAnswers] = []
+        var sawExercises = false
+        for (k, v) in top {
+            let key = k.string ?? ""
+            switch structural(key, k, among: AnswerSheet.topKeys) {
+            case "student":
+                switch v {
+                case .scalar(let s, _, _):
+                    let id = s.trimmed()
+                    guard AnswerSheet.isValidStudentID(id) else {
+                        fatal.append(error(v, "answer.student-id", "\(Text.quoted(s)) is not a student id: use letters, digits, '.', '_' and '-' (at most 64)"))
+                        continue
+                    }
+                    if let first = student {
+                        if first.id != id {
+                            fatal.append(error(v, "answer.two-students", "the file names two students, \(first.id) (line \(first.location.line ?? 0)) and \(id)"))
+                        } else {
+                            add(Diagnostic(.warning, at: location(k), id: "answer.duplicate-key", "'student:' is written twice"))
+                        }
+                    } else {
+                        student = (id, location(v))
+                    }
+                case .broken(_, let d, _): fatal.append(d)
+                default: fatal.append(error(v, "answer.shape", "student must be text, not a list or mapping"))
+                }
+            case "exercises":
+                sawExercises = true
+                switch v {
+                case .scalar(let s, _, _) where s.trimmed().isEmpty: continue
+                case .mapping(let list, _):
+                    for (ek, ev) in list { exercise(ek.string ?? "", ek, ev, into: &exercises) }
+                case .broken(_, let d, _): add(d)
+                default: add(error(v, "answer.shape", "exercises must be a mapping of exercise ids to their answers"))
+                }
+            default:
+                if case .broken(_, let d, _) = v { add(d); continue }
+                add(Diagnostic(.warning, at: location(k), id: "answer.unknown-key", "unknown key \(Text.quoted(key)) in an answer file; it is not read",
+                               notes: ["expected one of: \(AnswerSheet.topKeys.joined(separator: ", "))"]))
+            }
+        }
+        if student == nil && fatal.isEmpty {
+            fatal.append(Diagnostic(at: SourceLocation(file: file, line: 1), id: "answer.no-student", "the file has no 'student:' line"))
+        }
+        if !sawExercises {
+            fatal.append(Diagnostic(at: SourceLocation(file: file, line: 1), id: "answer.no-exercises", "the file has no 'exercises:' section"))
+        }
+        if !fatal.isEmpty { throw DiagnosticError(fatal) }
+        return AnswerSheet(file: file, student: student!.id, studentLocation: student!.location, exercises: exercises,
+                           diagnostics: AnswerSheet.capped(diagnostics, file: file))
+    }
+
+    /// One exercise's block; a second block of the same id adds its answers to the first.
+    mutating func exercise(_ rawID: String, _ keyNode: AnswerTree, _ node: AnswerTree, into list: inout [ExerciseAnswers]) {
+        let id = rawID.trimmed()
+        let at: Int
+        if let i = exercisePositions[id] {
+            at = i
+            add(Diagnostic(.warning, at: location(keyNode), id: "answer.duplicate-exercise",
+                           "exercise \(Text.quoted(id)) is written twice (lines \(list[i].location.line ?? 0) and \(keyNode.position.line)); the answers of both are read"))
+        } else {
+            at = list.count
+            exercisePositions[id] = at
+            list.append(ExerciseAnswers(id: id, location: location(keyNode)))
+        }
+        switch node {
+        case .scalar(let s, _, _) where s.trimmed().isEmpty: return
+        case .mapping(let fields, _):
+            for (k, v) in fields {
+                switch structural(k.string ?? "", k, among: AnswerSheet.exerciseKeys) {
+                case "variant": variant(v, id: id, into: &list[at])
+                case "tag": tag(v, id: id, into: &list[at])
+                case "answers": answers(v, id: id, position: at, into: &list[at])
+                default:
+                    if case .broken(_, let d, _) = v { add(d); continue }
+                    add(Diagnostic(.warning, at: location(k), id: "answer.unknown-key", "unknown key \(Text.quoted(k.string ?? "")) in exercise \(Text.quoted(id)); it is not read",
+                                   notes: ["expected one of: \(AnswerSheet.exerciseKeys.joined(separator: ", ")); answers go under 'answers:'"]))
+                }
+            }
+        case .broken(_, let d, _): add(d)
+        default: add(error(node, "answer.shape", "exercise \(Text.quoted(id)) must be a mapping with 'answers:' (and 'variant:')"))
+        }
+    }
+
+    mutating func variant(_ v: AnswerTree, id: String, into ex: inout ExerciseAnswers) {
+        if ex.variantEntries != nil {
+            add(error(v, "answer.duplicate-key", "exercise \(Text.quoted(id)) has two 'variant:' lines; the first is read"))
+            return
+        }
+        switch v {
+        case .mapping(let pairs, _):
+            var values: [VariantEntry] = []
+            var names: Set<String> = []
+            for (pk, pv) in pairs {
+                let name = pk.string ?? ""
+                guard case .scalar(let s, _, _) = pv else {
+                    add(error(pv, "answer.shape", "variant value \(Text.quoted(name)) must be a number or a word"))
+                    continue
+                }
+                if !names.insert(name).inserted {
+                    add(error(pk, "answer.duplicate-key", "variant value \(Text.quoted(name)) is written twice; the first is read"))
+                    continue
+                }
+                values.append(VariantEntry(name: name, value: s.trimmed()))
+            }
+            ex.variantEntries = values
+            ex.variantLocation = location(v)
+        case .broken(_, let d, _): add(d)
+        default: add(error(v, "answer.shape", "variant of \(Text.quoted(id)) must be a mapping such as {n: 700}"))
+        }
+    }
+
+    /// The `tag:` sealing the variant (`VariantTag`); a second one is not read.
+    mutating func tag(_ v: AnswerTree, id: String, into ex: inout ExerciseAnswers) {
+        if ex.tag != nil {
+            add(error(v, "answer.duplicate-key", "exercise \(Text.quoted(id)) has two 'tag:' lines; the first is read"))
+            return
+        }
+        switch v {
+        case .scalar(let s, _, _):
+            ex.tag = s.trimmed()
+            ex.tagLocation = location(v)
+        case .broken(_, let d, _): add(d)
+        default: add(error(v, "answer.shape", "tag of \(Text.quoted(id)) must be the text the template wrote"))
+        }
+    }
+
+    mutating func answers(_ v: AnswerTree, id: String, position: Int, into ex: inout ExerciseAnswers) {
+        switch v {
+        case .scalar(let s, _, _) where s.trimmed().isEmpty: return
+        case .mapping(let pairs, _):
+            for (pk, pv) in pairs {
+                let qid = (pk.string ?? "").trimmed()
+                var (raw, problem) = Self.raw(pv)
+                if let problem { add(problem) }
+                if let first = firstAnswer(qid, in: ex, position: position) {
+                    let d = error(pk, "answer.duplicate-answer",
+                                  "\(Text.quoted(qid)) is answered twice (lines \(ex.answers[first].location.line ?? 0) and \(pk.position.line)); it is marked as unreadable",
+                                  notes: ["keep one answer and delete the other"])
+                    add(d)
+                    if ex.answers[first].problem == nil { ex.answers[first].problem = d }
+                    continue
+                }
+                if case .empty = raw, problem != nil { raw = .scalar("") }
+                answerPositions[position]?[qid] = ex.answers.count
+                ex.answers.append(StudentAnswer(questionID: qid, raw: raw, location: location(pk), problem: problem))
+            }
+        case .broken(_, let d, _): add(d)
+        default: add(error(v, "answer.shape", "answers of \(Text.quoted(id)) must be a mapping of question ids to answers"))
+        }
+    }
+
+    /// Where `qid` is already answered in `ex`: by looking while the exercise has few answers,
+    /// by hashing once it has many.
+    mutating func firstAnswer(_ qid: String, in ex: ExerciseAnswers, position: Int) -> Int? {
+        if ex.answers.count < 32 { return ex.answers.firstIndex { $0.questionID == qid } }
+        if answerPositions[position] == nil {
+            answerPositions[position] = Dictionary(ex.answers.enumerated().map { ($1.questionID, $0) }, uniquingKeysWith: { a, _ in a })
+        }
+        return answerPositions[position]?[qid]
+    }
+
+    /// An answer as written, and what kept it from being read (a broken line within it).
+    static func raw(_ node: AnswerTree) -> (RawAnswer, Diagnostic?) {
+        switch node {
+        case .scalar(let s, let plain, _):
+            let t = s.trimmed()
+            if t.isEmpty || (plain && AnswerSheet.isNullWord(t)) { return (.empty, nil) }
+            return (.scalar(t), nil)
+        case .broken(let text, let d, _):
+            return (.scalar(text), d)
+        case .sequence(let seq, _):
+            return (.list(seq.map { $0.string?.trimmed() ?? flatten($0) }), firstProblem(node))
+        case .mapping(let m, _):
+            var d: [String: String] = [:]
+            for (k, v) in m { d[k.string ?? flatten(k)] = v.string?.trimmed() ?? flatten(v) }
+            return (.mapping(d), firstProblem(node))
+        }
+    }
+
+    static func firstProblem(_ n: AnswerTree) -> Diagnostic? {
+        switch n {
+        case .scalar: return nil
+        case .broken(_, let d, _): return d
+        case .sequence(let seq, _): return seq.lazy.compactMap(firstProblem).first
+        case .mapping(let m, _): return m.lazy.compactMap { firstProblem($0.key) ?? firstProblem($0.value) }.first
+        }
+    }
+
+    static func flatten(_ n: AnswerTree) -> String {
+        switch n {
+        case .scalar(let s, _, _), .broken(let s, _, _): return s
+        case .sequence(let seq, _): return seq.map(flatten).joined(separator: ", ")
+        case .mapping(let m, _): return m.map { "\(flatten($0.key)): \(flatten($0.value))" }.joined(separator: ", ")
+        }
     }
 }
 

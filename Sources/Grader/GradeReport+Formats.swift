@@ -35,9 +35,10 @@ extension GradeReport {
             }
             rows.append([who, Feedback.format(r.score), Feedback.format(r.maxScore)]
                         + r.exercises.map { $0.questions.map { Feedback.format($0.score) }.joined(separator: " ") })
-            // Errors that cost one exercise rather than the file (a forged variant tag).
+            // Slips that cost a question (an unknown id, an unreadable line, a forged variant tag that
+            // refuses its exercise) are worth a TA's look.
             for d in r.warnings where d.severity == .error {
-                notes.append("\(who): \(Self.safe(d.description.split(separator: "\n").first.map(String.init) ?? ""))")
+                notes.append("\(who): \(Self.safe(d.description.replacingOccurrences(of: "\n", with: " ")))")
             }
         }
         if results.isEmpty { header = ["student", "score", "max"] }
@@ -79,6 +80,8 @@ extension GradeReport {
         var line: Int?
         var column: Int?
         var id: String
+        /// `error` for a problem that cost points, `warning` for one that did not.
+        var severity: String
         var message: String
         var notes: [String]
         init(_ d: Diagnostic) {
@@ -86,6 +89,7 @@ extension GradeReport {
             line = d.location.line
             column = d.location.column
             id = d.id
+            severity = d.severity.rawValue
             message = d.message
             notes = d.notes
         }
@@ -109,21 +113,76 @@ extension GradeReport {
         var feedback: String
     }
 
+    struct JSONHeader: Encodable {
+        var maxScore: Double
+        var revealed: Bool
+    }
+
+    static func jsonStudent(_ r: StudentResult) -> JSONStudent {
+        JSONStudent(student: r.student, file: r.file, status: r.isError ? "error" : "graded", score: r.score, maxScore: r.maxScore,
+                    errors: r.errors.map(JSONDiagnostic.init), warnings: r.warnings.map(JSONDiagnostic.init),
+                    exercises: r.exercises.map { e in
+                        JSONExercise(id: e.exerciseID, variant: e.variant.values.mapValues(\.description), score: e.score,
+                                     maxScore: e.maxScore, questions: e.questions.map { q in
+                            JSONQuestion(id: q.questionID, status: q.status.rawValue, score: q.score, maxScore: q.maxScore,
+                                         answer: q.answer, expected: q.expected?.display, misconception: q.misconception?.rawValue,
+                                         carriedForward: q.carriedForward, feedback: q.feedback)
+                        })
+                    })
+    }
+
     /// The JSON report; every string goes through the encoder, which escapes it.
     public func json() throws -> String {
-        let doc = JSONReport(maxScore: maxScore, revealed: revealed, students: results.map { r in
-            JSONStudent(student: r.student, file: r.file, status: r.isError ? "error" : "graded", score: r.score, maxScore: r.maxScore,
-                        errors: r.errors.map(JSONDiagnostic.init), warnings: r.warnings.map(JSONDiagnostic.init),
-                        exercises: r.exercises.map { e in
-                            JSONExercise(id: e.exerciseID, variant: e.variant.values.mapValues(\.description), score: e.score,
-                                         maxScore: e.maxScore, questions: e.questions.map { q in
-                                JSONQuestion(id: q.questionID, status: q.status.rawValue, score: q.score, maxScore: q.maxScore,
-                                             answer: q.answer, expected: q.expected?.display, misconception: q.misconception?.rawValue,
-                                             carriedForward: q.carriedForward, feedback: q.feedback)
-                            })
-                        })
-        })
-        return try Self.encode(doc)
+        var out = ""
+        try writeJSON { out += $0 }
+        return out
+    }
+
+    /// How many students' reports are formatted at once: on every core, and few enough that
+    /// their feedback text (tens of kilobytes each) stays small beside the run.
+    static let chunk = 256
+
+    /// The JSON report written piece by piece, byte for byte what encoding `JSONReport` whole
+    /// gives: the students are encoded a chunk at a time (in parallel) and handed to `write`, so
+    /// the feedback of only one chunk is in memory at once, whatever the number of students.
+    public func writeJSON(_ write: (String) throws -> Void) throws {
+        var header = try Self.encode(JSONHeader(maxScore: maxScore, revealed: revealed))
+        // "{\n  ...\n}\n" without its closing brace, then the students array.
+        header.removeLast(3)
+        try write(header + ",\n  \"students\" : [\n")
+        if results.isEmpty {
+            try write("\n  ]\n}\n")
+            return
+        }
+        var first = true
+        for start in stride(from: 0, to: results.count, by: Self.chunk) {
+            let slice = Array(results[start..<min(start + Self.chunk, results.count)])
+            let encoded = parallelMap(slice) { r -> Result<String, EncodingFailure> in
+                do {
+                    let text = try Self.encode(Self.jsonStudent(r))
+                    return .success(text.dropLast().split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : "    " + $0 }.joined(separator: "\n"))
+                } catch {
+                    return .failure(EncodingFailure(description: "\(error)"))
+                }
+            }
+            var piece = ""
+            for e in encoded {
+                piece += first ? "" : ",\n"
+                piece += try e.get()
+                first = false
+            }
+            try write(piece)
+        }
+        try write("\n  ]\n}\n")
+    }
+
+    struct EncodingFailure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// The whole report as one value (what `writeJSON` writes, for tests).
+    var jsonReport: JSONReport {
+        JSONReport(maxScore: maxScore, revealed: revealed, students: results.map(Self.jsonStudent))
     }
 
     static func encode<T: Encodable>(_ value: T) throws -> String {
@@ -214,28 +273,64 @@ extension GradeReport {
     // MARK: - CSV
 
     /// A gradebook: one row per student, one column per question (`exercise.question`), the total,
-    /// the reason for an error row, then one subtotal per exercise (`exercise.total`; added after
-    /// the original columns, which keep their names and places). RFC 4180 quoting; a cell that a spreadsheet would take for
-    /// a formula (starting with = + - @, tab or CR) gets a leading apostrophe.
+    /// the reason for an error row, then one subtotal per exercise (`exercise.total`), then the
+    /// problems that did not stop grading (`warnings`: an unreadable line, an unknown id). Columns
+    /// are added after the original ones, which keep their names and places. RFC 4180 quoting; a
+    /// cell that a spreadsheet would take for a formula (starting with = + - @, tab or CR) gets a
+    /// leading apostrophe.
     public func csv() -> String {
+        var out = ""
+        writeCSV { out += $0 }
+        return out
+    }
+
+    /// The gradebook written a chunk of rows at a time (rows formatted on every core).
+    public func writeCSV(_ write: (String) throws -> Void) rethrows {
         let subtotals = catalog.exercises.map { "\($0.id).total" }
-        var lines = [(["student", "file"] + questionColumns + ["total", "max", "error"] + subtotals).map(Self.csvCell).joined(separator: ",")]
+        try write((["student", "file"] + questionColumns + ["total", "max", "error"] + subtotals + ["warnings"]).map(Self.csvCell).joined(separator: ",") + "\r\n")
         let blank = questionColumns.map { _ in "" }
-        // Rows are independent: formatted on every core (10,000 students have 1.4 million cells).
-        lines += parallelMap(results) { r in
-            var cells = [r.student ?? "", r.file]
-            if r.isError {
-                cells += blank
-                cells += ["0", Feedback.format(r.maxScore), r.errors.map(\.description).joined(separator: "; ")]
-                cells += subtotals.map { _ in "" }
-            } else {
-                cells += r.exercises.flatMap { $0.questions.map { Feedback.format($0.score) } }
-                cells += [Feedback.format(r.score), Feedback.format(r.maxScore), ""]
-                cells += r.exercises.map { Feedback.format($0.score) }
+        for start in stride(from: 0, to: results.count, by: Self.chunk * 4) {
+            let rows = parallelMap(Array(results[start..<min(start + Self.chunk * 4, results.count)])) { r in
+                var cells = [r.student ?? "", r.file]
+                if r.isError {
+                    cells += blank
+                    cells += ["0", Feedback.format(r.maxScore), Self.oneLine(r.errors)]
+                    cells += subtotals.map { _ in "" }
+                } else {
+                    cells += r.exercises.flatMap { $0.questions.map { Feedback.format($0.score) } }
+                    cells += [Feedback.format(r.score), Feedback.format(r.maxScore), ""]
+                    cells += r.exercises.map { Feedback.format($0.score) }
+                }
+                cells.append(Self.oneLine(r.warnings))
+                return cells.map(Self.csvCell).joined(separator: ",") + "\r\n"
             }
-            return cells.map(Self.csvCell).joined(separator: ",")
+            try write(rows.joined())
         }
-        return lines.joined(separator: "\r\n") + "\r\n"
+    }
+
+    /// Diagnostics in one cell, as the error column always had them.
+    static func oneLine(_ ds: [Diagnostic]) -> String {
+        ds.map(\.description).joined(separator: "; ")
+    }
+
+    // MARK: - Summary
+
+    /// What a run did, in numbers: for the command's closing line.
+    public struct Summary: Sendable, Equatable {
+        public var files: Int
+        public var graded: Int
+        public var errorRows: Int
+        /// Problems in graded files that cost points (an unknown id, an unreadable line).
+        public var slips: Int
+        /// Problems that cost nothing (an extra key, a missing variant block).
+        public var warnings: Int
+    }
+
+    public var summary: Summary {
+        let graded = results.filter { !$0.isError }
+        let all = results.flatMap(\.warnings)
+        let slips = all.filter { $0.severity == .error }.count
+        return Summary(files: results.count, graded: graded.count, errorRows: results.count - graded.count, slips: slips, warnings: all.count - slips)
     }
 
     static func csvCell(_ s: String) -> String {

@@ -3,14 +3,27 @@ import Dispatch
 import Foundation
 import SocketSim
 
-/// An answer file as the command read it: its path and bytes, or why it could not be read.
+/// An answer file as the command gives it: its path and its bytes (or why they could not be
+/// read), either already read or read when the grader takes the file up.
+///
+/// A run over a folder passes `load`, so that each file's bytes exist only while that file is
+/// graded: 10,000 files are never all in memory at once.
 public struct AnswerInput: Sendable {
     public var path: String
-    public var content: Result<[UInt8], DiagnosticError>
+    let load: @Sendable () -> Result<[UInt8], DiagnosticError>
+
     public init(path: String, content: Result<[UInt8], DiagnosticError>) {
         self.path = path
-        self.content = content
+        self.load = { content }
     }
+
+    public init(path: String, load: @escaping @Sendable () -> Result<[UInt8], DiagnosticError>) {
+        self.path = path
+        self.load = load
+    }
+
+    /// The bytes, or why they could not be read.
+    public var content: Result<[UInt8], DiagnosticError> { load() }
 }
 
 /// How one question was marked.
@@ -84,7 +97,9 @@ public struct StudentResult: Sendable {
     public var exercises: [ExerciseMark]
     /// Non-empty: the file was not graded (an error row).
     public var errors: [Diagnostic]
-    /// Problems that did not stop grading (a missing variant block, say).
+    /// Problems that did not stop grading: slips that cost the questions they touch (severity
+    /// error: an unknown id, an answer written twice or unreadable, a line YAML cannot read) and
+    /// notes that cost nothing (severity warning: an extra key, a missing variant block).
     public var warnings: [Diagnostic]
     public var maxScore: Double
 
@@ -135,54 +150,28 @@ public struct Grader: Sendable {
         var variant: Int
     }
 
+    /// Diagnostics that keep a file from being graded at all (its error row): without a student
+    /// id, or with another student's, there is no variant to grade against. Every other problem
+    /// costs at most the questions it touches and is kept in the result's `warnings` — a forged
+    /// tag (`answer.forged-variant`) too: it refuses only its exercise.
+    public static let fileErrors: Set<String> = [
+        "answer.no-student", "answer.student-id", "answer.two-students", "answer.unknown-student", "answer.wrong-variant",
+    ]
+
     /// Grades every input. Throws only for content errors (a key that cannot be computed): a bad
     /// answer file is that student's error row, never a failure of the run.
     ///
-    /// Each file is read, checked and marked in one pass on whichever core takes it, and its parsed
-    /// answers are dropped as soon as it is marked. A key is computed the first time a student
-    /// with that variant needs it, once, while other students with the same variant wait for it.
-    public func grade(_ inputs: [AnswerInput], reveal: Bool = false) throws(DiagnosticError) -> GradeReport {
-        let exercises = catalog.exercises
+    /// Each file is read, checked and marked in one pass on whichever core takes it, and its bytes
+    /// and parsed answers are dropped as soon as it is marked. A key is computed the first time a
+    /// student with that variant needs it, once, while other students with the same variant wait
+    /// for it. `progress` is called (from any thread) after each file with the number done so far.
+    public func grade(_ inputs: [AnswerInput], reveal: Bool = false,
+                      progress: (@Sendable (Int) -> Void)? = nil) throws(DiagnosticError) -> GradeReport {
+        let done = Counter()
         let graded: [(result: StudentResult, keyErrors: [Diagnostic])] = parallelMap(inputs) { input in
-            func errorRow(_ errors: [Diagnostic], student: String? = nil, warnings: [Diagnostic] = []) -> StudentResult {
-                StudentResult(file: input.path, student: student, exercises: [], errors: errors, warnings: warnings, maxScore: catalog.maxPoints)
-            }
-            let sheet: AnswerSheet
-            switch input.content {
-            case .failure(let e): return (errorRow(e.diagnostics), [])
-            case .success(let bytes):
-                do throws(DiagnosticError) { sheet = try AnswerSheet.parse(bytes: bytes, file: input.path) } catch {
-                    return (errorRow(error.diagnostics), [])
-                }
-            }
-            let variants = self.variants(of: sheet)
-            var warnings: [Diagnostic] = []
-            var errors: [Diagnostic] = []
-            for d in check(sheet, variants: variants, readingAnswers: false) {
-                // A forged tag costs its exercise (refused below), not the file.
-                if d.severity == .error && d.id != "answer.forged-variant" { errors.append(d) } else { warnings.append(d) }
-            }
-            guard errors.isEmpty else { return (errorRow(errors, student: sheet.student, warnings: warnings), []) }
-            // The sheet's exercises by catalog position (the first block of an id; check refused the rest).
-            var blocks = [Int](repeating: -1, count: exercises.count)
-            for (j, ex) in sheet.exercises.enumerated() {
-                if let p = positions[ex.id], blocks[p] < 0 { blocks[p] = j }
-            }
-            var marks: [ExerciseMark] = []
-            marks.reserveCapacity(exercises.count)
-            var keyErrors: [Diagnostic] = []
-            let keys = keyCache.keys(variants.ids.enumerated().map { KeyID(exercise: $0, variant: $1) }, reveal: reveal, in: exercises)
-            for i in exercises.indices {
-                switch keys[i] {
-                case .success(let key) where variants.refused[i]:
-                    marks.append(ExerciseMark(key: key, questions: key.questions.map { var m = QuestionMark($0); m.status = .refused; return m }))
-                case .success(let key):
-                    marks.append(mark(exercise: i, answers: blocks[i] < 0 ? [] : sheet.exercises[blocks[i]].answers, key: key))
-                case .failure(let e): keyErrors += e.diagnostics
-                }
-            }
-            return (StudentResult(file: input.path, student: sheet.student, exercises: marks, errors: [], warnings: warnings,
-                                  maxScore: catalog.maxPoints), keyErrors)
+            let out = gradeOne(input, reveal: reveal)
+            if let progress { progress(done.increment()) }
+            return out
         }
         let keyErrors = graded.flatMap(\.keyErrors)
         if !keyErrors.isEmpty { throw DiagnosticError(Array(Set(keyErrors)).sorted { $0.location < $1.location }) }
@@ -196,6 +185,51 @@ public struct Grader: Sendable {
                                                  "student \(s) has \(fs.count) answer files: \(fs.joined(separator: ", "))"))
         }
         return GradeReport(results: sorted, catalog: catalog, revealed: reveal)
+    }
+
+    /// One file: read, checked, marked.
+    func gradeOne(_ input: AnswerInput, reveal: Bool) -> (result: StudentResult, keyErrors: [Diagnostic]) {
+        let exercises = catalog.exercises
+        func errorRow(_ errors: [Diagnostic], student: String? = nil, warnings: [Diagnostic] = []) -> StudentResult {
+            StudentResult(file: input.path, student: student, exercises: [], errors: errors, warnings: warnings, maxScore: catalog.maxPoints)
+        }
+        let sheet: AnswerSheet
+        switch input.content {
+        case .failure(let e): return (errorRow(e.diagnostics), [])
+        case .success(let bytes):
+            do throws(DiagnosticError) { sheet = try AnswerSheet.parse(bytes: bytes, file: input.path) } catch {
+                return (errorRow(error.diagnostics, student: AnswerSheet.recoverStudent(bytes)), [])
+            }
+        }
+        let variants = self.variants(of: sheet)
+        var warnings: [Diagnostic] = sheet.diagnostics
+        var errors: [Diagnostic] = []
+        for d in check(sheet, variants: variants, readingAnswers: false) {
+            // A forged tag costs its exercise (refused below), not the file: it stays a warning
+            // of error severity.
+            if Self.fileErrors.contains(d.id) { errors.append(d) } else { warnings.append(d) }
+        }
+        guard errors.isEmpty else { return (errorRow(errors, student: sheet.student, warnings: warnings), []) }
+        // The sheet's exercises by catalog position (unknown ids are in the warnings).
+        var blocks = [Int](repeating: -1, count: exercises.count)
+        for (j, ex) in sheet.exercises.enumerated() {
+            if let p = positions[ex.id], blocks[p] < 0 { blocks[p] = j }
+        }
+        var marks: [ExerciseMark] = []
+        marks.reserveCapacity(exercises.count)
+        var keyErrors: [Diagnostic] = []
+        let keys = keyCache.keys(variants.ids.enumerated().map { KeyID(exercise: $0, variant: $1) }, reveal: reveal, in: exercises)
+        for i in exercises.indices {
+            switch keys[i] {
+            case .success(let key) where variants.refused[i]:
+                marks.append(ExerciseMark(key: key, questions: key.questions.map { var m = QuestionMark($0); m.status = .refused; return m }))
+            case .success(let key):
+                marks.append(mark(exercise: i, answers: blocks[i] < 0 ? [] : sheet.exercises[blocks[i]].answers, key: key, diagnostics: &warnings))
+            case .failure(let e): keyErrors += e.diagnostics
+            }
+        }
+        return (StudentResult(file: input.path, student: sheet.student, exercises: marks, errors: [],
+                              warnings: AnswerSheet.capped(warnings, file: input.path), maxScore: catalog.maxPoints), keyErrors)
     }
 
     /// The key of one exercise for one variant, computed once per grader.
@@ -216,7 +250,7 @@ public struct Grader: Sendable {
     /// that cannot be read as their kind and a file without tags.
     /// `readingAnswers: false` leaves out the kind check, which marking does anyway (grading).
     public func check(_ sheet: AnswerSheet, readingAnswers: Bool = true) -> [Diagnostic] {
-        check(sheet, variants: variants(of: sheet), readingAnswers: readingAnswers)
+        AnswerSheet.capped(sheet.diagnostics + check(sheet, variants: variants(of: sheet), readingAnswers: readingAnswers), file: sheet.file)
     }
 
     func check(_ sheet: AnswerSheet, variants: SheetVariants, readingAnswers: Bool) -> [Diagnostic] {
@@ -225,25 +259,32 @@ public struct Grader: Sendable {
             out.append(Diagnostic(at: sheet.studentLocation, id: "answer.unknown-student", "student '\(sheet.student)' is not on the course roster"))
         }
         let exercises = catalog.exercises
-        // Duplicate keys never get here: both readers refuse a mapping with a key twice.
+        // Suggestions for the first unknown ids only (each costs an edit distance per candidate).
+        var suggestions = AnswerSheet.maxDiagnostics
+        func nearest(_ id: String, in candidates: [String]) -> String? {
+            suggestions -= 1
+            return suggestions >= 0 ? AnswerSheet.nearest(id, in: candidates) : nil
+        }
         for ex in sheet.exercises {
             guard let position = positions[ex.id] else {
-                out.append(Diagnostic(at: ex.location, id: "answer.unknown-exercise", "unknown exercise '\(ex.id)'",
-                                      notes: ["exercises: \(exercises.map(\.id).joined(separator: ", "))"]))
+                let near = nearest(ex.id, in: exercises.map(\.id))
+                out.append(Diagnostic(at: ex.location, id: "answer.unknown-exercise", "unknown exercise \(Text.quoted(ex.id)); its answers are not graded",
+                                      notes: near.map { ["did you mean '\($0)'?"] } ?? ["exercises: \(exercises.map(\.id).joined(separator: ", "))"]))
                 continue
             }
             let questions = exercises[position].questions
             for (j, a) in ex.answers.enumerated() {
                 guard let qi = Self.index(of: a.questionID, in: questions, hint: j) else {
-                    out.append(Diagnostic(at: a.location, id: "answer.unknown-question", "exercise '\(ex.id)' has no question '\(a.questionID)'",
-                                          notes: ["questions: \(questions.map(\.id).joined(separator: ", "))"]))
+                    let near = nearest(a.questionID, in: questions.map(\.id))
+                    out.append(Diagnostic(at: a.location, id: "answer.unknown-question",
+                                          "exercise '\(ex.id)' has no question \(Text.quoted(a.questionID)); this answer is not graded",
+                                          notes: near.map { ["did you mean '\($0)'?"] } ?? ["questions: \(questions.map(\.id).joined(separator: ", "))"]))
                     continue
                 }
-                if !readingAnswers { continue }
+                if !readingAnswers || a.problem != nil { continue }
                 if case .empty = a.raw { continue }
                 if case .failure(let u) = Marking.read(a.raw, as: questions[qi].kind, choices: questions[qi].choices) {
-                    out.append(Diagnostic(.warning, at: a.location, id: "answer.kind",
-                                          "'\(a.questionID)' asks for \(questions[qi].kind.koreanName): cannot read '\(a.raw.display)'", notes: ["write \(u.hint)"]))
+                    out.append(Self.unreadable(a, questions[qi], u))
                 }
             }
         }
@@ -258,6 +299,12 @@ public struct Grader: Sendable {
             }
         }
         return out
+    }
+
+    /// The diagnostic for an answer that cannot be read as its question's kind.
+    static func unreadable(_ a: StudentAnswer, _ q: Question, _ u: Marking.Unreadable) -> Diagnostic {
+        Diagnostic(at: a.location, id: u.range ? "answer.range" : "answer.kind",
+                   "'\(a.questionID)' asks for \(q.kind.koreanName): \(Text.quoted(a.raw.display)) \(u.problem)", notes: ["write \(u.hint)"])
     }
 
     /// Whether a `variant:` block as written is the variant with this index, value for value.
@@ -290,32 +337,42 @@ public struct Grader: Sendable {
 
     // MARK: - Marking
 
-    func mark(exercise position: Int, answers: [StudentAnswer], key: GradingKey) -> ExerciseMark {
+    /// Marks one exercise; an answer that cannot be read adds its diagnostic to `diagnostics`.
+    func mark(exercise position: Int, answers: [StudentAnswer], key: GradingKey, diagnostics: inout [Diagnostic]) -> ExerciseMark {
         var marks: [QuestionMark] = []
         let prepared = key.questions
         marks.reserveCapacity(prepared.count)
         for i in prepared.indices {
             var m = QuestionMark(prepared[i])
-            if let j = Self.answer(m.question.id, in: answers, hint: i) {
-                mark(&m, answers[j].raw, question: i, of: position, answers: answers, graded: key)
+            if let j = Self.answer(m.question.id, in: answers, hint: i),
+               let u = mark(&m, answers[j], question: i, of: position, answers: answers, graded: key), answers[j].problem == nil {
+                diagnostics.append(Self.unreadable(answers[j], catalog.exercises[position].questions[i], u))
             }
             marks.append(m)
         }
         return ExerciseMark(key: key, questions: marks)
     }
 
-    /// Marks one written answer into `m`.
-    func mark(_ m: inout QuestionMark, _ raw: RawAnswer, question index: Int, of position: Int,
-              answers: [StudentAnswer], graded: GradingKey) {
-        if case .empty = raw { return }
+    /// Marks one written answer into `m`; what made it unreadable, if it was.
+    func mark(_ m: inout QuestionMark, _ answer: StudentAnswer, question index: Int, of position: Int,
+              answers: [StudentAnswer], graded: GradingKey) -> Marking.Unreadable? {
+        let raw = answer.raw
         let p = m.question
+        if answer.problem != nil {
+            // Its lines could not be read (or it is answered twice): unreadable, whatever it says.
+            m.raw = raw
+            m.status = .unreadable
+            m.hint = Marking.Unreadable(p.kind, p.choices).hint
+            return nil
+        }
+        if case .empty = raw { return nil }
         m.raw = raw
         let read: ReadAnswer
         switch Marking.read(raw, as: p.kind, choices: p.choices) {
         case .failure(let u):
             m.status = .unreadable
             m.hint = u.hint
-            return
+            return u
         case .success(let r): read = r
         }
         var credit = Marking.credit(read, key: p.read, tolerance: p.tolerance, partial: p.partial)
@@ -337,6 +394,7 @@ public struct Grader: Sendable {
                 }
             }
         }
+        return nil
     }
 }
 
@@ -501,6 +559,19 @@ final class CarryCache: @unchecked Sendable {
         cache[id] = computed
         lock.unlock()
         return computed
+    }
+}
+
+/// A count shared by the threads of a grading run (for progress).
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+
+    func increment() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        value += 1
+        return value
     }
 }
 

@@ -14,24 +14,28 @@ enum ReadAnswer: Hashable, Sendable {
 
 /// Reading answers and comparing them with keys, one rule per question kind.
 enum Marking {
-    /// Reads an answer for a kind; nil with a Korean reason when it cannot be read.
+    /// Reads an answer for a kind, or says why it cannot be read (in Korean for the student, in
+    /// English for the diagnostic).
     static func read(_ raw: RawAnswer, as kind: QuestionKind, choices: [String]) -> Result<ReadAnswer, Unreadable> {
         switch kind {
         case .integer:
-            guard case .scalar(let s) = raw else { return .failure(.init(hint: "정수 하나(예: 500) 또는 never")) }
-            if let v = integer(s) { return .success(.integer(v)) }
-            if isNever(s) { return .success(.never) }
-            return .failure(.init(hint: "정수 하나(예: 500) 또는 never"))
+            guard case .scalar(let s) = raw else { return .failure(.init(kind, choices)) }
+            switch number(s) {
+            case .success(let v): return .success(.integer(v))
+            case .failure(let u):
+                if isNever(s) { return .success(.never) }
+                return .failure(u)
+            }
         case .yesno:
-            guard case .scalar(let s) = raw, let b = AnswerValue.parseBoolean(s) else { return .failure(.init(hint: "yes 또는 no (예/아니요)")) }
+            guard case .scalar(let s) = raw, let b = AnswerValue.parseBoolean(s) else { return .failure(.init(kind, choices)) }
             return .success(.boolean(b))
         case .choice:
             guard case .scalar(let s) = raw, let c = choices.first(where: { $0 == s }) ?? Self.choice(s, in: choices) else {
-                return .failure(.init(hint: "다음 중 하나: \(choices.joined(separator: ", "))"))
+                return .failure(.init(kind, choices))
             }
             return .success(.word(c))
         case .state:
-            guard case .scalar(let s) = raw, let st = TCPState(spelling: s) else { return .failure(.init(hint: "TCP 상태 이름(예: ESTABLISHED, TIME_WAIT)")) }
+            guard case .scalar(let s) = raw, let st = TCPState(spelling: s) else { return .failure(.init(kind, choices)) }
             return .success(.state(st))
         case .list:
             switch raw {
@@ -39,14 +43,20 @@ enum Marking {
             case .scalar(let s):
                 let parts = s.split(whereSeparator: { $0 == "," || $0 == "→" || $0 == ">" || $0 == "\n" }).map { normalizeItem(String($0)) }
                 return .success(.list(parts.filter { !$0.isEmpty }))
-            default: return .failure(.init(hint: "순서 있는 목록(예: [SYN, SYN+ACK, ACK])"))
+            default: return .failure(.init(kind, choices))
             }
         case .counts:
-            guard case .mapping(let m) = raw else { return .failure(.init(hint: "send별 바이트 수(예: {send 1: 300, send 2: 200})")) }
+            guard case .mapping(let m) = raw else { return .failure(.init(kind, choices)) }
             var out: [String: Int] = [:]
             for (k, v) in m {
-                guard let n = integer(v) else { return .failure(.init(hint: "send별 바이트 수(예: {send 1: 300, send 2: 200}); '\(k)'의 값이 정수가 아닙니다")) }
-                if n != 0 { out[normalizeOrigin(k), default: 0] += n }
+                switch number(v) {
+                case .failure(let u):
+                    return .failure(.init(hint: "send별 바이트 수(예: {send 1: 300, send 2: 200}); '\(k)'의 값이 정수가 아닙니다",
+                                          problem: "the count of \(Text.quoted(k)) \(u.problem)", range: u.range))
+                case .success(let n):
+                    // No overflow: at most 10^6 entries (a 1 MB file) of at most 2^40 each.
+                    if n != 0 { out[normalizeOrigin(k), default: 0] += n }
+                }
             }
             return .success(.counts(out))
         }
@@ -59,8 +69,36 @@ enum Marking {
     }
 
     struct Unreadable: Error, Hashable {
+        /// How to write the answer (Korean, for feedback).
         var hint: String
+        /// What is wrong with it (English, for the diagnostic).
+        var problem: String
+        /// Whether it was a number outside `integerRange`.
+        var range = false
+
+        init(hint: String, problem: String, range: Bool = false) {
+            self.hint = hint
+            self.problem = problem
+            self.range = range
+        }
+
+        /// The usual advice for a kind.
+        init(_ kind: QuestionKind, _ choices: [String]) {
+            switch kind {
+            case .integer: self.init(hint: "정수 하나(예: 500) 또는 never", problem: "is not a whole number or never")
+            case .yesno: self.init(hint: "yes 또는 no (예/아니요)", problem: "is not yes or no")
+            case .choice: self.init(hint: "다음 중 하나: \(choices.joined(separator: ", "))", problem: "is not one of \(choices.joined(separator: ", "))")
+            case .state: self.init(hint: "TCP 상태 이름(예: ESTABLISHED, TIME_WAIT)", problem: "is not a TCP state name")
+            case .list: self.init(hint: "순서 있는 목록(예: [SYN, SYN+ACK, ACK])", problem: "is not a list")
+            case .counts: self.init(hint: "send별 바이트 수(예: {send 1: 300, send 2: 200})", problem: "is not a mapping of send calls to byte counts")
+            }
+        }
     }
+
+    /// The whole numbers an answer may hold. Every number in an answer file is read here and
+    /// nowhere else, so no arithmetic on answers can overflow: sizes and counts in the chapter
+    /// stay far below 2^40, and a difference or a sum of a million such numbers fits in an Int.
+    static let integerRange = -(1 << 40)...(1 << 40)
 
     /// A key as the same reading would give it, so that answer and key compare directly.
     static func read(key: AnswerValue, as kind: QuestionKind) -> ReadAnswer {
@@ -80,7 +118,10 @@ enum Marking {
     static func credit(_ answer: ReadAnswer, key: ReadAnswer, tolerance: Int, partial: PartialCredit?) -> Double {
         switch (answer, key) {
         case (.integer(let a), .integer(let k)):
-            return abs(a - k) <= tolerance ? 1 : 0
+            // Answers are within `integerRange`; a key comes from the simulation, so the
+            // difference is computed without trapping whatever it is.
+            let (d, overflow) = a.subtractingReportingOverflow(k)
+            return !overflow && tolerance >= 0 && d.magnitude <= UInt(tolerance) ? 1 : 0
         case (.word(let a), .word(let k)):
             return a == k || a.lowercased() == k.lowercased() ? 1 : 0
         case (.list(let a), .list(let k)):
@@ -98,7 +139,10 @@ enum Marking {
             }
         case (.counts(let a), .counts(let k)):
             let keys = Set(a.keys).union(k.keys)
-            let right = keys.filter { abs((a[$0] ?? 0) - (k[$0] ?? 0)) <= tolerance }.count
+            let right = keys.filter { key in
+                let (d, overflow) = (a[key] ?? 0).subtractingReportingOverflow(k[key] ?? 0)
+                return !overflow && tolerance >= 0 && d.magnitude <= UInt(tolerance)
+            }.count
             if right == keys.count { return 1 }
             return partial == .perKey && !keys.isEmpty ? Double(right) / Double(keys.count) : 0
         default:
@@ -106,19 +150,46 @@ enum Marking {
         }
     }
 
-    static func integer(_ s: String) -> Int? {
-        if let v = Int(s) { return v }  // the usual case, without any string work
-        var t = s.trimmed().lowercased()
+    static func integer(_ s: String) -> Int? { try? number(s).get() }
+
+    /// A whole number as students write it: `500`, `-3`, `+7`, `1,000` or `1_000` (groups of three
+    /// digits only), with a unit after it (`500바이트`, `4단계`, `500 bytes`). Nothing else: `40, 0`
+    /// and `300 100` are unreadable, not 400 and 300100. Within `integerRange`.
+    static func number(_ s: String) -> Result<Int, Unreadable> {
+        let notNumber = Unreadable(hint: "정수 하나(예: 500) 또는 never", problem: "is not a whole number")
+        var digits: Substring
+        if let v = Int(s) {
+            // The usual case, without any string work.
+            return integerRange.contains(v) ? .success(v) : .failure(outOfRange(s))
+        }
+        let t = s.trimmed().lowercased()
+        digits = Substring(t)
         for suffix in ["바이트", "bytes", "byte", "단계", "번째", "번", "b"] where t.hasSuffix(suffix) {
-            t = String(t.dropLast(suffix.count)).trimmed()
+            digits = Substring(String(t.dropLast(suffix.count)).trimmed())
             break
         }
-        t = t.filter { $0 != "," && $0 != "_" && $0 != " " }
-        return Int(t)
+        var sign = ""
+        if let f = digits.first, f == "-" || f == "+" { sign = String(f); digits = digits.dropFirst() }
+        let separators: Set<Character> = [",", "_"]
+        let groups = digits.split(omittingEmptySubsequences: false, whereSeparator: { separators.contains($0) })
+        guard let first = groups.first, !first.isEmpty, digits.allSatisfy({ $0.isASCII && ($0.isNumber || separators.contains($0)) }),
+              groups.count == 1 || (first.count <= 3 && groups.dropFirst().allSatisfy { $0.count == 3 }),
+              Set(digits.filter { separators.contains($0) }).count <= 1 else { return .failure(notNumber) }
+        let plain = sign + groups.joined()
+        guard plain.utf8.count <= 20, let v = Int(plain) else { return .failure(outOfRange(s)) }
+        return integerRange.contains(v) ? .success(v) : .failure(outOfRange(s))
     }
 
+    static func outOfRange(_ s: String) -> Unreadable {
+        Unreadable(hint: "\(integerRange.lowerBound)부터 \(integerRange.upperBound) 사이의 정수", 
+                   problem: "is outside the numbers an answer may hold (\(integerRange.lowerBound) to \(integerRange.upperBound))", range: true)
+    }
+
+    /// The words read as `never` (the template lists them).
+    static let neverSpellings = ["never", "none", "-", "없음", "반환하지 않음", "반환 안 됨", "반환되지 않음", "영원히", "inf", "∞"]
+
     static func isNever(_ s: String) -> Bool {
-        ["never", "none", "-", "없음", "반환하지 않음", "반환 안 됨", "반환되지 않음", "영원히", "inf", "∞"].contains(s.trimmed().lowercased())
+        neverSpellings.contains(s.trimmed().lowercased())
     }
 
     /// `syn/ack`, `SYN-ACK`, `syn ack` -> `SYN+ACK`; state names to their canonical spelling.

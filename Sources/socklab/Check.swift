@@ -5,34 +5,64 @@ import Grader
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check that an answer file is well-formed (never whether its answers are right).",
-        discussion: "For TAs (students use the site's check.html, which needs no secret and no content). Reports unknown exercise or question ids, answers that cannot be read as their kind, missing answers, a variant whose tag does not verify, and an untagged variant that is not the student's.")
+        abstract: "Check that answer files are well-formed (never whether their answers are right).",
+        discussion: """
+        For TAs (students use the site's check.html, which needs no secret and no content). Reports \
+        unknown exercise or question ids (with the id meant, for a near miss), answers that cannot be \
+        read as their kind, lines YAML cannot read, answers written twice, missing answers, a variant \
+        whose tag does not verify, and an untagged variant that is not the student's. PATH is an \
+        answer file or a folder: every *.yaml, *.yml and *.json in it is checked. Exit status 1 when \
+        any file has an error.
+        """)
 
-    @Argument(help: "The answer file (YAML or JSON).")
-    var file: String
+    @Argument(help: "Answer files (YAML or JSON) or folders of them.")
+    var paths: [String] = []
 
     @Option(help: "The content folder (course.yaml, scenarios/, exercises/).")
     var content: String = "content"
 
+    func validate() throws {
+        if paths.isEmpty { throw ValidationError("give an answer file or a folder, e.g. 'socklab check answers.yaml'") }
+        for p in paths where !FileManager.default.fileExists(atPath: p) {
+            throw ValidationError("'\(terminalSafe(p))' does not exist")
+        }
+    }
+
     func run() throws {
         let content = try GradingContent.load(self.content)
         let grader = try content.grader()
-        let input = Grade.readInputs([file])[0]
-        let sheet: AnswerSheet
-        switch input.content {
-        case .failure(let e):
-            printDiagnostics(e.diagnostics)
+        let files = AnswerFiles.find(paths)
+        if files.isEmpty {
+            printSafely([Diagnostic(at: SourceLocation(file: paths.joined(separator: ", ")), id: "answer.none", "no answer files (*.yaml, *.yml, *.json) found")])
             throw ExitCode.failure
-        case .success(let bytes):
-            sheet = try report { () throws(DiagnosticError) in try AnswerSheet.parse(bytes: bytes, file: file) }
         }
-        let problems = grader.check(sheet)
-        printDiagnostics(problems)
-        let errors = problems.filter { $0.severity == .error }.count
-        let warnings = problems.count - errors
-        let answered = sheet.exercises.reduce(0) { $0 + $1.answers.filter { $0.raw != .empty }.count }
         let total = content.catalog.exercises.reduce(0) { $0 + $1.questions.count }
-        print("\(file): student \(sheet.student), \(answered) of \(total) questions answered, \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")")
-        if errors > 0 { throw ExitCode.failure }
+        var failed = 0
+        for file in files {
+            let problems: [Diagnostic]
+            let summary: String
+            switch AnswerFiles.readFile(file) {
+            case .failure(let e):
+                problems = e.diagnostics
+                summary = "not read"
+            case .success(let bytes):
+                do throws(DiagnosticError) {
+                    let sheet = try AnswerSheet.parse(bytes: bytes, file: file)
+                    problems = grader.check(sheet)
+                    let answered = sheet.exercises.reduce(0) { $0 + $1.answers.filter { $0.raw != .empty && $0.problem == nil }.count }
+                    summary = "student \(sheet.student), \(answered) of \(total) questions answered"
+                } catch {
+                    problems = error.diagnostics
+                    summary = AnswerSheet.recoverStudent(bytes).map { "student \($0), not readable" } ?? "not readable"
+                }
+            }
+            printSafely(problems)
+            let errors = problems.filter { $0.severity == .error }.count
+            let warnings = problems.count - errors
+            if errors > 0 { failed += 1 }
+            print(terminalSafe("\(file): \(summary), \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"))
+        }
+        if files.count > 1 { print("\(files.count) files checked, \(failed) with errors") }
+        if failed > 0 { throw ExitCode.failure }
     }
 }

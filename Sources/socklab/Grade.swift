@@ -60,34 +60,17 @@ func yamlFiles(in dir: URL) throws(DiagnosticError) -> [String] {
     return names.filter { $0.hasSuffix(".yaml") && !$0.hasPrefix(".") }.sorted().map { dir.appendingPathComponent($0).path }
 }
 
-/// Writes `text` to `path` atomically: a temporary file in the same folder, then a rename, so a
-/// reader never sees half a report and an old report is never lost to a failed write.
-func writeAtomically(_ text: String, to path: String) throws {
-    let url = URL(fileURLWithPath: path)
-    let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
-    do {
-        try Data(text.utf8).write(to: tmp)
-        guard rename(tmp.path, url.path) == 0 else {
-            let err = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: tmp)
-            throw ValidationError("cannot write \(path): \(err)")
-        }
-    } catch let e as ValidationError {
-        throw e
-    } catch {
-        try? FileManager.default.removeItem(at: tmp)
-        throw ValidationError("cannot write \(path): \((error as NSError).localizedDescription)")
-    }
-}
-
 struct Grade: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Grade students' answer files (YAML or JSON) against keys computed by the simulation.",
         discussion: """
         PATH is an answer file or a folder of them (*.yaml, *.yml, *.json, searched recursively). A file \
-        that cannot be graded (not YAML, truncated, binary, larger than 1 MB, unknown student or \
-        question, another student's variant) becomes that student's error row; everyone else is \
-        still graded. Exit status 0 means grading ran, whatever the scores.
+        that cannot be graded at all (binary, larger than 1 MB, no readable student id, unknown \
+        student, another student's variant) becomes that student's error row; a slip inside a file \
+        (an unknown or misspelt id, an extra key, an answer written twice, a line YAML cannot read) \
+        costs only the questions it touches. Everyone else is always graded and the report always \
+        written. A summary line goes to standard error. Exit status 0 means grading ran, whatever \
+        the scores; with --strict, 2 when any file was an error row.
         The course secret for variants comes from SOCKLAB_SECRET or course.yaml's 'secret'.
         """)
 
@@ -122,6 +105,9 @@ struct Grade: ParsableCommand {
     @Option(help: "The content folder (course.yaml, scenarios/, exercises/).")
     var content: String = "content"
 
+    @Flag(help: "Exit with status 2 when any file was an error row (the report is still written).")
+    var strict = false
+
     func validate() throws {
         if paths.isEmpty { throw ValidationError("give at least one answer file or folder, e.g. 'socklab grade submissions/'") }
         for p in paths where !FileManager.default.fileExists(atPath: p) {
@@ -136,61 +122,47 @@ struct Grade: ParsableCommand {
         let content = try GradingContent.load(self.content)
         let roster = try self.roster.map(loadRoster)
         let grader = try content.grader(roster: roster?.ids)
-        let inputs = Self.readInputs(paths)
-        if (format == .gradescope || format == .prairielearn) && inputs.count != 1 {
-            throw ValidationError("--format \(format.rawValue) writes results.json for one submission; got \(inputs.count) answer files")
+        let files = AnswerFiles.find(paths)
+        if (format == .gradescope || format == .prairielearn) && files.count != 1 {
+            throw ValidationError("--format \(format.rawValue) writes results.json for one submission; got \(files.count) answer files")
         }
-        let report = try report { () throws(DiagnosticError) in try grader.grade(inputs, reveal: reveal) }
-        let text: String
-        switch format {
-        case .table: text = report.table()
-        case .json: text = try report.json()
-        case .csv: text = report.csv()
-        case .gradescope: text = try report.gradescope(visibility: GradeReport.Visibility(rawValue: visibility)!)
-        case .prairielearn: text = try report.prairieLearn()
-        case .canvas: text = report.canvas(roster: roster)
+        let progress = ProgressLine(total: files.count, label: "socklab grade")
+        let report = try report { () throws(DiagnosticError) in
+            try grader.grade(AnswerFiles.inputs(files), reveal: reveal, progress: { progress.update($0) })
+        }
+        progress.finish()
+        let shownTo = GradeReport.Visibility(rawValue: visibility) ?? .visible
+        let emit: ((String) throws -> Void) throws -> Void = { write in
+            switch format {
+            case .table: try write(report.table())
+            case .json: try report.writeJSON(write)
+            case .csv: try report.writeCSV(write)
+            case .gradescope: try write(try report.gradescope(visibility: shownTo))
+            case .prairielearn: try write(try report.prairieLearn())
+            case .canvas: try write(report.canvas(roster: roster))
+            }
         }
         if let feedbackDir { try writeFeedback(report, to: feedbackDir) }
-        if let compare {
-            let changes = try Self.changes(in: report, since: compare)
-            if let out { try writeAtomically(text, to: out) }
-            print(GradeReport.describe(changes), terminator: "")
-            return
+        var changes: [GradeReport.ScoreChange]?
+        if let compare { changes = try Self.changes(in: report, since: compare) }
+        if let out {
+            try writeAtomically(to: out, emit)
+        } else if changes == nil {
+            try emit { chunk in FileHandle.standardOutput.write(Data(chunk.utf8)) }
         }
-        if let out { try writeAtomically(text, to: out) } else { print(text, terminator: "") }
+        // With --compare, standard output carries only the changes (the report goes to --out, if given).
+        if let changes { print(GradeReport.describe(changes), terminator: "") }
+        let s = report.summary
+        var line = "socklab grade: \(s.files) file\(s.files == 1 ? "" : "s"): \(s.graded) graded, \(s.errorRows) error row\(s.errorRows == 1 ? "" : "s")"
+        line += ", \(s.slips) slip\(s.slips == 1 ? "" : "s") that cost a question, \(s.warnings) warning\(s.warnings == 1 ? "" : "s")"
+        line += out.map { "; \(format.rawValue) written to \($0)" } ?? (changes == nil ? "; \(format.rawValue) on standard output" : "; changes on standard output")
+        FileHandle.standardError.write(Data((terminalSafe(line) + "\n").utf8))
+        if strict && s.errorRows > 0 { throw ExitCode(2) }
     }
 
-    /// The answer files under `paths`: files as given, folders searched for *.yaml, *.yml and *.json.
-    /// A file too large is not read at all; an unreadable one becomes an error for its row.
+    /// The answer files under `paths` read as `grade` reads them (`AnswerFiles`), for the other
+    /// commands that grade (`report`, `autograder`).
     static func readInputs(_ paths: [String]) -> [AnswerInput] {
-        var files: [String] = []
-        for p in paths {
-            var isDir: ObjCBool = false
-            _ = FileManager.default.fileExists(atPath: p, isDirectory: &isDir)
-            if isDir.boolValue {
-                let base = URL(fileURLWithPath: p)
-                let found = (FileManager.default.enumerator(atPath: p)?.allObjects as? [String] ?? []).filter { rel in
-                    let name = (rel as NSString).lastPathComponent
-                    return !name.hasPrefix(".") && [".yaml", ".yml", ".json"].contains { name.lowercased().hasSuffix($0) }
-                }
-                files += found.sorted().map { base.appendingPathComponent($0).path }
-            } else {
-                files.append(p)
-            }
-        }
-        return Parallel.map(files) { path in
-            let at = SourceLocation(file: path)
-            if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > AnswerSheet.maxBytes {
-                return AnswerInput(path: path, content: .failure(DiagnosticError(Diagnostic(at: at, id: "answer.too-large",
-                    "the file is \(size) bytes; an answer file is at most \(AnswerSheet.maxBytes) bytes"))))
-            }
-            guard let data = FileManager.default.contents(atPath: path) else {
-                var isFolder: ObjCBool = false
-                let why = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue
-                    ? "this is a folder named like an answer file, not a file" : "cannot read the file"
-                return AnswerInput(path: path, content: .failure(DiagnosticError(Diagnostic(at: at, id: "answer.unreadable", why))))
-            }
-            return AnswerInput(path: path, content: .success([UInt8](data)))
-        }
+        AnswerFiles.inputs(AnswerFiles.find(paths))
     }
 }

@@ -231,7 +231,8 @@ func expectGradescopeResults(_ r: [String: Any], sourceLocation: Testing.SourceL
         let known: Set<String> = ["gradable", "score", "message", "output", "format_errors", "tests", "images", "partial_scores"]
         #expect(Set(r.keys).isSubset(of: known))
 
-        try Data("student: s1\nexercises: [\n".utf8).write(to: URL(fileURLWithPath: file))
+        // A file that cannot be graded at all (no `student:` line); a slip inside a file is graded.
+        try Data("exercises: {}\n".utf8).write(to: URL(fileURLWithPath: file))
         let bad = try CLI.run(["grade", file, "--format", "prairielearn", "--out", out.path], environment: Self.env)
         #expect(bad.status == 0, "\(bad.stderr)")
         let b = try jsonObject(out)
@@ -343,7 +344,7 @@ func expectGradescopeResults(_ r: [String: Any], sourceLocation: Testing.SourceL
         #expect(bad.stderr.contains("not the output of 'socklab grade --format json'"))
     }
 
-    @Test("the CSV gradebook keeps its columns and adds one subtotal per exercise at the end")
+    @Test("the CSV gradebook keeps its columns and adds one subtotal per exercise, then warnings, at the end")
     func csvSubtotals() throws {
         let dir = try Self.answers(["s1"])
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -352,9 +353,12 @@ func expectGradescopeResults(_ r: [String: Any], sourceLocation: Testing.SourceL
         let header = g.stdout.components(separatedBy: "\r\n")[0].split(separator: ",").map(String.init)
         let error = try #require(header.firstIndex(of: "error"))
         #expect(Array(header[(error - 2)...error]) == ["total", "max", "error"])
-        #expect(header[(error + 1)...].allSatisfy { $0.hasSuffix(".total") })
+        // After the subtotals, the `warnings` column (added after them).
+        #expect(header.last == "warnings")
+        let subtotals = header[(error + 1)..<(header.count - 1)]
+        #expect(subtotals.allSatisfy { $0.hasSuffix(".total") })
         let exercises = Set(header[2..<(error - 2)].map { String($0.split(separator: ".")[0]) })
-        #expect(header[(error + 1)...].map { String($0.dropLast(".total".count)) } == exercises.sorted().filter { _ in true }.sorted { a, b in
+        #expect(subtotals.map { String($0.dropLast(".total".count)) } == exercises.sorted().filter { _ in true }.sorted { a, b in
             header.firstIndex { $0.hasPrefix(a + ".") }! < header.firstIndex { $0.hasPrefix(b + ".") }!
         })
     }

@@ -1,0 +1,172 @@
+import ArgumentParser
+import CourseModel
+import Foundation
+import Grader
+
+/// Finding and reading answer files for `grade` and `check`: the only code that touches them on
+/// disk, so that every limit is applied once, on what is really there.
+enum AnswerFiles {
+    static let extensions = [".yaml", ".yml", ".json"]
+
+    static func isAnswerName(_ name: String) -> Bool {
+        !name.hasPrefix(".") && extensions.contains { name.lowercased().hasSuffix($0) }
+    }
+
+    /// The answer files under `paths`: a file as given, a folder searched (sorted, recursively)
+    /// for *.yaml, *.yml and *.json that are not hidden. Folders reached through a symbolic link
+    /// are followed once (a link loop is not followed again), at most 32 deep.
+    static func find(_ paths: [String]) -> [String] {
+        var files: [String] = []
+        var visited: Set<[UInt64]> = []
+        func walk(_ dir: String, depth: Int) {
+            var st = stat()
+            guard depth <= 32, stat(dir, &st) == 0, visited.insert([UInt64(st.st_dev), UInt64(st.st_ino)]).inserted,
+                  let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return }
+            for name in names.sorted() where !name.hasPrefix(".") {
+                let path = (dir as NSString).appendingPathComponent(name)
+                var s = stat()
+                let isDir = stat(path, &s) == 0 && (s.st_mode & S_IFMT) == S_IFDIR
+                if isAnswerName(name) {
+                    // A folder named like an answer file is listed too: its row says what it is.
+                    files.append(path)
+                } else if isDir {
+                    walk(path, depth: depth + 1)
+                }
+            }
+        }
+        for p in paths {
+            var st = stat()
+            if stat(p, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR { walk(p, depth: 0) } else { files.append(p) }
+        }
+        return files
+    }
+
+    /// An answer file's bytes, read so that no file can make the reading itself the problem:
+    /// opened without blocking (a named pipe), checked on the opened file (after symbolic
+    /// links, so a link to a 2 GB file is refused unread), and read at most one byte past the
+    /// limit (a file that grows while it is read, or a /proc file that says it is empty).
+    static func readFile(_ path: String) -> Result<[UInt8], DiagnosticError> {
+        let at = SourceLocation(file: path)
+        func fail(_ id: String, _ message: String) -> Result<[UInt8], DiagnosticError> {
+            .failure(DiagnosticError(Diagnostic(at: at, id: id, message)))
+        }
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { return fail("answer.unreadable", "cannot read the file: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { return fail("answer.unreadable", "cannot read the file: \(String(cString: strerror(errno)))") }
+        switch st.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: return fail("answer.unreadable", "this is a folder named like an answer file, not a file")
+        default: return fail("answer.unreadable", "this is not a regular file (a device, a pipe or a socket)")
+        }
+        let limit = AnswerSheet.maxBytes
+        if Int(st.st_size) > limit {
+            return fail("answer.too-large", "the file is \(st.st_size) bytes; an answer file is at most \(limit) bytes")
+        }
+        var bytes = [UInt8](repeating: 0, count: limit + 1)
+        var count = 0
+        while count < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + count, $0.count - count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return fail("answer.unreadable", "cannot read the file: \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { break }
+            count += n
+        }
+        if count > limit { return fail("answer.too-large", "the file is larger than \(limit) bytes, the most an answer file may have") }
+        bytes.removeSubrange(count...)
+        return .success(bytes)
+    }
+
+    /// Inputs that read their file when the grader takes it up (so a run holds one file's bytes
+    /// per core, not every file's).
+    static func inputs(_ files: [String]) -> [AnswerInput] {
+        files.map { path in AnswerInput(path: path, load: { readFile(path) }) }
+    }
+}
+
+/// Text for a terminal: every control character (an escape sequence in a file name or in a
+/// diagnostic) shown as `\u{1B}`, line breaks kept.
+func terminalSafe(_ s: String) -> String {
+    s.split(separator: "\n", omittingEmptySubsequences: false).map { Text.visible(String($0)) }.joined(separator: "\n")
+}
+
+/// `printDiagnostics` for text that may come from students' files.
+func printSafely(_ diagnostics: [Diagnostic]) {
+    for d in diagnostics.sorted(by: { $0.location < $1.location }) {
+        FileHandle.standardError.write(Data((terminalSafe(d.description) + "\n").utf8))
+    }
+}
+
+/// A progress line on standard error, only when it is a terminal and the run has taken more
+/// than a second (a script or a quick run sees nothing).
+final class ProgressLine: @unchecked Sendable {
+    let total: Int
+    let label: String
+    let start = Date()
+    let enabled = isatty(STDERR_FILENO) == 1
+    private let lock = NSLock()
+    private var last = Date.distantPast
+    private(set) var shown = false
+
+    init(total: Int, label: String) {
+        self.total = total
+        self.label = label
+    }
+
+    func update(_ done: Int) {
+        guard enabled else { return }
+        let now = Date()
+        lock.lock()
+        defer { lock.unlock() }
+        guard now.timeIntervalSince(start) > 1, now.timeIntervalSince(last) > 0.1 || done == total else { return }
+        last = now
+        shown = true
+        FileHandle.standardError.write(Data("\r\(label): \(done)/\(total) files".utf8))
+    }
+
+    /// Clears the line, so the summary starts at the left.
+    func finish() {
+        lock.lock()
+        defer { lock.unlock() }
+        if shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
+}
+
+/// Writes `text` to `path` atomically: a temporary file in the same folder, then a rename, so a
+/// reader never sees half a report and an old report is never lost to a failed write.
+func writeAtomically(_ text: String, to path: String) throws {
+    try writeAtomically(to: path) { write in try write(text) }
+}
+
+/// Writes what `body` hands its writer to `path` atomically, as it comes (a large report is never
+/// whole in memory). Temporaries a killed run left beside `path` are removed first.
+func writeAtomically(to path: String, _ body: ((String) throws -> Void) throws -> Void) throws {
+    let url = URL(fileURLWithPath: path)
+    let dir = url.deletingLastPathComponent()
+    let prefix = ".\(url.lastPathComponent).tmp-"
+    for stale in (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? [] where stale.hasPrefix(prefix) {
+        // Another run's temporary is stale only if its process is gone.
+        if let pid = Int32(stale.dropFirst(prefix.count)), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH {
+            try? FileManager.default.removeItem(at: dir.appendingPathComponent(stale))
+        }
+    }
+    let tmp = dir.appendingPathComponent(prefix + "\(ProcessInfo.processInfo.processIdentifier)")
+    guard FileManager.default.createFile(atPath: tmp.path, contents: nil), let handle = FileHandle(forWritingAtPath: tmp.path) else {
+        throw ValidationError("cannot write \(path): cannot create a file in \(dir.path)")
+    }
+    do {
+        try body { chunk in try handle.write(contentsOf: Data(chunk.utf8)) }
+        try handle.close()
+        guard rename(tmp.path, url.path) == 0 else {
+            throw ValidationError("cannot write \(path): \(String(cString: strerror(errno)))")
+        }
+    } catch {
+        try? handle.close()
+        try? FileManager.default.removeItem(at: tmp)
+        if let e = error as? ValidationError { throw e }
+        throw ValidationError("cannot write \(path): \((error as NSError).localizedDescription)")
+    }
+}
