@@ -77,7 +77,8 @@ let package = Package(
                     exclude: ["Fixtures", "Malformed"]),
         .testTarget(name: "ClassReportTests", dependencies: ["ClassReport", "Grader", "CourseModel", "SocketSim", "XMLCheck", "SocklabTestSupport"],
                     exclude: ["Golden", "Fixtures"]),
-        .testTarget(name: "SocklabCLITests", dependencies: []),
+        // Depends on the command it runs, so `swift test` always builds a current `socklab` first.
+        .testTarget(name: "SocklabCLITests", dependencies: ["socklab"]),
         .testTarget(name: "FuzzHarnessTests", dependencies: ["FuzzHarness", "CourseModel"],
                     exclude: ["Regressions"]),
     ]
