@@ -40,7 +40,7 @@ extension GradeReport {
         }
         if r.isError {
             return try Self.encode(PLResults(gradable: false, score: 0, message: "답안 파일을 채점할 수 없습니다.", output: "",
-                                             format_errors: r.errors.map(\.description), tests: []))
+                                             format_errors: r.errors.map(\.koreanDescription), tests: []))
         }
         var tests: [PLTest] = []
         for e in r.exercises {
@@ -54,7 +54,7 @@ extension GradeReport {
         let fraction = r.maxScore > 0 ? min(1, max(0, r.score / r.maxScore)) : 0
         let message = "\(r.student ?? "") 학생: \(Feedback.format(r.score))/\(Feedback.format(r.maxScore))점"
         return try Self.encode(PLResults(gradable: true, score: (fraction * 10_000).rounded() / 10_000, message: message,
-                                         output: r.warnings.map(\.description).joined(separator: "\n"), format_errors: nil, tests: tests))
+                                         output: r.warnings.map(\.koreanDescription).joined(separator: "\n"), format_errors: nil, tests: tests))
     }
 
     // MARK: - Canvas
@@ -116,11 +116,11 @@ extension GradeReport {
         out += "답안 파일: `\(Self.codeSpan((r.file as NSString).lastPathComponent))`\n\n"
         if r.isError {
             out += "답안 파일을 채점할 수 없었습니다. 다음 문제를 고쳐 다시 제출하세요.\n\n"
-            for d in r.errors { out += "- `\(Self.codeSpan(d.description))`\n" }
+            for d in r.errors { out += Self.feedbackDiagnostic(d, lead: "- ", indent: "  ") + "\n" }
             return out
         }
         out += "**총점: \(Feedback.format(r.score)) / \(Feedback.format(r.maxScore))점**\n\n"
-        for w in r.warnings { out += "> 참고: `\(Self.codeSpan(w.description))`\n\n" }
+        for w in r.warnings { out += Self.feedbackDiagnostic(w, lead: "> 참고 ", indent: "> ") + "\n\n" }
         for e in r.exercises {
             let title = catalog.exercise(e.exerciseID)?.title ?? e.exerciseID
             out += "## \(Self.markdownText(title)) (\(Feedback.format(e.score)) / \(Feedback.format(e.maxScore))점)\n\n"

@@ -237,7 +237,7 @@ extension GradeReport {
                                              visibility: visibility.rawValue, tests: [], execution_time: executionTime))
         }
         if r.isError {
-            let msg = prefix + "답안 파일을 채점할 수 없습니다:\n" + r.errors.map(\.description).joined(separator: "\n")
+            let msg = prefix + "답안 파일을 채점할 수 없습니다:\n" + r.errors.map(\.koreanDescription).joined(separator: "\n")
             return try Self.encode(GSResults(score: 0, output: msg, output_format: "text", visibility: visibility.rawValue, tests: [],
                                              execution_time: executionTime))
         }
@@ -255,7 +255,7 @@ extension GradeReport {
             }
         }
         let summary = prefix + "\(r.student ?? "") 학생: \(Feedback.format(r.score))/\(Feedback.format(r.maxScore))점"
-            + (r.warnings.isEmpty ? "" : "\n" + r.warnings.map(\.description).joined(separator: "\n"))
+            + (r.warnings.isEmpty ? "" : "\n" + r.warnings.map(\.koreanDescription).joined(separator: "\n"))
         let found = Set(r.exercises.flatMap { $0.questions.compactMap(\.misconception) }).map(\.rawValue).sorted()
         return try Self.encode(GSResults(score: r.score, output: summary, output_format: "text", visibility: visibility.rawValue, tests: tests,
                                          execution_time: executionTime, extra_data: ["misconceptions": found]))

@@ -102,8 +102,8 @@ extension Grader {
                     out.refused[p] = true
                     out.ids[p] = chosen()
                     out.diagnostics.append(Diagnostic(at: block.tagLocation ?? block.location, id: "answer.forged-variant",
-                        "the tag of '\(shape.id)' does not match its variant and student \(sheet.student): the variant or tag was edited, or the file was made for another student or course; this exercise is not graded",
-                        notes: ["the rest of the file is graded; make a fresh file with 'socklab template --student \(sheet.student)' and copy the answers of \(shape.id) into it"]))
+                        "\(Text.quoted(shape.id)) 연습의 `tag:`가 `variant:` 값과 학생 \(Text.quoted(sheet.student))에게 맞지 않습니다: `variant:`나 `tag:`를 고쳤거나, 다른 학생 또는 다른 강의에서 만든 파일입니다. 이 연습은 채점하지 않습니다",
+                        notes: ["파일의 나머지는 채점합니다. 새 파일을 만들어(`socklab template --student \(sheet.student)`) \(Text.quoted(shape.id)) 연습의 답을 옮겨 쓰세요"]))
                 case .valid:
                     out.ids[p] = frozenID(written, exercise: p, block: block, diagnostics: &out.diagnostics)
                 }
@@ -112,21 +112,21 @@ extension Grader {
                 untagged = untagged ?? block.variantLocation ?? block.location
                 if !Self.isVariant(written, of: shape.parameters, index: out.ids[p]) {
                     out.diagnostics.append(Diagnostic(at: block.variantLocation ?? block.location, id: "answer.wrong-variant",
-                        "the variant of '\(shape.id)' is not student \(sheet.student)'s: this file was made for another student or edited",
-                        notes: ["make a fresh file with 'socklab template --student \(sheet.student)' and copy your answers into it"]))
+                        "\(Text.quoted(shape.id)) 연습의 `variant:` 값이 학생 \(Text.quoted(sheet.student))에게 배정된 값이 아닙니다: 다른 학생용으로 만든 파일이거나 고친 파일입니다",
+                        notes: ["새 파일을 만들어(`socklab template --student \(sheet.student)`) 답을 옮겨 쓰세요"]))
                 }
             } else {
                 out.ids[p] = chosen()
                 if shape.hasVariants {
                     out.diagnostics.append(Diagnostic(.warning, at: block.location, id: "answer.no-variant",
-                        "exercise '\(shape.id)' has no 'variant:' block; it is graded with student \(sheet.student)'s variant"))
+                        "\(Text.quoted(shape.id)) 연습에 `variant:` 블록이 없어, 학생 \(Text.quoted(sheet.student))에게 배정된 값으로 채점합니다"))
                 }
             }
         }
         if let untagged {
             out.diagnostics.append(Diagnostic(.warning, at: untagged, id: "answer.untagged-variant",
-                "this file has no 'tag:' lines (made by an older 'socklab template'): its variants were checked against today's content instead of being graded as written",
-                notes: ["a file made by today's 'socklab template' keeps its variants even when the ranges change later"]))
+                "이 파일에는 `tag:` 줄이 없습니다(예전 `socklab template`로 만든 파일): 적힌 `variant:` 값 그대로 채점하지 않고, 지금의 강의 내용에 맞는 값인지 확인했습니다",
+                notes: ["지금의 `socklab template`로 만든 파일은 나중에 값의 범위가 바뀌어도 적힌 값 그대로 채점됩니다"]))
         }
         return out
     }
@@ -159,13 +159,13 @@ extension Grader {
             } else {
                 values[param.name] = param.defaultValue
                 diagnostics.append(Diagnostic(.warning, at: block.variantLocation ?? block.location, id: "answer.variant-new-parameter",
-                    "'\(shape.id)' has a parameter '\(param.name)' that this file's variant does not: graded with its default, \(param.defaultValue)"))
+                    "\(Text.quoted(shape.id)) 연습에 이 파일의 `variant:`에 없는 매개변수가 생겨, 그 기본값으로 채점합니다: \(Text.quoted("\(param.name): \(param.defaultValue)"))"))
             }
         }
         let known = Set(e.parameters.map(\.name))
         for w in written where !known.contains(w.name) {
             diagnostics.append(Diagnostic(.warning, at: block.variantLocation ?? block.location, id: "answer.variant-old-parameter",
-                "'\(shape.id)' no longer has the parameter '\(w.name)' of this file's variant: graded without it"))
+                "\(Text.quoted(shape.id)) 연습에는 이 파일의 `variant:`에 있는 매개변수가 이제 없어, 그 값 없이 채점합니다: \(Text.quoted(w.name))"))
         }
         let v = Variant(values)
         return e.index(of: v) ?? frozen.id(v, exercise: p)

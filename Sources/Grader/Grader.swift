@@ -182,7 +182,7 @@ public struct Grader: Sendable {
         for i in sorted.indices {
             guard let s = sorted[i].student, let fs = files[s], fs.count > 1 else { continue }
             sorted[i].warnings.append(Diagnostic(.warning, at: SourceLocation(file: sorted[i].file), id: "answer.duplicate-student",
-                                                 "student \(s) has \(fs.count) answer files: \(fs.joined(separator: ", "))"))
+                                                 "학생 \(Text.quoted(s))의 답안 파일이 \(fs.count)개 있습니다: \(Korean.codes(fs))"))
         }
         return GradeReport(results: sorted, catalog: catalog, revealed: reveal)
     }
@@ -256,7 +256,7 @@ public struct Grader: Sendable {
     func check(_ sheet: AnswerSheet, variants: SheetVariants, readingAnswers: Bool) -> [Diagnostic] {
         var out: [Diagnostic] = variants.diagnostics
         if let roster, !roster.contains(sheet.student) {
-            out.append(Diagnostic(at: sheet.studentLocation, id: "answer.unknown-student", "student '\(sheet.student)' is not on the course roster"))
+            out.append(Diagnostic(at: sheet.studentLocation, id: "answer.unknown-student", "수강생 명단에 없는 학생입니다: \(Text.quoted(sheet.student))"))
         }
         let exercises = catalog.exercises
         // Suggestions for the first unknown ids only (each costs an edit distance per candidate).
@@ -268,8 +268,8 @@ public struct Grader: Sendable {
         for ex in sheet.exercises {
             guard let position = positions[ex.id] else {
                 let near = nearest(ex.id, in: exercises.map(\.id))
-                out.append(Diagnostic(at: ex.location, id: "answer.unknown-exercise", "unknown exercise \(Text.quoted(ex.id)); its answers are not graded",
-                                      notes: near.map { ["did you mean '\($0)'?"] } ?? ["exercises: \(exercises.map(\.id).joined(separator: ", "))"]))
+                out.append(Diagnostic(at: ex.location, id: "answer.unknown-exercise", "\(Text.quoted(ex.id)) 연습은 이 강의에 없는 연습이라 그 답을 채점하지 않습니다",
+                                      notes: near.map { ["혹시 \(Text.quoted($0)) 연습을 쓰려던 것입니까?"] } ?? ["이 강의의 연습: \(Korean.codes(exercises.map(\.id)))"]))
                 continue
             }
             let questions = exercises[position].questions
@@ -277,8 +277,8 @@ public struct Grader: Sendable {
                 guard let qi = Self.index(of: a.questionID, in: questions, hint: j) else {
                     let near = nearest(a.questionID, in: questions.map(\.id))
                     out.append(Diagnostic(at: a.location, id: "answer.unknown-question",
-                                          "exercise '\(ex.id)' has no question \(Text.quoted(a.questionID)); this answer is not graded",
-                                          notes: near.map { ["did you mean '\($0)'?"] } ?? ["questions: \(questions.map(\.id).joined(separator: ", "))"]))
+                                          "\(Text.quoted(ex.id)) 연습에는 \(Text.quoted(a.questionID)) 문항이 없어 이 답은 채점하지 않습니다",
+                                          notes: near.map { ["혹시 \(Text.quoted($0)) 문항을 쓰려던 것입니까?"] } ?? ["이 연습의 문항: \(Korean.codes(questions.map(\.id)))"]))
                     continue
                 }
                 if !readingAnswers || a.problem != nil { continue }
@@ -295,7 +295,7 @@ public struct Grader: Sendable {
             let missing = e.questions.filter { !answered.contains($0.id) }.map(\.id)
             if !missing.isEmpty {
                 out.append(Diagnostic(.warning, at: sheet.exercise(e.id)?.location ?? SourceLocation(file: sheet.file), id: "answer.missing",
-                                      "\(e.id): no answer for \(missing.joined(separator: ", "))"))
+                                      "\(Text.quoted(e.id)) 연습에서 답하지 않은 문항: \(Korean.codes(missing))"))
             }
         }
         return out
@@ -304,7 +304,8 @@ public struct Grader: Sendable {
     /// The diagnostic for an answer that cannot be read as its question's kind.
     static func unreadable(_ a: StudentAnswer, _ q: Question, _ u: Marking.Unreadable) -> Diagnostic {
         Diagnostic(at: a.location, id: u.range ? "answer.range" : "answer.kind",
-                   "'\(a.questionID)' asks for \(q.kind.koreanName): \(Text.quoted(a.raw.display)) \(u.problem)", notes: ["\(u.hint) 꼴로 쓰세요"])
+                   "\(Text.quoted(a.questionID)) 문항은 \(q.kind.koreanName)\(Korean.object(q.kind.koreanName)) 묻습니다. 쓴 답 \(Text.quoted(a.raw.display)): \(u.problem)",
+                   notes: ["\(u.hint) 꼴로 쓰세요"])
     }
 
     /// Whether a `variant:` block as written is the variant with this index, value for value.

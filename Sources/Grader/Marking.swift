@@ -51,8 +51,8 @@ enum Marking {
             for (k, v) in m {
                 switch number(v) {
                 case .failure(let u):
-                    return .failure(.init(hint: "send별 바이트 수(예: {send 1: 300, send 2: 200}); '\(k)'의 값이 정수가 아닙니다",
-                                          problem: "the count of \(Text.quoted(k)) \(u.problem)", range: u.range))
+                    return .failure(.init(hint: "`send`별 바이트 수(예: `{send 1: 300, send 2: 200}`), 각 값은 정수",
+                                          problem: "\(Text.quoted(k)) 항목의 값: \(u.problem)", range: u.range))
                 case .success(let n):
                     // No overflow: at most 10^6 entries (a 1 MB file) of at most 2^40 each.
                     if n != 0 { out[normalizeOrigin(k), default: 0] += n }
@@ -71,7 +71,7 @@ enum Marking {
     struct Unreadable: Error, Hashable {
         /// How to write the answer (Korean, for feedback).
         var hint: String
-        /// What is wrong with it (English, for the diagnostic).
+        /// What is wrong with it (a Korean sentence, for the diagnostic).
         var problem: String
         /// Whether it was a number outside `integerRange`.
         var range = false
@@ -89,12 +89,12 @@ enum Marking {
         /// The usual advice for a kind.
         init(_ kind: QuestionKind, _ choices: [String]) {
             switch kind {
-            case .integer: self.init(hint: Self.integerHint, problem: "is not a whole number or never")
-            case .yesno: self.init(hint: "`yes` 또는 `no`(`예`/`아니요`)", problem: "is not yes or no")
-            case .choice: self.init(hint: "다음 중 하나: \(choices.map { "`\($0)`" }.joined(separator: ", "))", problem: "is not one of \(choices.joined(separator: ", "))")
-            case .state: self.init(hint: "TCP 상태 이름(예: `ESTABLISHED`, `TIME_WAIT`)", problem: "is not a TCP state name")
-            case .list: self.init(hint: "대괄호 안에 쉼표로 나눈 순서 있는 목록(예: `[항목1, 항목2]`)", problem: "is not a list")
-            case .counts: self.init(hint: "`send`별 바이트 수(예: `{send 1: 300, send 2: 200}`)", problem: "is not a mapping of send calls to byte counts")
+            case .integer: self.init(hint: Self.integerHint, problem: "정수도 `never`도 아닙니다")
+            case .yesno: self.init(hint: "`yes` 또는 `no`(`예`/`아니요`)", problem: "`yes`도 `no`도 아닙니다")
+            case .choice: self.init(hint: "다음 중 하나: \(choices.map { "`\($0)`" }.joined(separator: ", "))", problem: "보기 가운데 어느 것도 아닙니다")
+            case .state: self.init(hint: "TCP 상태 이름(예: `ESTABLISHED`, `TIME_WAIT`)", problem: "TCP 상태 이름이 아닙니다")
+            case .list: self.init(hint: "대괄호 안에 쉼표로 나눈 순서 있는 목록(예: `[항목1, 항목2]`)", problem: "목록이 아닙니다")
+            case .counts: self.init(hint: "`send`별 바이트 수(예: `{send 1: 300, send 2: 200}`)", problem: "`send` 호출별 바이트 수를 적은 매핑이 아닙니다")
             }
         }
     }
@@ -160,7 +160,7 @@ enum Marking {
     /// digits only), with a unit after it (`500바이트`, `4단계`, `500 bytes`). Nothing else: `40, 0`
     /// and `300 100` are unreadable, not 400 and 300100. Within `integerRange`.
     static func number(_ s: String) -> Result<Int, Unreadable> {
-        let notNumber = Unreadable(hint: Unreadable.integerHint, problem: "is not a whole number")
+        let notNumber = Unreadable(hint: Unreadable.integerHint, problem: "정수가 아닙니다")
         var digits: Substring
         if let v = Int(s) {
             // The usual case, without any string work.
@@ -186,7 +186,7 @@ enum Marking {
 
     static func outOfRange(_ s: String) -> Unreadable {
         Unreadable(hint: "\(integerRange.lowerBound)부터 \(integerRange.upperBound) 사이의 정수", 
-                   problem: "is outside the numbers an answer may hold (\(integerRange.lowerBound) to \(integerRange.upperBound))", range: true)
+                   problem: "답으로 쓸 수 있는 수의 범위(\(integerRange.lowerBound)부터 \(integerRange.upperBound)까지)를 벗어납니다", range: true)
     }
 
     /// The words read as `never` (the template lists them).

@@ -51,18 +51,18 @@ enum AnswerFiles {
             .failure(DiagnosticError(Diagnostic(at: at, id: id, message)))
         }
         let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        guard fd >= 0 else { return fail("answer.unreadable", "cannot read the file: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { return fail("answer.unreadable", "파일을 읽을 수 없습니다: \(readError(errno))") }
         defer { close(fd) }
         var st = stat()
-        guard fstat(fd, &st) == 0 else { return fail("answer.unreadable", "cannot read the file: \(String(cString: strerror(errno)))") }
+        guard fstat(fd, &st) == 0 else { return fail("answer.unreadable", "파일을 읽을 수 없습니다: \(readError(errno))") }
         switch st.st_mode & S_IFMT {
         case S_IFREG: break
-        case S_IFDIR: return fail("answer.unreadable", "this is a folder named like an answer file, not a file")
-        default: return fail("answer.unreadable", "this is not a regular file (a device, a pipe or a socket)")
+        case S_IFDIR: return fail("answer.unreadable", "답안 파일 이름을 가진 폴더입니다. 파일이 아닙니다")
+        default: return fail("answer.unreadable", "일반 파일이 아닙니다(장치, 파이프 또는 소켓)")
         }
         let limit = AnswerSheet.maxBytes
         if Int(st.st_size) > limit {
-            return fail("answer.too-large", "the file is \(st.st_size) bytes; an answer file is at most \(limit) bytes")
+            return fail("answer.too-large", "파일이 \(st.st_size)바이트입니다. 답안 파일은 \(limit)바이트까지만 받습니다")
         }
         var bytes = [UInt8](repeating: 0, count: limit + 1)
         var count = 0
@@ -70,14 +70,28 @@ enum AnswerFiles {
             let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + count, $0.count - count) }
             if n < 0 {
                 if errno == EINTR { continue }
-                return fail("answer.unreadable", "cannot read the file: \(String(cString: strerror(errno)))")
+                return fail("answer.unreadable", "파일을 읽을 수 없습니다: \(readError(errno))")
             }
             if n == 0 { break }
             count += n
         }
-        if count > limit { return fail("answer.too-large", "the file is larger than \(limit) bytes, the most an answer file may have") }
+        if count > limit { return fail("answer.too-large", "파일이 답안 파일의 최대 크기인 \(limit)바이트보다 큽니다") }
         bytes.removeSubrange(count...)
         return .success(bytes)
+    }
+
+    /// Why a file could not be read, in Korean, with the errno name as code (`strerror` is English).
+    static func readError(_ e: Int32) -> String {
+        switch e {
+        case EACCES, EPERM: return "읽을 권한이 없습니다(`\(e == EACCES ? "EACCES" : "EPERM")`)"
+        case ENOENT: return "파일이 없습니다(`ENOENT`)"
+        case ELOOP: return "심볼릭 링크가 너무 여러 번 이어집니다(`ELOOP`)"
+        case EIO: return "입출력 오류가 났습니다(`EIO`)"
+        case EISDIR: return "폴더입니다(`EISDIR`)"
+        case ENAMETOOLONG: return "경로가 너무 깁니다(`ENAMETOOLONG`)"
+        case EMFILE, ENFILE: return "열린 파일이 너무 많습니다(`\(e == EMFILE ? "EMFILE" : "ENFILE")`)"
+        default: return "오류 번호 \(e)"
+        }
     }
 
     /// Inputs that read their file when the grader takes it up (so a run holds one file's bytes

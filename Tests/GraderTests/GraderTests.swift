@@ -150,7 +150,7 @@ extension StudentResult {
         #expect(!r.isError)
         let d = try #require(r.warnings.first)
         #expect(d.id == "answer.malformed" && d.location.line == 5)  // clamped to the last line
-        #expect(d.notes.contains("the file may be truncated"))
+        #expect(d.notes.contains("파일이 중간에 잘렸을 수 있습니다"))
     }
 
     @Test func hugeFileIsRefusedAndOthersAreStillGraded() throws {

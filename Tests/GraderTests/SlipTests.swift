@@ -73,9 +73,9 @@ import Testing
     @Test func nearMissesSuggestTheId() throws {
         let c = try FixtureCourse.load()
         let q = try #require(try c.grader.grade([try Self.input("misspelt-question.yaml")]).results[0].warnings.first { $0.id == "answer.unknown-question" })
-        #expect(q.description == "misspelt-question.yaml:16:7: error: exercise 'hs' has no question 'segmentz'; this answer is not graded\n    note: did you mean 'segments'?")
+        #expect(q.description == "misspelt-question.yaml:16:7: error: `hs` 연습에는 `segmentz` 문항이 없어 이 답은 채점하지 않습니다\n    note: 혹시 `segments` 문항을 쓰려던 것입니까?")
         let e = try #require(try c.grader.grade([try Self.input("misspelt-exercise.yaml")]).results[0].warnings.first { $0.id == "answer.unknown-exercise" })
-        #expect(e.notes == ["did you mean 'hs'?"])
+        #expect(e.notes == ["혹시 `hs` 연습을 쓰려던 것입니까?"])
     }
 
     @Test func unquotedStarSaysToQuote() throws {
@@ -89,7 +89,7 @@ import Testing
         let report = try c.grader.grade([try Self.input("escape-sequences.yaml")])
         let r = report.results[0]
         #expect(r.warnings.allSatisfy { !$0.description.unicodeScalars.contains { $0.properties.generalCategory == .control && $0 != "\n" } })
-        #expect(r.warnings[0].message.contains("'\\u{1B}[31mred'"))
+        #expect(r.warnings[0].message.contains("`\\u{1B}[31mred`"))
         #expect(!report.table().unicodeScalars.contains("\u{1B}"))
     }
 

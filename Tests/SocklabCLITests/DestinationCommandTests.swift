@@ -293,7 +293,7 @@ func expectGradescopeResults(_ r: [String: Any], sourceLocation: Testing.SourceL
         try Data("# ids\ns1\n".utf8).write(to: roster)
         let g = try CLI.run(["grade", dir.appendingPathComponent("answers").path, "--format", "csv", "--roster", roster.path], environment: Self.env)
         #expect(g.status == 0, "\(g.stderr)")
-        #expect(g.stdout.contains("not on the course roster"))
+        #expect(g.stdout.contains("수강생 명단에 없는 학생입니다"))
     }
 
     @Test("--feedback-dir: one Korean Markdown file per student, keys only with --reveal")

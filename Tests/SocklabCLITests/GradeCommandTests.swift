@@ -16,7 +16,7 @@ import Testing
         #expect(t.status == 0, "\(t.stderr)")
         let check = try CLI.run(["check", template], environment: env)
         #expect(check.status == 0, "\(check.stderr)")
-        #expect((check.stdout + check.stderr).contains("no answer for"))
+        #expect((check.stdout + check.stderr).contains("답하지 않은 문항"))
 
         try Data([0x00, 0x01, 0x02]).write(to: answers.appendingPathComponent("binary.yaml"))
         try FileManager.default.createDirectory(at: answers.appendingPathComponent("folder.yaml"), withIntermediateDirectories: true)
@@ -31,7 +31,7 @@ import Testing
         #expect(rows.contains { $0.hasPrefix("s1,") && $0.contains(",0,231,") })
         #expect(rows.contains { $0.contains("binary.yaml") && $0.contains("NUL bytes") })
         #expect(rows.contains { $0.contains("folder.yaml") && $0.contains("folder") })
-        #expect(rows.contains { $0.contains("truncated.yaml:3") && $0.contains("not valid YAML") && $0.hasPrefix("s2,") })
+        #expect(rows.contains { $0.contains("truncated.yaml:3") && $0.contains("YAML로 읽을 수 없습니다") && $0.hasPrefix("s2,") })
     }
 
     /// A folder holding every hostile kind of file at once: each is its own error row or costs
