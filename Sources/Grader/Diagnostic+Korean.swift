@@ -10,6 +10,11 @@ enum Korean {
     /// `code` spans listed with commas.
     static func codes(_ items: [String]) -> String { items.map(Text.quoted).joined(separator: ", ") }
 
+    /// A question kind's Korean name, with the word a student types (`send`) as code.
+    static func kindName(_ kind: QuestionKind) -> String {
+        kind.koreanName.replacingOccurrences(of: "send", with: "`send`")
+    }
+
     /// `으로` or `로` after a Korean word (by its last syllable's final consonant; `ㄹ` takes `로`).
     static func ro(_ word: String) -> String {
         guard let u = word.unicodeScalars.last, (0xAC00...0xD7A3).contains(u.value) else { return "(으)로" }

@@ -304,7 +304,7 @@ public struct Grader: Sendable {
     /// The diagnostic for an answer that cannot be read as its question's kind.
     static func unreadable(_ a: StudentAnswer, _ q: Question, _ u: Marking.Unreadable) -> Diagnostic {
         Diagnostic(at: a.location, id: u.range ? "answer.range" : "answer.kind",
-                   "\(Text.quoted(a.questionID)) 문항은 \(q.kind.koreanName)\(Korean.object(q.kind.koreanName)) 묻습니다. 쓴 답 \(Text.quoted(a.raw.display)): \(u.problem)",
+                   "\(Text.quoted(a.questionID)) 문항은 \(Korean.kindName(q.kind))\(Korean.object(q.kind.koreanName)) 묻습니다. 쓴 답 \(Text.quoted(a.raw.display)): \(u.problem)",
                    notes: ["\(u.hint) 꼴로 쓰세요"])
     }
 

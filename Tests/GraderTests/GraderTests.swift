@@ -131,9 +131,9 @@ extension StudentResult {
     }
 
     @Test(arguments: [
-        ("binary.yaml", "binary.yaml: error: the file contains NUL bytes: it is binary, not a YAML or JSON answer file", "answer.binary"),
-        ("wrong-variant.yaml", "wrong-variant.yaml:4:14: error: the variant of 'buf' is not student s005's", "answer.wrong-variant"),
-        ("bad-student.yaml", "bad-student.yaml:1:10: error: '../../etc/passwd' is not a student id", "answer.student-id"),
+        ("binary.yaml", "binary.yaml: error: 파일에 NUL 바이트가 있습니다: YAML이나 JSON 답안 파일이 아니라 바이너리 파일입니다", "answer.binary"),
+        ("wrong-variant.yaml", "wrong-variant.yaml:4:14: error: `buf` 연습의 `variant:` 값이 학생 `s005`에게 배정된 값이 아닙니다", "answer.wrong-variant"),
+        ("bad-student.yaml", "bad-student.yaml:1:10: error: 학번으로 쓸 수 없는 값입니다: `../../etc/passwd`", "answer.student-id"),
     ])
     func badFilesAreErrorRows(_ name: String, _ prefix: String, _ id: String) throws {
         let c = try FixtureCourse.load()
@@ -165,7 +165,7 @@ extension StudentResult {
         let bytes = [UInt8](try Data(contentsOf: huge))
         let report = try c.grader.grade([AnswerInput(path: "huge.yaml", content: .success(bytes)), try c.input("right.yaml")])
         let hugeRow = try #require(report.results.first { $0.file == "huge.yaml" })
-        #expect(hugeRow.errors.map(\.description) == ["huge.yaml: error: the file is \(bytes.count) bytes; an answer file is at most 1000000 bytes"])
+        #expect(hugeRow.errors.map(\.description) == ["huge.yaml: error: 파일이 \(bytes.count)바이트입니다. 답안 파일은 1000000바이트까지만 받습니다"])
         #expect(report.results.first { $0.file == "right.yaml" }?.score == 17)
     }
 
@@ -262,11 +262,11 @@ extension StudentResult {
         // The original columns keep their names and places; per-exercise subtotals follow them, then `warnings`.
         #expect(lines[0] == "student,file,buf.recvq,buf.origins,buf.first-recv,dl.smallest,dl.recvq,dl.deadlocks,hs.segments,hs.listener,hs.connect-returns,total,max,error,buf.total,dl.total,hs.total,warnings")
         // The fixture's `variant:` lines have no `tag:`: one warning says they were checked against today's content.
-        #expect(lines[1] == "s001,partial.yaml,2,1,0,0,2,1,2,1,1,10,17,,3,3,4,\"partial.yaml:4:14: warning: this file has no 'tag:' lines (made by an older 'socklab template'): its variants were checked against today's content instead of being graded as written\n    note: a file made by today's 'socklab template' keeps its variants even when the ranges change later; partial.yaml: warning: student s001 has 2 answer files: partial.yaml, right.yaml\"")
+        #expect(lines[1] == "s001,partial.yaml,2,1,0,0,2,1,2,1,1,10,17,,3,3,4,\"partial.yaml:4:14: warning: 이 파일에는 `tag:` 줄이 없습니다(예전 `socklab template`로 만든 파일): 적힌 `variant:` 값 그대로 채점하지 않고, 지금의 강의 내용에 맞는 값인지 확인했습니다\n    note: 지금의 `socklab template`로 만든 파일은 나중에 값의 범위가 바뀌어도 적힌 값 그대로 채점됩니다; partial.yaml: warning: 학생 `s001`의 답안 파일이 2개 있습니다: `partial.yaml`, `right.yaml`\"")
         #expect(lines[2].hasPrefix("s001,right.yaml,2,2,2,3,2,1,3,1,1,17,17,,6,6,5,"))
         // An error row still names the student its `student:` line gives; its subtotals are empty.
-        #expect(lines[3].hasPrefix("s008,binary.yaml,,,,,,,,,,0,17,\"binary.yaml: error: the file contains NUL bytes"))
-        #expect(lines[3].hasSuffix("\",,,,"))
+        #expect(lines[3].hasPrefix("s008,binary.yaml,,,,,,,,,,0,17,binary.yaml: error: 파일에 NUL 바이트가 있습니다"))
+        #expect(lines[3].hasSuffix("바이너리 파일입니다,,,,"))
     }
 
     @Test(arguments: [

@@ -51,7 +51,6 @@ import Testing
           deadlocks: maybe
           smallest-n: 3
       hs:
-        variant: {a: 300}
         answers:
           segments: [SYN, SYN+ACK, ACK
           listener: *:80
