@@ -55,7 +55,6 @@ import Testing
           segments: [SYN, SYN+ACK, ACK
           listener: *:80
           connect-returns: 99999999999999999999999
-          connect-returns: 4
       hx:
         answers:
           a: 1

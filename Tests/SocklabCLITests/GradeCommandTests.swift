@@ -28,9 +28,9 @@ import Testing
         let csv = try String(contentsOfFile: out, encoding: .utf8)
         let rows = csv.split(separator: "\r\n").map(String.init)
         #expect(rows.count == 1 + 4, "\(csv)")
-        #expect(rows.contains { $0.hasPrefix("s1,") && $0.contains(",0,231,") })
-        #expect(rows.contains { $0.contains("binary.yaml") && $0.contains("NUL bytes") })
-        #expect(rows.contains { $0.contains("folder.yaml") && $0.contains("folder") })
+        #expect(rows.contains { $0.hasPrefix("s1,") && $0.contains(",0,240,") })
+        #expect(rows.contains { $0.contains("binary.yaml") && $0.contains("NUL 바이트") })
+        #expect(rows.contains { $0.contains("folder.yaml") && $0.contains("폴더") })
         #expect(rows.contains { $0.contains("truncated.yaml:3") && $0.contains("YAML로 읽을 수 없습니다") && $0.hasPrefix("s2,") })
     }
 
@@ -82,10 +82,10 @@ import Testing
         func row(_ file: String) -> String? { rows.first { $0.contains("/\(file),") } }
         #expect(row("s1.yaml")?.hasPrefix("s1,") == true && row("s2.yaml")?.hasPrefix("s2,") == true)
         #expect(row("s3.yaml")?.hasPrefix("s3,") == true, "\(csv)")
-        #expect(row("s3.yaml")?.contains("answer may hold") == true)
-        #expect(row("big.yaml")?.contains("2147483648 bytes") == true)
-        #expect(row("x.yaml")?.contains("folder") == true)
-        #expect(row("pipe.yaml")?.contains("not a regular file") == true)
+        #expect(row("s3.yaml")?.contains("답으로 쓸 수 있는 수의 범위") == true)
+        #expect(row("big.yaml")?.contains("2147483648바이트") == true)
+        #expect(row("x.yaml")?.contains("폴더") == true)
+        #expect(row("pipe.yaml")?.contains("일반 파일이 아닙니다") == true)
         #expect(row("laughs.yaml")?.hasPrefix("s4,") == true && row("laughs.yaml")?.contains("100000") == true)
         #expect(row("escape.yaml")?.hasPrefix("s5,") == true)
         #expect(!csv.contains("README"))
