@@ -100,6 +100,23 @@ enum GradeBench {
                      t2, Double(count) / t2, Double(count * questions) / t2, max(0, end.timeIntervalSince(read) - t2)))
         print(String(format: "grade: again: CPU %.3f s (%.0f µs per file); keys took about %.3f CPU s", c2, c2 / Double(count) * 1e6,
                      max(0, (cpu1 - cpu0) - c2)))
+        // What streaming costs: the whole report (every result in memory, then the CSV) against the
+        // streamed run `socklab grade` makes (pieces rendered as files are graded, kept in a store,
+        // written in report order), keys cached, alternated so that both see the same machine.
+        let csvOutput = GradeOutput(format: .csv, catalog: catalog, revealed: false)
+        var wholeCPU = 0.0, streamedCPU = 0.0, wholeBytes = 0, streamedBytes = 0
+        let rounds = max(1, repeats)
+        for _ in 0..<rounds {
+            var c = cpuSeconds()
+            try grader.grade(inputs).writeCSV { wholeBytes += $0.utf8.count }
+            wholeCPU += cpuSeconds() - c
+            c = cpuSeconds()
+            try grader.gradeStreamed(inputs, output: csvOutput, store: MemoryPieceStore()).write { streamedBytes += $0.utf8.count }
+            streamedCPU += cpuSeconds() - c
+        }
+        print(String(format: "grade: CSV with keys cached (%d alternations): whole report %.0f µs per file, streamed %.0f µs per file of CPU (%+.1f %%), same size: %@",
+                     rounds, wholeCPU / Double(rounds * count) * 1e6, streamedCPU / Double(rounds * count) * 1e6,
+                     (streamedCPU / wholeCPU - 1) * 100, wholeBytes == streamedBytes ? "yes" : "NO"))
         commandPerFormat(dir: dir, count: count, secret: secret)
         if ProcessInfo.processInfo.environment["SOCKLAB_BENCH_DETAIL"] != nil {
             let p0 = Date()
