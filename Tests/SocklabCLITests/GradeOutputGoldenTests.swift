@@ -1,4 +1,5 @@
 import Foundation
+import SocklabTestSupport
 import Testing
 
 /// Every output of `socklab grade`, byte for byte, on a small folder whose files come in another
@@ -103,33 +104,11 @@ import Testing
     }
 }
 
-/// Golden files in `Golden/` beside this file; `SOCKLAB_RECORD=1` re-records them and fails, so a
-/// recording is never a silent pass.
+/// Golden files in `Golden/` beside this file (`SOCKLAB_RECORD=1` re-records them, and fails).
 enum GradeGolden {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
 
     static func check(_ actual: String, name: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
-        let url = directory.appendingPathComponent("grade-\(name).txt")
-        if ProcessInfo.processInfo.environment["SOCKLAB_RECORD"] == "1" {
-            do {
-                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-                try Data(actual.utf8).write(to: url)
-                Issue.record("recorded \(url.path); unset SOCKLAB_RECORD and run the tests again", sourceLocation: sourceLocation)
-            } catch {
-                Issue.record("could not record \(url.path): \(error)", sourceLocation: sourceLocation)
-            }
-            return
-        }
-        guard let expected = try? Data(contentsOf: url) else {
-            Issue.record("missing golden file \(url.path); run with SOCKLAB_RECORD=1 to record it", sourceLocation: sourceLocation)
-            return
-        }
-        if expected != Data(actual.utf8) {
-            let e = String(decoding: expected, as: UTF8.self).components(separatedBy: "\n")
-            let a = actual.components(separatedBy: "\n")
-            let i = (0..<min(e.count, a.count)).first { e[$0] != a[$0] } ?? min(e.count, a.count)
-            Issue.record("grade-\(name).txt differs at line \(i + 1):\n  expected: \(i < e.count ? e[i] : "<end>")\n  actual:   \(i < a.count ? a[i] : "<end>")\n(SOCKLAB_RECORD=1 re-records)",
-                         sourceLocation: sourceLocation)
-        }
+        GoldenFile.check(actual, file: directory.appendingPathComponent("grade-\(name).txt"), sourceLocation: sourceLocation)
     }
 }
