@@ -59,20 +59,26 @@ let package = Package(
         // Fuzzing: each input kind driven through what the commands do with it (scripts/fuzz).
         .target(name: "FuzzHarness", dependencies: ["SocketSim", "CourseModel", "SiteBuilder", "Grader"]),
 
-        .testTarget(name: "SocketSimTests", dependencies: ["SocketSim"],
+        // What several test targets share: golden files; the malformed-input corpus of the loaders.
+        .target(name: "SocklabTestSupport", path: "Tests/SocklabTestSupport"),
+        .target(name: "CourseModelTestSupport", dependencies: ["CourseModel"], path: "Tests/CourseModelTestSupport"),
+
+        .testTarget(name: "SocketSimTests", dependencies: ["SocketSim", "SocklabTestSupport"],
                     exclude: ["Golden"]),
         .testTarget(name: "XMLCheckTests", dependencies: ["XMLCheck"]),
-        .testTarget(name: "CourseModelTests", dependencies: ["CourseModel", "SocketSim", .product(name: "Crypto", package: "swift-crypto")],
+        .testTarget(name: "CourseModelTests", dependencies: ["CourseModel", "SocketSim", "CourseModelTestSupport",
+                                                               .product(name: "Crypto", package: "swift-crypto")],
                     exclude: ["Malformed"]),
-        .testTarget(name: "DiagramsTests", dependencies: ["Diagrams", "SocketSim", "XMLCheck", "CourseModel"],
+        .testTarget(name: "DiagramsTests", dependencies: ["Diagrams", "SocketSim", "XMLCheck", "CourseModel", "SocklabTestSupport"],
                     exclude: ["Golden"]),
-        .testTarget(name: "SiteBuilderTests", dependencies: ["SiteBuilder", "CourseModel", "XMLCheck"],
+        .testTarget(name: "SiteBuilderTests", dependencies: ["SiteBuilder", "CourseModel", "XMLCheck", "CourseModelTestSupport"],
                     exclude: ["Golden", "Malformed"]),
-        .testTarget(name: "GraderTests", dependencies: ["Grader", "CourseModel", "SocketSim"],
+        .testTarget(name: "GraderTests", dependencies: ["Grader", "CourseModel", "SocketSim", "CourseModelTestSupport"],
                     exclude: ["Fixtures", "Malformed"]),
-        .testTarget(name: "ClassReportTests", dependencies: ["ClassReport", "Grader", "CourseModel", "SocketSim", "XMLCheck"],
+        .testTarget(name: "ClassReportTests", dependencies: ["ClassReport", "Grader", "CourseModel", "SocketSim", "XMLCheck", "SocklabTestSupport"],
                     exclude: ["Golden", "Fixtures"]),
-        .testTarget(name: "SocklabCLITests", dependencies: []),
+        // Depends on the command it runs, so `swift test` always builds a current `socklab` first.
+        .testTarget(name: "SocklabCLITests", dependencies: ["socklab"]),
         .testTarget(name: "FuzzHarnessTests", dependencies: ["FuzzHarness", "CourseModel"],
                     exclude: ["Regressions"]),
     ]

@@ -5,3 +5,10 @@ import FuzzHarness
 public func fuzzTestOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     FuzzHarness.fuzzOne(.answers, data, size)
 }
+
+/// Called by libFuzzer once, before the first input: the chapter loads here, outside any input's time limit.
+@_cdecl("LLVMFuzzerInitialize")
+public func fuzzInitialize(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>) -> CInt {
+    FuzzHarness.prepare()
+    return 0
+}

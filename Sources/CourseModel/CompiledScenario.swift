@@ -372,12 +372,16 @@ public final class CompiledScenario: @unchecked Sendable {
     /// A run that went over its work budget, as a diagnostic at the step where it did.
     public func tooLarge(_ e: WorkBudget.Exceeded) -> Diagnostic {
         let location = e.step >= 1 && e.step <= stepLocations.count ? stepLocations[e.step - 1] : SourceLocation(file: file)
-        return Diagnostic(at: location, id: "scenario.too-large", e.description,
-                          notes: ["the limits are in README, \"Scenario files\": what is refused and why"])
+        var notes = ["the limits are in README, \"Scenario files\": what is refused and why"]
+        if e.limit == .segments && e.allowed == WorkBudget.kept.segments {
+            notes.insert("figures, prose values and answer keys keep every segment of a run, so such a run may make at most "
+                         + "\(WorkBudget.kept.segments); socklab simulate streams its trace and allows \(WorkBudget.standard.segments)", at: 0)
+        }
+        return Diagnostic(at: location, id: "scenario.too-large", e.description, notes: notes)
     }
 
     /// Runs a scenario loaded from this one; a run over the work budget is a diagnostic.
-    public func simulate(_ scenario: Scenario, budget: WorkBudget = .standard) throws(DiagnosticError) -> Trace {
+    public func simulate(_ scenario: Scenario, budget: WorkBudget = .kept) throws(DiagnosticError) -> Trace {
         do throws(WorkBudget.Exceeded) { return try Simulator.run(scenario, budget: budget) } catch {
             throw DiagnosticError(tooLarge(error))
         }

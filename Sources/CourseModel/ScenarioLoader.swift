@@ -50,8 +50,8 @@ public enum ScenarioLoader {
         try CompiledScenario(doc).instantiate(variables: base, overrides: overrides)
     }
 
-    /// Runs a scenario loaded from `text`; a run over the work budget (`WorkBudget.standard`) is a
-    /// diagnostic at the step where it went over.
+    /// Runs a scenario loaded from `text`, keeping its trace; a run over the kept-trace budget
+    /// (`WorkBudget.kept`) is a diagnostic at the step where it went over.
     public static func simulate(_ scenario: Scenario, text: String, file: String) throws(DiagnosticError) -> Trace {
         do throws(WorkBudget.Exceeded) { return try Simulator.run(scenario) } catch {
             // Only on this path is the text read again, to find the step.

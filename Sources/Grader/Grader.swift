@@ -304,7 +304,7 @@ public struct Grader: Sendable {
     /// The diagnostic for an answer that cannot be read as its question's kind.
     static func unreadable(_ a: StudentAnswer, _ q: Question, _ u: Marking.Unreadable) -> Diagnostic {
         Diagnostic(at: a.location, id: u.range ? "answer.range" : "answer.kind",
-                   "'\(a.questionID)' asks for \(q.kind.koreanName): \(Text.quoted(a.raw.display)) \(u.problem)", notes: ["write \(u.hint)"])
+                   "'\(a.questionID)' asks for \(q.kind.koreanName): \(Text.quoted(a.raw.display)) \(u.problem)", notes: ["\(u.hint) 꼴로 쓰세요"])
     }
 
     /// Whether a `variant:` block as written is the variant with this index, value for value.

@@ -82,15 +82,19 @@ enum Marking {
             self.range = range
         }
 
+        /// How to write a whole number, in Korean; the spelling a student types (`never`) stays as
+        /// code. Not `[SYN, SYN+ACK, ACK]` for lists: an example must not be some question's key.
+        static let integerHint = "정수 하나(예: `500`) 또는 `never`"
+
         /// The usual advice for a kind.
         init(_ kind: QuestionKind, _ choices: [String]) {
             switch kind {
-            case .integer: self.init(hint: "정수 하나(예: 500) 또는 never", problem: "is not a whole number or never")
-            case .yesno: self.init(hint: "yes 또는 no (예/아니요)", problem: "is not yes or no")
-            case .choice: self.init(hint: "다음 중 하나: \(choices.joined(separator: ", "))", problem: "is not one of \(choices.joined(separator: ", "))")
-            case .state: self.init(hint: "TCP 상태 이름(예: ESTABLISHED, TIME_WAIT)", problem: "is not a TCP state name")
-            case .list: self.init(hint: "순서 있는 목록(예: [SYN, SYN+ACK, ACK])", problem: "is not a list")
-            case .counts: self.init(hint: "send별 바이트 수(예: {send 1: 300, send 2: 200})", problem: "is not a mapping of send calls to byte counts")
+            case .integer: self.init(hint: Self.integerHint, problem: "is not a whole number or never")
+            case .yesno: self.init(hint: "`yes` 또는 `no`(`예`/`아니요`)", problem: "is not yes or no")
+            case .choice: self.init(hint: "다음 중 하나: \(choices.map { "`\($0)`" }.joined(separator: ", "))", problem: "is not one of \(choices.joined(separator: ", "))")
+            case .state: self.init(hint: "TCP 상태 이름(예: `ESTABLISHED`, `TIME_WAIT`)", problem: "is not a TCP state name")
+            case .list: self.init(hint: "대괄호 안에 쉼표로 나눈 순서 있는 목록(예: `[항목1, 항목2]`)", problem: "is not a list")
+            case .counts: self.init(hint: "`send`별 바이트 수(예: `{send 1: 300, send 2: 200}`)", problem: "is not a mapping of send calls to byte counts")
             }
         }
     }
@@ -156,7 +160,7 @@ enum Marking {
     /// digits only), with a unit after it (`500바이트`, `4단계`, `500 bytes`). Nothing else: `40, 0`
     /// and `300 100` are unreadable, not 400 and 300100. Within `integerRange`.
     static func number(_ s: String) -> Result<Int, Unreadable> {
-        let notNumber = Unreadable(hint: "정수 하나(예: 500) 또는 never", problem: "is not a whole number")
+        let notNumber = Unreadable(hint: Unreadable.integerHint, problem: "is not a whole number")
         var digits: Substring
         if let v = Int(s) {
             // The usual case, without any string work.

@@ -129,6 +129,15 @@ public struct WorkBudget: Hashable, Sendable {
     public static let standard = WorkBudget(steps: maxSteps, segments: 1 << 22, timerFirings: 1 << 20,
                                             snapshotEntries: 1 << 23, rounds: 1 << 24)
 
+    /// The budget of a run whose whole trace is kept (`Simulator.run(_:budget:)`: the site's figures
+    /// and prose values, exercises' answer keys): the standard one with a quarter of a million
+    /// segments. A kept trace holds every segment it made (about 1.4 KB each, measured in a site
+    /// build), so the standard four million would let one course value (`sqs: 1073741824`) take
+    /// more than 10 GB; a streamed run (`socklab simulate`) holds one step at a time and keeps the
+    /// standard budget.
+    public static let kept = WorkBudget(steps: maxSteps, segments: 1 << 18, timerFirings: standard.timerFirings,
+                                        snapshotEntries: standard.snapshotEntries, rounds: standard.rounds)
+
     /// Which limit a run went over.
     public enum Limit: String, Hashable, Sendable {
         case steps, segments, timerFirings = "timer firings", snapshotEntries = "snapshot entries", rounds

@@ -61,8 +61,9 @@ public struct Simulator: Sendable {
         }
     }
 
-    /// Runs every step of `scenario` and returns the trace; a run over `budget` is refused.
-    public static func run(_ scenario: Scenario, budget: WorkBudget = .standard) throws(WorkBudget.Exceeded) -> Trace {
+    /// Runs every step of `scenario` and returns the trace; a run over `budget` (by default the
+    /// budget of a kept trace, `WorkBudget.kept`) is refused.
+    public static func run(_ scenario: Scenario, budget: WorkBudget = .kept) throws(WorkBudget.Exceeded) -> Trace {
         var records: [StepRecord] = []
         records.reserveCapacity(scenario.steps.count)
         let summary = try run(scenario, budget: budget) { records.append($0) }

@@ -35,13 +35,10 @@ struct AutograderGradescope: ParsableCommand {
     @Option(help: "The content folder (course.yaml, scenarios/, exercises/).")
     var content: String = "content"
 
-    @Option(help: "Gradescope visibility of the results: visible, hidden, after_due_date or after_published.")
-    var visibility: String = "visible"
+    @Option(help: "Gradescope visibility of the results.")
+    var visibility: GradeReport.Visibility = .visible
 
     func validate() throws {
-        if GradeReport.Visibility(rawValue: visibility) == nil {
-            throw ValidationError("--visibility must be one of \(GradeReport.Visibility.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             throw ValidationError("no socklab binary at '\(binary)': build one that runs on Gradescope with scripts/autograder-binary, or pass --binary PATH")
         }
@@ -122,7 +119,7 @@ enum AutograderScripts {
 
     /// Gradescope copies this to /autograder/run_autograder and runs it once per submission.
     /// Whatever happens, it leaves a results.json (a missing one shows as a failed autograder).
-    static func runAutograder(visibility: String) -> String {
+    static func runAutograder(visibility: GradeReport.Visibility) -> String {
         """
         #!/usr/bin/env bash
         # SockLab's Gradescope autograder: grades the submission's answer file against the keys
@@ -134,7 +131,7 @@ enum AutograderScripts {
         rm -f "$results"
         SOCKLAB_SECRET="$(cat "$source_dir/secret" 2>/dev/null || true)"
         export SOCKLAB_SECRET
-        "$source_dir/socklab" autograder run --root "$root" --content "$source_dir/content" --visibility \(visibility)
+        "$source_dir/socklab" autograder run --root "$root" --content "$source_dir/content" --visibility \(visibility.rawValue)
         status=$?
         if [[ ! -s "$results" ]]; then
             cat >"$results" <<'JSON'
@@ -166,18 +163,17 @@ struct AutograderRun: ParsableCommand {
     @Option(help: "The content folder.")
     var content: String = "content"
 
-    @Option(help: "Gradescope visibility: visible, hidden, after_due_date or after_published.")
-    var visibility: String = "visible"
+    @Option(help: "Gradescope visibility of the results.")
+    var visibility: GradeReport.Visibility = .visible
 
     func run() throws {
         let start = Date()
         let rootURL = URL(fileURLWithPath: root)
         let results = rootURL.appendingPathComponent("results/results.json").path
         try? FileManager.default.createDirectory(at: rootURL.appendingPathComponent("results"), withIntermediateDirectories: true)
-        let vis = GradeReport.Visibility(rawValue: visibility) ?? .visible
         func seconds() -> Int { Int(Date().timeIntervalSince(start).rounded(.up)) }
         func message(_ text: String) throws {
-            try writeAtomically(try GradeReport.gradescopeMessage(text, visibility: vis, executionTime: seconds()), to: results)
+            try writeAtomically(try GradeReport.gradescopeMessage(text, visibility: visibility, executionTime: seconds()), to: results)
         }
         let loaded: GradingContent
         let grader: Grader
@@ -223,13 +219,13 @@ struct AutograderRun: ParsableCommand {
                 return
             }
             // Nothing readable enough to name a student: the first file's problems.
-            try writeAtomically(try graded.restricted(to: Array(graded.results.prefix(1))).gradescope(visibility: vis, executionTime: seconds(), notes: notes), to: results)
+            try writeAtomically(try graded.restricted(to: Array(graded.results.prefix(1))).gradescope(visibility: visibility, executionTime: seconds(), notes: notes), to: results)
             return
         }
         if graded.results.count > 1 {
             notes.append("참고: 답안 파일이 \(graded.results.count)개 있습니다(\(graded.results.map { "'\(name($0))'" }.joined(separator: ", "))). '\(name(chosen))'만 채점했습니다.")
         }
-        try writeAtomically(try graded.restricted(to: [chosen]).gradescope(visibility: vis, executionTime: seconds(), notes: notes), to: results)
+        try writeAtomically(try graded.restricted(to: [chosen]).gradescope(visibility: visibility, executionTime: seconds(), notes: notes), to: results)
     }
 }
 
@@ -288,3 +284,7 @@ enum SubmissionFiles {
         return .none(all)
     }
 }
+
+/// `--visibility` takes Gradescope's own words (`visible`, `hidden`, `after_due_date`, `after_published`);
+/// anything else is refused by the parser with the list, before any work.
+extension GradeReport.Visibility: ExpressibleByArgument {}

@@ -35,9 +35,12 @@ struct Build: ParsableCommand {
         let options = BuildOptions(overrides: try parseSettings(settings), solutions: solutions)
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         let outDir = URL(fileURLWithPath: out ?? (solutions ? "_site-instructor" : "_site"), relativeTo: cwd).standardizedFileURL
+        // Not a success with nothing built: a script that builds from the wrong folder must hear about it.
         guard FileManager.default.fileExists(atPath: URL(fileURLWithPath: content, relativeTo: cwd).appendingPathComponent("course.yaml").path) else {
-            print("nothing to build yet: \(content)/course.yaml does not exist")
-            return
+            let missing = Diagnostic(at: SourceLocation(file: "\(content)/course.yaml"), id: "build.no-course",
+                                     "no course to build: run socklab build where content/ is, or pass --content DIR")
+            FileHandle.standardError.write(Data((missing.description + "\n").utf8))
+            throw ExitCode.failure
         }
         let tree: SourceTree
         do {

@@ -3,6 +3,7 @@ import CourseModel
 import Foundation
 import Grader
 import SocketSim
+import SocklabTestSupport
 import Testing
 import XMLCheck
 
@@ -218,30 +219,7 @@ enum Golden {
     }
 
     static func check(_ actual: String, name: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
-        let url = directory.appendingPathComponent("\(name).txt")
-        if ProcessInfo.processInfo.environment["SOCKLAB_RECORD"] == "1" {
-            do {
-                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-                try actual.write(to: url, atomically: true, encoding: .utf8)
-                Issue.record("recorded \(url.path); unset SOCKLAB_RECORD and run the tests again", sourceLocation: sourceLocation)
-            } catch {
-                Issue.record("could not record \(url.path): \(error)", sourceLocation: sourceLocation)
-            }
-            return
-        }
-        guard let expected = try? String(contentsOf: url, encoding: .utf8) else {
-            Issue.record("missing golden file \(url.path); run with SOCKLAB_RECORD=1 to record it", sourceLocation: sourceLocation)
-            return
-        }
-        if expected != actual {
-            let e = expected.split(separator: "\n", omittingEmptySubsequences: false)
-            let a = actual.split(separator: "\n", omittingEmptySubsequences: false)
-            let i = (0..<min(e.count, a.count)).first { e[$0] != a[$0] } ?? min(e.count, a.count)
-            let exp = i < e.count ? String(e[i]) : "<end>"
-            let act = i < a.count ? String(a[i]) : "<end>"
-            Issue.record("\(name).txt differs at line \(i + 1):\n  expected: \(exp)\n  actual:   \(act)\n(SOCKLAB_RECORD=1 re-records)",
-                         sourceLocation: sourceLocation)
-        }
+        GoldenFile.check(actual, file: directory.appendingPathComponent("\(name).txt"), sourceLocation: sourceLocation)
     }
 }
 

@@ -143,6 +143,25 @@ struct ScenarioLimitsTests {
         #expect(try compiled.simulate(scenario).steps.count == 2)
     }
 
+    @Test("a kept trace (figures, prose values, keys) may make a quarter of a million segments, and says why")
+    func keptBudget() throws {
+        #expect(WorkBudget.kept.segments == 1 << 18 && WorkBudget.kept.segments < WorkBudget.standard.segments)
+        // 270,000 one-byte data segments in the second step: past the kept budget, far below the standard one
+        // that `socklab simulate` streams with (its 1 GiB benchmark makes two million).
+        let text = "mss: 1\nsqs: 300000\nrqs: 300000\nsteps:\n  - client: send 1\n  - client: send 270000\n"
+        let scenario = try ScenarioLoader.load(text: text, file: "s.yaml")
+        do throws(DiagnosticError) {
+            _ = try ScenarioLoader.simulate(scenario, text: text, file: "s.yaml")
+            Issue.record("a kept run of 270,000 segments was not refused")
+        } catch {
+            let d = try #require(error.diagnostics.first)
+            #expect(d.id == "scenario.too-large")
+            #expect(d.location.description == "s.yaml:6:5")
+            #expect(d.message == "scenario too large: more than 262144 segments (reached during step 2)")
+            #expect(d.notes.first?.contains("socklab simulate streams its trace and allows 4194304") == true, "\(d.notes)")
+        }
+    }
+
     @Test("course.yaml parameters and build --set are read into the same ranges", arguments: [
         ("parameters:\n  sqs: 1099511627777\n", "course.range", "course.yaml:2:8", "parameter sqs must be a queue size from 1 to 1099511627776, got 1099511627777"),
         ("parameters:\n  mss: 0\n", "course.range", "course.yaml:2:8", "parameter mss must be a segment size from 1 to 65535, got 0"),

@@ -1,5 +1,6 @@
 import Diagrams
 import Foundation
+import SocklabTestSupport
 import Testing
 
 /// The textbook's figures, rendered from scenarios built in Scenarios.swift and compared byte for
@@ -25,26 +26,7 @@ import Testing
     func matchesGolden(_ name: String) throws {
         let request = try #require(try Scenarios.goldenRequests().first { $0.name == name }?.request)
         let actual = Self.serialize(try Diagrams.render(request))
-        let file = Self.folder.appendingPathComponent("\(name).txt")
-        if ProcessInfo.processInfo.environment["SOCKLAB_RECORD"] == "1" {
-            try FileManager.default.createDirectory(at: Self.folder, withIntermediateDirectories: true)
-            try actual.write(to: file, atomically: true, encoding: .utf8)
-            Issue.record("recorded \(file.path): SOCKLAB_RECORD=1 rewrites golden files and fails; run again without it to compare")
-            return
-        }
-        let expected = try #require(try? String(contentsOf: file, encoding: .utf8),
-                                    "no golden file \(file.path): run with SOCKLAB_RECORD=1 to record it, then look at it")
-        if actual != expected {
-            let a = actual.split(separator: "\n", omittingEmptySubsequences: false)
-            let e = expected.split(separator: "\n", omittingEmptySubsequences: false)
-            let i = Array(zip(a, e)).firstIndex { $0.0 != $0.1 } ?? min(a.count, e.count)
-            Issue.record("""
-                \(name) differs from \(file.lastPathComponent) at line \(i + 1):
-                expected: \(i < e.count ? String(e[i]) : "<end of file>")
-                actual:   \(i < a.count ? String(a[i]) : "<end of file>")
-                If the change is intended, re-record with SOCKLAB_RECORD=1 and look at the result.
-                """)
-        }
+        GoldenFile.check(actual, file: Self.folder.appendingPathComponent("\(name).txt"))
     }
 
     @Test func everyGoldenFileHasAFigure() throws {

@@ -31,6 +31,15 @@ struct BuildCommandTests {
         #expect(leftovers.isEmpty)
     }
 
+    @Test("a folder without course.yaml is an error, not an empty success")
+    func noCourse() throws {
+        let dir = try CLI.temporaryDirectory()
+        let r = try CLI.run(["build", "--out", dir.appendingPathComponent("site").path], in: dir)
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("content/course.yaml: error: no course to build"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("site").path))
+    }
+
     @Test("a content error names file and line and writes nothing")
     func contentError() throws {
         let dir = try CLI.temporaryDirectory()

@@ -189,6 +189,15 @@ func expectGradescopeResults(_ r: [String: Any], sourceLocation: Testing.SourceL
         #expect(g.status != 0)
         #expect(g.stderr.contains("scripts/autograder-binary"))
     }
+
+    @Test("--visibility takes only Gradescope's words, refused by the parser with the list")
+    func visibilityChoices() throws {
+        let root = try CLI.temporaryDirectory()
+        let r = try CLI.run(["autograder", "run", "--root", root.path, "--visibility", "sometimes"], environment: Self.env)
+        #expect(r.status == 64, "a usage error, before any work: \(r.stderr)")
+        #expect(r.stderr.contains("after_due_date"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("results/results.json").path))
+    }
 }
 
 @Suite struct DestinationFormats {
