@@ -15,7 +15,7 @@ struct KoreanTextTests {
     static let identifiers: Set<String> = {
         var s = Set(TCPState.allCases.map(\.rawValue)).union(Errno.allCases.map(\.rawValue))
         s.formUnion(["socket", "bind", "listen", "connect", "accept", "send", "recv", "close", "shutdown", "setsockopt",
-                     "SQS", "RQS", "SendQ", "RecvQ", "Delivered", "TCP", "IP", "RFC", "SYN", "ACK", "FIN", "RST", "DATA",
+                     "SQS", "RQS", "SendQ", "RecvQ", "Delivered", "TCP", "IP", "RFC", "SYN", "ACK", "FIN", "RST", "URG", "PSH", "DATA",
                      "MSL", "EOF", "B", "fd", "head", "tail"])
         return s
     }()
@@ -26,6 +26,7 @@ struct KoreanTextTests {
             !identifiers.contains(w)
                 && w.wholeMatch(of: /[A-Z][A-Z0-9]*(_[A-Z0-9]+)+/) == nil   // C constants
                 && w.wholeMatch(of: /(client|server)[0-9]*/) == nil            // the scenarios' host names
+                && w.wholeMatch(of: /[A-Z]/) == nil                            // a name such as 타이밍 A
         }
     }
 
