@@ -430,7 +430,7 @@ final class GradingKey: Sendable {
             lock.lock()
             defer { lock.unlock() }
             if let rendered { return rendered }
-            let text = SocketSim.Duration.koreanMilliseconds(in: ExerciseText.render(template, key: key, answer: revealed ? value : nil)).trimmed()
+            let text = ExerciseText.render(template, key: key, answer: revealed ? value : nil).trimmed()
             rendered = text
             return text
         }
