@@ -74,9 +74,10 @@ struct ExercisePages {
         let samples = sampleVariables(e)
         /// Markdown with its placeholders filled (instructor) or shown symbolically (student).
         func md(_ s: String, answer: AnswerValue? = nil) -> String {
-            if solutions { return Prose.html(fromMarkdown: ExerciseText.render(s, key: key, answer: answer)) }
+            // Durations the exercise computes (`MSL = {msl}ms`) read as the chapter writes them (`30초`).
+            if solutions { return Prose.html(fromMarkdown: SocketSim.Duration.koreanMilliseconds(in: ExerciseText.render(s, key: key, answer: answer))) }
             let (text, tokens) = symbolic(s, samples: samples, key: key)
-            var html = Prose.html(fromMarkdown: text)
+            var html = Prose.html(fromMarkdown: SocketSim.Duration.koreanMilliseconds(in: text, markerSuffix: "END"))
             for (token, value) in tokens { html = html.replacingOccurrences(of: token, with: value) }
             return html
         }
