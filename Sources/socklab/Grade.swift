@@ -110,8 +110,8 @@ struct Grade: ParsableCommand {
     @Option(help: "An earlier '--format json' output: list every student whose score changed since, and on which questions.")
     var compare: String?
 
-    @Option(help: "Gradescope visibility: visible, hidden, after_due_date or after_published.")
-    var visibility: String = "visible"
+    @Option(help: "Gradescope visibility of the results.")
+    var visibility: GradeReport.Visibility = .visible
 
     @Option(help: "The content folder (course.yaml, scenarios/, exercises/).")
     var content: String = "content"
@@ -123,9 +123,6 @@ struct Grade: ParsableCommand {
         if paths.isEmpty { throw ValidationError("give at least one answer file or folder, e.g. 'socklab grade submissions/'") }
         for p in paths where !FileManager.default.fileExists(atPath: p) {
             throw ValidationError("'\(p)' does not exist")
-        }
-        if GradeReport.Visibility(rawValue: visibility) == nil {
-            throw ValidationError("--visibility must be one of \(GradeReport.Visibility.allCases.map(\.rawValue).joined(separator: ", "))")
         }
     }
 
@@ -139,7 +136,7 @@ struct Grade: ParsableCommand {
         }
         let progress = ProgressLine(total: files.count, label: "socklab grade")
         let output = GradeOutput(format: format.output, catalog: content.catalog, revealed: reveal,
-                                 visibility: GradeReport.Visibility(rawValue: visibility) ?? .visible, roster: roster)
+                                 visibility: visibility, roster: roster)
         // Each student's part of the report is rendered as their file is graded and spooled to
         // disk; memory holds one score row per file, whatever the format (README, Benchmarks).
         let spool = try SpoolFile(near: out)
