@@ -78,7 +78,7 @@ let package = Package(
         .testTarget(name: "ClassReportTests", dependencies: ["ClassReport", "Grader", "CourseModel", "SocketSim", "XMLCheck", "SocklabTestSupport"],
                     exclude: ["Golden", "Fixtures"]),
         // Depends on the command it runs, so `swift test` always builds a current `socklab` first.
-        .testTarget(name: "SocklabCLITests", dependencies: ["socklab"]),
+        .testTarget(name: "SocklabCLITests", dependencies: ["socklab", "SocklabTestSupport"]),
         .testTarget(name: "FuzzHarnessTests", dependencies: ["FuzzHarness", "CourseModel"],
                     exclude: ["Regressions"]),
     ]

@@ -10,15 +10,14 @@ extension ClassReport {
         let order = c.totals.indices.sorted { c.totals[$0] != c.totals[$1] ? c.totals[$0] > c.totals[$1] : c.ids[$0] < c.ids[$1] }
         let group = max(1, Int((Double(n) * 0.27).rounded()))
         var out: [QuestionStats] = []
-        for (j, e) in c.exercises.enumerated() {
+        for e in c.exercises {
             for (k, qid) in e.questionIDs.enumerated() {
                 let points = e.points[k]
-                var scores = [Double](repeating: 0, count: n)
+                let column = e.firstColumn + k
+                let scores = c.scores[column]
                 var blank = 0, unreadable = 0
                 for i in 0..<n {
-                    let m = c.results[i].exercises[j].questions[k]
-                    scores[i] = m.score
-                    switch m.status {
+                    switch c.status[i][column] {
                     case .missing: blank += 1
                     case .unreadable: unreadable += 1
                     case .correct, .partial, .wrong, .refused: break
@@ -70,13 +69,8 @@ extension ClassReport {
         let all = Misconception.allCases.sorted()
         let index = Dictionary(uniqueKeysWithValues: all.enumerated().map { ($1, $0) })
         var anyStudents = [Int](repeating: 0, count: all.count)
-        // Questions numbered across exercises, in catalog order.
-        var base: [Int] = []
-        var columns: [String] = []
-        for e in c.exercises {
-            base.append(columns.count)
-            columns += e.questionIDs.map { "\(e.id).\($0)" }
-        }
+        // The columns' names, in catalog order.
+        let columns = c.exercises.flatMap { e in e.questionIDs.map { "\(e.id).\($0)" } }
         var perQuestion = all.map { _ in [(students: Int, opportunities: Int)](repeating: (0, 0), count: columns.count) }
         var perStudent: [[(student: Int, hits: Int, opportunities: Int)]] = all.map { _ in [] }
         for i in 0..<c.count {
@@ -85,23 +79,23 @@ extension ClassReport {
             var any = [Bool](repeating: false, count: all.count)
             for (j, e) in c.exercises.enumerated() {
                 let s = c.slot[i][j]
-                let marks = c.results[i].exercises[j].questions
-                for k in marks.indices {
+                for k in e.questionIDs.indices {
                     let preds = e.predictions[s][k]
                     if preds.isEmpty { continue }
-                    let m = marks[k]
-                    let answered = m.status != .missing && m.status != .unreadable
-                    let token = m.status == .correct ? nil : m.answerToken
-                    let column = base[j] + k
+                    let column = e.firstColumn + k
+                    let status = c.status[i][column]
+                    let answered = status != .missing && status != .unreadable
+                    // The wrong answer's number (predictions are numbered, so a match is an equal number).
+                    let answer = c.answers[i][column]
                     for p in preds {
                         let mi = index[p.misconception]!
-                        let matched = token == p.token
+                        let matched = answer == p.id
                         perQuestion[mi][column].opportunities += 1
                         if matched {
                             perQuestion[mi][column].students += 1
                             any[mi] = true
                         }
-                        let distinctive = !preds.contains { $0.misconception != p.misconception && $0.token == p.token }
+                        let distinctive = !preds.contains { $0.misconception != p.misconception && $0.id == p.id }
                         if distinctive && answered {
                             opportunities[mi] += 1
                             if matched { hits[mi] += 1 }

@@ -150,8 +150,15 @@ public struct ClassReport: Sendable {
 }
 
 /// The graded students of a run, arranged for analysis: results in the report's order (by student
-/// id), each exercise's variants numbered in order of first appearance, and every mark reachable
-/// by (student, exercise, question) position.
+/// id), each exercise's variants numbered in order of first appearance, and every mark's score,
+/// status and answer reachable by (student, column) position, where a column is one question of
+/// the catalog (exercise by exercise, in catalog order).
+///
+/// Answers are read once, here. Each question has a table numbering the answers the analyses look
+/// for (its variants' keys, its misconceptions' predictions, the solutions page's key), and a
+/// student's wrong answer is kept as its number in that table: the misconception counts and the
+/// copy detector then compare integers. (Reading the answer again, `QuestionMark.answerToken`, in
+/// each analysis, and hashing tokens, was most of the report's time for a large class.)
 struct GradedClass {
     struct ExerciseInfo {
         var id: String
@@ -159,18 +166,29 @@ struct GradedClass {
         var questionIDs: [String]
         var points: [Double]
         var maxScore: Double
+        /// The column of the exercise's first question.
+        var firstColumn: Int
         /// Variants in the order first seen (students are sorted by id, so this is deterministic).
         var variants: [Variant] = []
         var slots: [Variant: Int] = [:]
         /// keys[slot][question]
         var keys: [[AnswerToken]] = []
-        /// predictions[slot][question]
-        var predictions: [[[(misconception: Misconception, token: AnswerToken)]]] = []
+        /// keyIDs[slot][question]: the key's number in the question's table. Keys are numbered
+        /// first, in slot order, so a number below `distinctKeys[question]` is some variant's key
+        /// and the numbers count the question's different keys in order of first appearance.
+        var keyIDs: [[Int]] = []
+        /// distinctKeys[question]: how many different keys the question's variants have.
+        var distinctKeys: [Int] = []
+        /// predictions[slot][question], each prediction as its number in the question's table.
+        var predictions: [[[(misconception: Misconception, id: Int)]]] = []
         var studentsBySlot: [[Int]] = []
         /// The keys of the variant the solutions page shows (`Exercise.defaultVariant`), by
-        /// question; nil when they cannot be computed.
-        var published: [AnswerToken]?
+        /// question, as numbers in the questions' tables; nil when they cannot be computed.
+        var published: [Int]?
     }
+
+    /// A student's answer that is none of the numbered ones, or no wrong answer at all.
+    static let unnumbered = -1
 
     /// Graded results only, in the report's order.
     let results: [StudentResult]
@@ -179,15 +197,33 @@ struct GradedClass {
     /// slot[student][exercise]
     var slot: [[Int]]
     let totals: [Double]
+    /// How many questions the catalog has.
+    let columns: Int
+    /// scores[column][student]
+    let scores: [[Double]]
+    /// exerciseScores[exercise][student], summed as `ExerciseMark.score` sums them.
+    let exerciseScores: [[Double]]
+    /// status[student][column]
+    let status: [[QuestionMark.Status]]
+    /// answers[student][column]: the number of the student's wrong (or partly right) answer in
+    /// the question's table; `unnumbered` when the answer is right, blank, unreadable, refused,
+    /// or wrong in a way the table does not list.
+    let answers: [[Int]]
 
     init(_ report: GradeReport) {
         let catalog = report.catalog.exercises
         results = report.results.filter { !$0.isError && $0.exercises.count == catalog.count
             && zip($0.exercises, catalog).allSatisfy { $0.exerciseID == $1.id } }
         ids = results.map { $0.student ?? $0.file }
-        exercises = catalog.map {
-            ExerciseInfo(id: $0.id, title: $0.title, questionIDs: $0.questions.map(\.id), points: $0.questions.map(\.points), maxScore: $0.maxPoints)
+        var first = 0
+        exercises = catalog.map { e in
+            defer { first += e.questions.count }
+            return ExerciseInfo(id: e.id, title: e.title, questionIDs: e.questions.map(\.id), points: e.questions.map(\.points),
+                                maxScore: e.maxPoints, firstColumn: first)
         }
+        columns = first
+        // The variants, in order of first appearance, with their keys and predictions as tokens.
+        var predictionTokens: [[[[(misconception: Misconception, token: AnswerToken)]]]] = catalog.map { _ in [] }
         slot = []
         slot.reserveCapacity(results.count)
         for (i, r) in results.enumerated() {
@@ -203,29 +239,80 @@ struct GradedClass {
                 exercises[j].variants.append(e.variant)
                 exercises[j].slots[e.variant] = s
                 exercises[j].keys.append(e.questions.map(\.keyToken))
-                exercises[j].predictions.append(e.questions.map(\.predictionTokens))
+                predictionTokens[j].append(e.questions.map(\.predictionTokens))
                 exercises[j].studentsBySlot.append([i])
                 row.append(s)
             }
             slot.append(row)
         }
-        totals = results.map(\.score)
         // The solutions page's keys: a student's when one has that variant, else computed (the
         // simulation is pure; this is the only key the report computes itself).
+        var publishedTokens: [[AnswerToken]?] = catalog.map { _ in nil }
         for (j, e) in catalog.enumerated() {
             if let s = exercises[j].slots[e.defaultVariant] {
-                exercises[j].published = exercises[j].keys[s]
+                publishedTokens[j] = exercises[j].keys[s]
             } else if let key = try? e.answerKey(for: e.defaultVariant) {
-                exercises[j].published = e.questions.map { q in key.values[q.id].map { AnswerToken(key: $0, kind: q.kind) } ?? AnswerToken(key: .never, kind: q.kind) }
+                publishedTokens[j] = e.questions.map { q in key.values[q.id].map { AnswerToken(key: $0, kind: q.kind) } ?? AnswerToken(key: .never, kind: q.kind) }
             }
         }
+        // Each question's table: keys first (in slot order), then predictions, then the published key.
+        var tables: [[AnswerToken: Int]] = []
+        for j in exercises.indices {
+            var perQuestion = exercises[j].questionIDs.map { _ in [AnswerToken: Int]() }
+            func number(_ t: AnswerToken, _ k: Int) -> Int {
+                if let n = perQuestion[k][t] { return n }
+                let n = perQuestion[k].count
+                perQuestion[k][t] = n
+                return n
+            }
+            exercises[j].keyIDs = exercises[j].keys.map { row in row.enumerated().map { number($1, $0) } }
+            exercises[j].distinctKeys = perQuestion.map(\.count)
+            exercises[j].predictions = predictionTokens[j].map { row in
+                row.enumerated().map { k, preds in preds.map { ($0.misconception, number($0.token, k)) } }
+            }
+            exercises[j].published = publishedTokens[j].map { row in row.enumerated().map { number($1, $0) } }
+            tables += perQuestion
+        }
+        // Every mark read once (in parallel: reading the answers is the costly part).
+        struct Row: Sendable {
+            var scores: [Double] = []
+            var exerciseScores: [Double] = []
+            var status: [QuestionMark.Status] = []
+            var answers: [Int] = []
+        }
+        let rows = Parallel.map(results) { [tables] r in
+            var row = Row()
+            row.scores.reserveCapacity(tables.count)
+            row.status.reserveCapacity(tables.count)
+            row.answers.reserveCapacity(tables.count)
+            for e in r.exercises {
+                var sum = 0.0
+                for m in e.questions {
+                    let column = row.scores.count
+                    row.scores.append(m.score)
+                    sum += m.score
+                    row.status.append(m.status)
+                    var n = GradedClass.unnumbered
+                    if m.status == .wrong || m.status == .partial, let t = m.answerToken, let id = tables[column][t] { n = id }
+                    row.answers.append(n)
+                }
+                row.exerciseScores.append(sum)
+            }
+            return row
+        }
+        // Totals as `StudentResult.score` sums them (exercise by exercise, from zero).
+        totals = rows.map { $0.exerciseScores.reduce(0, +) }
+        scores = (0..<first).map { column in rows.map { $0.scores[column] } }
+        exerciseScores = catalog.indices.map { j in rows.map { $0.exerciseScores[j] } }
+        status = rows.map(\.status)
+        answers = rows.map(\.answers)
     }
 
     var count: Int { results.count }
 
     /// Whether two variants of an exercise have different keys on at least one question.
     func keysDiffer(exercise j: Int, _ a: Int, _ b: Int) -> Bool {
-        a != b && exercises[j].keys[a] != exercises[j].keys[b]
+        a != b && exercises[j].keyIDs[a] != exercises[j].keyIDs[b]
     }
 }
 
@@ -288,7 +375,7 @@ extension ClassReport {
 
     static func exerciseStats(_ c: GradedClass) -> [ExerciseStats] {
         c.exercises.enumerated().map { j, e in
-            let scores = c.results.map { Stats.round($0.exercises[j].score, 2) }
+            let scores = c.exerciseScores[j].map { Stats.round($0, 2) }
             var counts: [Double: Int] = [:]
             for s in scores { counts[s, default: 0] += 1 }
             return ExerciseStats(id: e.id, title: e.title, maxScore: e.maxScore, mean: Stats.round(Stats.mean(scores)),

@@ -79,12 +79,11 @@ struct CopyDetector {
         var questions: [[Int]]
     }
 
-    /// The key values of one question: each distinct key numbered, who holds it, and how often
-    /// students holding one answered another.
+    /// The key values of one question (numbered as in `GradedClass.ExerciseInfo.keyIDs`): who holds
+    /// each, and how often students holding one answered another.
     struct QuestionKeys {
         /// slot -> value id
         var value: [Int]
-        var id: [AnswerToken: Int]
         /// value id -> slots with that key
         var slots: [[Int]]
         /// value id -> graded students whose own key it is
@@ -109,21 +108,16 @@ struct CopyDetector {
     let options: ClassReport.Options
     /// keys[exercise][question]
     let keys: [[QuestionKeys]]
-    let matches: [[Match]]
-    /// Per student: (exercise << 16 | question) -> the other key value their wrong answer is.
-    let answered: [[Int: Int]]
-    /// Per student, the `exercise.question` columns whose wrong answer is the solutions page's key.
-    let published: [Set<String>]
 
     init(_ c: GradedClass, options: ClassReport.Options) {
         self.c = c
         self.options = options
         var keys: [[QuestionKeys]] = c.exercises.map { e in
             e.questionIDs.indices.map { k in
-                var q = QuestionKeys(value: [], id: [:], slots: [], holders: [])
-                for s in e.keys.indices {
-                    let t = e.keys[s][k]
-                    let v = q.id[t] ?? { let n = q.slots.count; q.id[t] = n; q.slots.append([]); q.holders.append(0); return n }()
+                var q = QuestionKeys(value: [], slots: Array(repeating: [], count: e.distinctKeys[k]),
+                                     holders: Array(repeating: 0, count: e.distinctKeys[k]))
+                for s in e.keyIDs.indices {
+                    let v = e.keyIDs[s][k]
                     q.value.append(v)
                     q.slots[v].append(s)
                     q.holders[v] += e.studentsBySlot[s].count
@@ -131,28 +125,15 @@ struct CopyDetector {
                 return q
             }
         }
-        let cls = c
-        let frozen = keys
-        // Every wrong answer that is another variant's key (and no misconception's prediction):
-        // (exercise, question, own value, answered value) per student.
-        let confusions: [[(Int, Int, Int, Int)]] = Parallel.map(Array(0..<c.count)) { i in
-            var out: [(Int, Int, Int, Int)] = []
-            for (j, e) in cls.exercises.enumerated() {
-                let own = cls.slot[i][j]
-                for (k, m) in cls.results[i].exercises[j].questions.enumerated() where m.status == .wrong || m.status == .partial {
-                    guard let t = m.answerToken, let b = frozen[j][k].id[t] else { continue }
-                    let a = frozen[j][k].value[own]
-                    if a == b || e.predictions[own][k].contains(where: { $0.token == t }) { continue }
-                    out.append((j, k, a, b))
-                }
-            }
-            return out
-        }
         var totals = keys.map { $0.map { _ in 0 } }
-        for list in confusions {
-            for (j, k, a, b) in list {
-                keys[j][k].confusion[a * keys[j][k].holders.count + b, default: 0] += 1
-                totals[j][k] += 1
+        for i in 0..<c.count {
+            for j in keys.indices {
+                for k in keys[j].indices {
+                    guard let b = Self.confusion(c, student: i, exercise: j, question: k) else { continue }
+                    let a = keys[j][k].value[c.slot[i][j]]
+                    keys[j][k].confusion[a * keys[j][k].holders.count + b, default: 0] += 1
+                    totals[j][k] += 1
+                }
             }
         }
         for j in keys.indices {
@@ -162,49 +143,46 @@ struct CopyDetector {
             }
         }
         self.keys = keys
-        self.answered = confusions.map { list in Dictionary(list.map { ($0.0 << 16 | $0.1, $0.3) }, uniquingKeysWith: { a, _ in a }) }
-        let table = keys
-        let informative = options.copyInformativeChance
-        published = Parallel.map(Array(0..<c.count)) { i in
-            var out = Set<String>()
-            for (j, e) in cls.exercises.enumerated() {
-                guard let page = e.published else { continue }
-                for (k, m) in cls.results[i].exercises[j].questions.enumerated() where m.status == .wrong || m.status == .partial {
-                    if let t = m.answerToken, t == page[k] { out.insert("\(e.id).\(e.questionIDs[k])") }
-                }
-            }
-            return out
-        }
-        matches = Parallel.map(Array(0..<c.count)) { i in
-            var out: [Match] = []
-            var lists: [(Int, Int, Int, Int)] = confusions[i]
-            lists.sort { ($0.0, $0.1) < ($1.0, $1.1) }
-            var at = 0
-            while at < lists.count {
-                let j = lists[at].0
-                let own = cls.slot[i][j]
-                var found: [Int: [Int]] = [:]
-                while at < lists.count && lists[at].0 == j {
-                    let (_, k, a, b) = lists[at]
-                    at += 1
-                    // A confusion this common cannot make the exercise informative.
-                    guard table[j][k].rate(a, b, excludingOne: true) <= informative else { continue }
-                    for s in table[j][k].slots[b] { found[s, default: []].append(k) }
-                }
-                let mine = Dictionary(lists.filter { $0.0 == j }.map { ($0.0 << 16 | $0.1, $0.3) }, uniquingKeysWith: { a, _ in a })
-                let slots = found.keys.sorted().filter { Self.chance(table[j], exercise: j, own, $0, answered: mine) <= informative }
-                if !slots.isEmpty { out.append(Match(exercise: j, slots: slots, questions: slots.map { found[$0]! })) }
-            }
-            return out
-        }
     }
 
-    /// The chance that a student with variant slot `u` matches slot `v`'s keys on exercise `j` by
-    /// luck, leaving the student's own answers (`answered`) out of the rates.
-    static func chance(_ questions: [QuestionKeys], exercise j: Int, _ u: Int, _ v: Int, answered: [Int: Int]) -> Double {
+    /// The other variant's key that student `i`'s wrong answer to question `k` of exercise `j` is
+    /// (its value id), when it is one and no misconception predicts it for the student's own
+    /// variant (a wrong idea the model explains is no sign of copying); nil otherwise.
+    static func confusion(_ c: GradedClass, student i: Int, exercise j: Int, question k: Int) -> Int? {
+        let b = c.answers[i][c.exercises[j].firstColumn + k]
+        guard b != GradedClass.unnumbered, b < c.exercises[j].distinctKeys[k] else { return nil }
+        let own = c.slot[i][j]
+        if b == c.exercises[j].keyIDs[own][k] || c.exercises[j].predictions[own][k].contains(where: { $0.id == b }) { return nil }
+        return b
+    }
+
+    /// Student `i`'s informative matches, exercise by exercise: the variants whose keys some of
+    /// their wrong answers are, where a confusion that common would be unlikely by luck.
+    func matches(of i: Int) -> [Match] {
+        let informative = options.copyInformativeChance
+        var out: [Match] = []
+        for j in c.exercises.indices {
+            let own = c.slot[i][j]
+            var found: [Int: [Int]] = [:]
+            for k in keys[j].indices {
+                guard let b = Self.confusion(c, student: i, exercise: j, question: k) else { continue }
+                // A confusion this common cannot make the exercise informative.
+                guard keys[j][k].rate(keys[j][k].value[own], b, excludingOne: true) <= informative else { continue }
+                for s in keys[j][k].slots[b] { found[s, default: []].append(k) }
+            }
+            if found.isEmpty { continue }
+            let slots = found.keys.sorted().filter { chance(exercise: j, own, $0, student: i) <= informative }
+            if !slots.isEmpty { out.append(Match(exercise: j, slots: slots, questions: slots.map { found[$0]! })) }
+        }
+        return out
+    }
+
+    /// The chance that student `i`, with variant slot `u`, matches slot `v`'s keys on exercise `j`
+    /// by luck, leaving the student's own answers out of the rates.
+    func chance(exercise j: Int, _ u: Int, _ v: Int, student i: Int) -> Double {
         var none = 1.0
-        for (k, q) in questions.enumerated() where q.value[u] != q.value[v] {
-            none *= 1 - q.rate(q.value[u], q.value[v], excludingOne: answered[j << 16 | k] == q.value[v])
+        for (k, q) in keys[j].enumerated() where q.value[u] != q.value[v] {
+            none *= 1 - q.rate(q.value[u], q.value[v], excludingOne: Self.confusion(c, student: i, exercise: j, question: k) == q.value[v])
         }
         return 1 - none
     }
@@ -216,7 +194,7 @@ struct CopyDetector {
         let need = options.copyMinExercises
         let informative = options.copyInformativeChance
         let found: [[CopyFinding]] = Parallel.map(Array(0..<n)) { a in
-            let ms = matches[a]
+            let ms = matches(of: a)
             guard ms.count >= need else { return [] }
             // Most selective exercises first: fewest students holding a matched variant.
             let sizes = ms.map { m in m.slots.reduce(0) { $0 + c.exercises[m.exercise].studentsBySlot[$1].count } }
@@ -227,48 +205,76 @@ struct CopyDetector {
                 let m = ms[t]
                 for s in m.slots { for b in c.exercises[m.exercise].studentsBySlot[s] where b != a && seen.insert(b).inserted { candidates.append(b) } }
             }
-            var out: [CopyFinding] = []
+            // The chance of matching each variant by luck depends on the variant, not on who holds
+            // it: computed once per variant (nil where it would be no evidence), not per candidate.
+            let luck: [[Double?]] = c.exercises.indices.map { j in
+                c.exercises[j].variants.indices.map { v in
+                    guard c.keysDiffer(exercise: j, c.slot[a][j], v) else { return nil }
+                    let p = chance(exercise: j, c.slot[a][j], v, student: a)
+                    return p <= informative ? p : nil
+                }
+            }
+            // Every candidate with enough matches and a small enough chance (cheap to tell)...
+            struct Strong {
+                var student: Int
+                /// Positions in `ms` of the exercises where the candidate's variant matches.
+                var matched: [Int]
+                var comparable: Int
+                var lambda: Double
+                var p: Double
+                var chance: Double
+            }
+            var strong: [Strong] = []
             for b in candidates.sorted() {
-                var k = 0
-                for m in ms where m.slots.contains(c.slot[b][m.exercise]) { k += 1 }
-                guard k >= need else { continue }
+                let matched = ms.indices.filter { ms[$0].slots.contains(c.slot[b][ms[$0].exercise]) }
+                guard matched.count >= need else { continue }
                 var lambda = 0.0
                 var comparable = 0
-                for j in c.exercises.indices where c.keysDiffer(exercise: j, c.slot[a][j], c.slot[b][j]) {
-                    let p = Self.chance(keys[j], exercise: j, c.slot[a][j], c.slot[b][j], answered: answered[a])
-                    if p <= informative {
+                for j in c.exercises.indices {
+                    if let p = luck[j][c.slot[b][j]] {
                         lambda += p
                         comparable += 1
                     }
                 }
-                let p = Self.poissonTail(k, lambda)
+                let p = Self.poissonTail(matched.count, lambda)
                 guard p <= threshold else { continue }
+                strong.append(Strong(student: b, matched: matched, comparable: comparable, lambda: lambda, p: p, chance: Self.significant(p)))
+            }
+            // ...then, strongest first, the findings: classmates whose variants share the source's
+            // numbers on some exercises match too, so a finding is kept only with at least `need`
+            // matched exercises no stronger finding explains. (Only the kept ones get their
+            // evidence written: with a source whose variant shares numbers with most of the class,
+            // thousands of classmates pass the test above.)
+            strong.sort {
+                $0.matched.count != $1.matched.count ? $0.matched.count > $1.matched.count
+                    : $0.chance != $1.chance ? $0.chance < $1.chance : c.ids[$0.student] < c.ids[$1.student]
+            }
+            var kept: [CopyFinding] = []
+            var covered = Set<Int>()
+            for f in strong {
+                let exercises = f.matched.map { ms[$0].exercise }
+                guard exercises.filter({ !covered.contains($0) }).count >= need else { continue }
+                let b = f.student
                 var evidence: [CopyEvidence] = []
-                for m in ms {
+                // A pair whose every matching answer is also the solutions page's key is no lead.
+                var allPublished = true
+                for t in f.matched {
+                    let m = ms[t]
                     let sb = c.slot[b][m.exercise]
-                    guard let si = m.slots.firstIndex(of: sb) else { continue }
+                    let si = m.slots.firstIndex(of: sb)!
                     let e = c.exercises[m.exercise]
                     for k in m.questions[si] {
-                        let mark = c.results[a].exercises[m.exercise].questions[k]
-                        evidence.append(CopyEvidence(column: "\(e.id).\(e.questionIDs[k])", answer: mark.answerToken?.description ?? "",
-                                                     theirKey: e.keys[sb][k].description, ownKey: e.keys[c.slot[a][m.exercise]][k].description))
+                        // The answer is `sb`'s key: that is what matching means.
+                        let key = e.keys[sb][k].description
+                        evidence.append(CopyEvidence(column: "\(e.id).\(e.questionIDs[k])", answer: key,
+                                                     theirKey: key, ownKey: e.keys[c.slot[a][m.exercise]][k].description))
+                        if e.published?[k] != e.keyIDs[sb][k] { allPublished = false }
                     }
                 }
-                if Set(evidence.map(\.column)).isSubset(of: published[a]) { continue }
-                out.append(CopyFinding(student: c.ids[a], variantOf: c.ids[b], exercises: k, comparableExercises: comparable,
-                                       expectedByChance: Stats.round(lambda), chance: Self.significant(p), evidence: evidence))
-            }
-            // Classmates whose variants share the source's numbers on some exercises match too: a
-            // finding is kept only with at least `need` matched exercises no stronger one explains.
-            out.sort { $0.exercises != $1.exercises ? $0.exercises > $1.exercises : $0.chance != $1.chance ? $0.chance < $1.chance : $0.variantOf < $1.variantOf }
-            var kept: [CopyFinding] = []
-            var covered = Set<String>()
-            for f in out {
-                let exercises = Set(f.evidence.map { String($0.column.prefix { $0 != "." }) })
-                if exercises.subtracting(covered).count >= need {
-                    kept.append(f)
-                    covered.formUnion(exercises)
-                }
+                if allPublished { continue }
+                kept.append(CopyFinding(student: c.ids[a], variantOf: c.ids[b], exercises: f.matched.count, comparableExercises: f.comparable,
+                                        expectedByChance: Stats.round(f.lambda), chance: f.chance, evidence: evidence))
+                covered.formUnion(exercises)
             }
             return kept
         }

@@ -93,7 +93,7 @@ enum DeadlockFigure {
             }
             svg.add(text(left, 416, "SQS = \(trace.parameters.sqs), RQS = \(trace.parameters.rqs)", "sl-s sl-dim"))
             shading.legendFlow(shading.origins, x: width / 2 + 40, y: 404, maxWidth: width / 2 - 56, in: &svg)
-            svg.desc = "\(FrameSteps.label(trace, k)). " + desc.joined(separator: " ") + " " + verdict
+            svg.desc = "\(Spoken.step(trace, k)). " + desc.joined(separator: " ") + " " + verdict
             frames.append(Frame(label: FrameSteps.label(trace, k), svg: svg.render()))
         }
         let description = "두 호스트가 동시에 큰 send()를 호출해 양쪽 SendQ와 RecvQ가 모두 가득 차고, 두 프로그램이 모두 send()에서 "

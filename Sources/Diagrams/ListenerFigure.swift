@@ -74,7 +74,7 @@ enum ListenerFigure {
                 let names = lists[i].map { "#\($0.id) \($0.state.rawValue) 원격 \($0.remote?.shown ?? "?")" }
                 desc.append("\(heads[i]): " + (names.isEmpty ? "없음" : names.joined(separator: ", ")) + ".")
             }
-            svg.desc = "\(FrameSteps.label(trace, k)). " + desc.joined(separator: " ")
+            svg.desc = "\(Spoken.step(trace, k)). " + desc.joined(separator: " ")
             frames.append(Frame(label: FrameSteps.label(trace, k), svg: svg.render()))
         }
         let description = "\(hostName)의 듣고 있는 소켓은 LISTEN 상태를 유지하고, SYN이 도착할 때마다 새 소켓 구조체가 만들어져 "

@@ -44,7 +44,7 @@ enum QueuesFigure {
             }
             shading.legendFlow(legendList, x: left, y: y, maxWidth: width - 2 * left, in: &svg)
             svg.add(text(width - left, y - 10, "바이트는 왼쪽에서 오른쪽으로 흐른다: 막대의 오른쪽 끝이 가장 먼저 보낸 바이트", "sl-s sl-dim", anchor: .end))
-            svg.desc = "\(FrameSteps.label(trace, k)). " + descParts.joined(separator: " ")
+            svg.desc = "\(Spoken.step(trace, k)). " + descParts.joined(separator: " ")
             frames.append(Frame(label: FrameSteps.label(trace, k), svg: svg.render()))
         }
         let names = dirs.map { "\(trace.hostName($0.from))에서 \(trace.hostName($0.to))로" }.joined(separator: ", ")

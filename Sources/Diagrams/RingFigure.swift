@@ -39,7 +39,7 @@ enum RingFigure {
             let socket = step.socket(step.hosts[h].socket)
             guard let q = socket.map({ queueName == "sendq" ? $0.sendq : $0.recvq }) else {
                 svg.add(text(cx, cy, "\(hostName)에 소켓이 아직 없음", "sl-t sl-dim", anchor: .middle))
-                svg.desc = "\(FrameSteps.label(trace, k)). \(hostName)에 아직 소켓이 없다."
+                svg.desc = "\(Spoken.step(trace, k)). \(hostName)에 아직 소켓이 없다."
                 frames.append(Frame(label: FrameSteps.label(trace, k), svg: svg.render()))
                 continue
             }
@@ -55,7 +55,7 @@ enum RingFigure {
             for (i, f) in facts.enumerated() { svg.add(text(px, 116 + Double(i) * 20, f, "sl-s")) }
             shading.legendRows(legendList, x: px, y: 200, in: &svg)
             drawStrip(q, y: height - 84, width: width, shading: shading, svg: &svg)
-            svg.desc = "\(FrameSteps.label(trace, k)). \(hostName)의 \(shown): 용량 \(q.capacity) 바이트의 순환 배열에 \(q.count) 바이트, "
+            svg.desc = "\(Spoken.step(trace, k)). \(hostName)의 \(shown): 용량 \(q.capacity) 바이트의 순환 배열에 \(q.count) 바이트, "
                 + "head \(q.head), tail \(q.tail)\(CallSummary.runs(q.runs, shading))."
             frames.append(Frame(label: FrameSteps.label(trace, k), svg: svg.render()))
         }

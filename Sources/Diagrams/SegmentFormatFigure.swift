@@ -17,6 +17,7 @@ enum SegmentFormatFigure {
         var segment: Segment?
         var heading = "TCP 세그먼트의 헤더 형식 (한 줄 = 32비트)"
         var stepLabel = ""
+        var spokenStep = "", spokenHeading = ""
         if let trace = request.trace, !request.after.isEmpty {
             guard request.after.count == 1 else { throw .tooManySteps(.segmentFormat, given: request.after.count) }
             try FrameSteps.check(request.after, trace)
@@ -26,7 +27,10 @@ enum SegmentFormatFigure {
             }
             segment = e.segment
             stepLabel = FrameSteps.label(trace, k)
+            spokenStep = Spoken.step(trace, k)
             heading = "\(k)단계에 \(trace.hostName(e.segment.fromHost))가 보낸 세그먼트: \(SequenceFigure.label(e.segment))"
+                + " (\(e.segment.source.shown) → \(e.segment.destination.shown))"
+            spokenHeading = "\(k)단계에 \(trace.hostName(e.segment.fromHost))가 보낸 세그먼트: \(Spoken.segment(e.segment))"
                 + " (\(e.segment.source.shown) → \(e.segment.destination.shown))"
         }
         let rows = layout(segment)
@@ -71,8 +75,8 @@ enum SegmentFormatFigure {
         if segment != nil {
             svg.add(text(16, noteY + 18, "체크섬은 시뮬레이터가 계산하지 않으므로 비워 둔다. 파란 칸은 이 세그먼트에서 값이 1인 제어 비트.", "sl-s sl-dim"))
         }
-        let words = rows.flatMap { $0 }.map { "\($0.name)(\($0.english))" + ($0.bits > 0 ? " \($0.bits)비트" : "") + ($0.value.map { " = \($0)" } ?? "") }
-        svg.desc = (stepLabel.isEmpty ? "" : "\(stepLabel). \(heading). ") + "TCP 헤더의 필드를 32비트 줄 단위로: " + words.joined(separator: ", ") + "."
+        let words = rows.flatMap { $0 }.map { "\($0.name)" + ($0.bits > 0 ? " \($0.bits)비트" : "") + ($0.value.map { " = \($0)" } ?? "") }
+        svg.desc = (spokenStep.isEmpty ? "" : "\(spokenStep). \(spokenHeading). ") + "TCP 헤더의 필드를 32비트 줄 단위로: " + words.joined(separator: ", ") + "."
         return Figure(id: request.id, frames: [Frame(label: stepLabel, svg: svg.render())], description: svg.desc)
     }
 

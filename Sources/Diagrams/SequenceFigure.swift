@@ -57,11 +57,11 @@ enum SequenceFigure {
             var svg = SVG(prefix: FrameSteps.prefix(request, frame: n + 1), width: layout.width, height: layout.height,
                           title: title, desc: "")
             draw(trace, layout, upTo: k, into: &svg)
-            svg.desc = "\(FrameSteps.label(trace, k)). " + describe(trace, layout, step: k)
+            svg.desc = "\(Spoken.step(trace, k)). " + describe(trace, layout, step: k)
             frames.append(Frame(label: FrameSteps.label(trace, k), svg: svg.render()))
         }
         let all = trace.segmentEvents.filter { $0.kind != .delivered && !layout.hidden.contains($0.segment.id) }.map { e in
-            "\(trace.hostName(e.segment.fromHost))→\(trace.hostName(e.segment.toHost)) \(label(e.segment))\(e.kind == .dropped ? " 유실" : e.kind == .retransmitted ? " 재전송" : "")"
+            "\(trace.hostName(e.segment.fromHost))→\(trace.hostName(e.segment.toHost)) \(Spoken.segment(e.segment))\(e.kind == .dropped ? " 유실" : e.kind == .retransmitted ? " 재전송" : "")"
         }
         let description = "\(trace.hosts.map(\.name).joined(separator: ", "))의 시간선 사이를 오가는 세그먼트를 단계별로 보여 주는 시퀀스 다이어그램. "
             + (all.isEmpty ? "세그먼트가 없다." : "차례로: " + all.joined(separator: "; ") + ".")
@@ -351,10 +351,10 @@ enum SequenceFigure {
             case .delivered: what = "도착"
             case .dropped: what = "유실"
             }
-            parts.append("\(who) \(label(e.segment)) \(what)" + (e.note.map { " (\($0))" } ?? ""))
+            parts.append("\(who) \(Spoken.segment(e.segment)) \(what)" + (e.note.map { " (\(Spoken.note($0)))" } ?? ""))
         }
         if left > 0 { parts.append("그 밖의 세그먼트 사건 \(left)개") }
-        for c in step.transitions { parts.append("\(c.host)의 소켓 \(c.socket): \(c.from.rawValue) → \(c.to.rawValue) (\(c.cause.rawValue))") }
+        for c in step.transitions { parts.append("\(c.host)의 소켓 \(c.socket): \(c.from.rawValue) → \(c.to.rawValue) (\(Spoken.cause(c.cause)))") }
         let states = trace.hosts.map { h in
             "\(h.name) " + (currentSockets(step, host: h.name).map { "\($0.state.rawValue)(소켓 \($0.id))" }.joined(separator: "·").nilIfEmpty ?? "소켓 없음")
         }

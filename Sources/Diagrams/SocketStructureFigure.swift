@@ -44,7 +44,7 @@ enum SocketStructureFigure {
             if !shading.origins.isEmpty {
                 shading.legendFlow(shading.origins, x: left, y: height - legendH - 4, maxWidth: width - 2 * left, in: &svg)
             }
-            svg.desc = "\(FrameSteps.label(trace, k)). " + desc.joined(separator: " ")
+            svg.desc = "\(Spoken.step(trace, k)). " + desc.joined(separator: " ")
             frames.append(Frame(label: FrameSteps.label(trace, k), svg: svg.render()))
         }
         let who = hosts.map { trace.hostName($0) }.joined(separator: ", ")

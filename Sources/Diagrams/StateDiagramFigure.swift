@@ -141,8 +141,8 @@ enum StateDiagramFigure {
                 let s = "\(i + 1). \(t.change.from.rawValue) → \(t.change.to.rawValue): \(t.change.cause.rawValue) (\(t.step)단계)"
                 svg.add(text(x, y, s, t.step <= k ? "sl-s" : "sl-s sl-dim", extra: t.step <= k ? [] : [("opacity", "0.45")]))
             }
-            let words = upTo.enumerated().map { "\($0.offset + 1). \($0.element.change.from.rawValue)에서 \($0.element.change.to.rawValue)로 (\($0.element.change.cause.rawValue))" }
-            svg.desc = "\(FrameSteps.label(trace, k)). RFC 9293 상태 다이어그램 위에 \(hostName)의 소켓이 지나온 길: "
+            let words = upTo.enumerated().map { "\($0.offset + 1). \($0.element.change.from.rawValue)에서 \($0.element.change.to.rawValue)로 (\(Spoken.cause($0.element.change.cause)))" }
+            svg.desc = "\(Spoken.step(trace, k)). RFC 9293 상태 다이어그램 위에 \(hostName)의 소켓이 지나온 길: "
                 + (words.isEmpty ? "아직 상태 변화 없음" : words.joined(separator: ", "))
                 + (current.map { ". 현재 상태: \(name($0))" } ?? "") + "."
             frames.append(Frame(label: FrameSteps.label(trace, k), svg: svg.render()))

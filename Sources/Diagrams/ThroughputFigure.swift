@@ -76,7 +76,7 @@ enum ThroughputFigure {
             svg.add(text(x, rowY + 40, fixed1(p.mbps), "sl-s", anchor: .end))
         }
         svg.add(line(16, rowY + 6, width - 16, rowY + 6, "sl-thin"))
-        let words = sorted.map { "S=\($0.size) 바이트: 대기 \($0.waits)회, \(fixed1($0.mbps)) MB/s" }.joined(separator: "; ")
+        let words = sorted.map { "버퍼 \($0.size)바이트: 대기 \($0.waits)회, 초당 \(fixed1($0.mbps))메가바이트" }.joined(separator: "; ")
         svg.desc = "버퍼 크기가 클수록 송신자가 SendQ의 빈 자리를 기다리는 횟수가 줄어 처리량이 오른다. " + words + "."
         return Figure(id: request.id, frames: [Frame(label: "", svg: svg.render())], description: svg.desc)
     }

@@ -28,7 +28,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .scenario: 4_096
         case .expression: 512
         case .answers: 32_768
-        case .exercise: 8_192
+        case .exercise: 16_384  // twice the chapter's largest exercise file (8.3 KB)
         case .content: 16_384
         }
     }

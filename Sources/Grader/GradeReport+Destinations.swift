@@ -69,10 +69,15 @@ extension GradeReport {
     /// the roster without a file get empty cells (Canvas leaves those grades alone); a file that
     /// could not be graded scores 0, as in the CSV gradebook.
     public func canvas(roster: Roster?) -> String {
+        Self.canvas(rows: rows, catalog: catalog, roster: roster)
+    }
+
+    /// The Canvas gradebook from the rows in report order (a student's first file counts).
+    static func canvas(rows results: [ScoreRow], catalog: ExerciseCatalog, roster: Roster?) -> String {
         let exercises = catalog.exercises
         var rows: [[String]] = [Self.canvasColumns + exercises.map(\.id) + ["SockLab total"]]
-        rows.append(["Points Possible", "", "", "", ""] + exercises.map { Feedback.format($0.maxPoints) } + [Feedback.format(maxScore)])
-        var byStudent: [String: StudentResult] = [:]
+        rows.append(["Points Possible", "", "", "", ""] + exercises.map { Feedback.format($0.maxPoints) } + [Feedback.format(catalog.maxPoints)])
+        var byStudent: [String: ScoreRow] = [:]
         for r in results { if let s = r.student, byStudent[s] == nil { byStudent[s] = r } }
         var order: [String] = roster?.entries.map(\.student) ?? []
         let listed = Set(order)
@@ -85,7 +90,7 @@ extension GradeReport {
                 if r.isError {
                     cells += exercises.map { _ in "0" } + ["0"]
                 } else {
-                    cells += r.exercises.map { Feedback.format($0.score) } + [Feedback.format(r.score)]
+                    cells += r.exerciseScores.map { Feedback.format($0) } + [Feedback.format(r.score)]
                 }
             } else {
                 cells += exercises.map { _ in "" } + [""]
@@ -102,16 +107,20 @@ extension GradeReport {
     /// names are the student id made safe for a file system (or the answer file's name for a file
     /// without one), `-2`, `-3`... when two results share a name.
     public func feedbackFiles() -> [(name: String, text: String)] {
+        zip(Self.feedbackNames(results.map { ($0.student, $0.file) }), results).map { ($0, Self.feedbackMarkdown($1, catalog: catalog)) }
+    }
+
+    /// The feedback files' names for results in report order.
+    static func feedbackNames(_ results: [(student: String?, file: String)]) -> [String] {
         var used: [String: Int] = [:]
         return results.map { r in
-            let base = Self.safeFileName(r.student ?? (r.file as NSString).lastPathComponent)
+            let base = safeFileName(r.student ?? (r.file as NSString).lastPathComponent)
             used[base, default: 0] += 1
-            let name = used[base]! == 1 ? "\(base).md" : "\(base)-\(used[base]!).md"
-            return (name, feedbackMarkdown(r))
+            return used[base]! == 1 ? "\(base).md" : "\(base)-\(used[base]!).md"
         }
     }
 
-    func feedbackMarkdown(_ r: StudentResult) -> String {
+    static func feedbackMarkdown(_ r: StudentResult, catalog: ExerciseCatalog) -> String {
         var out = "# \(Self.markdownText(r.student ?? "?")) 학생 피드백\n\n"
         out += "답안 파일: `\(Self.codeSpan((r.file as NSString).lastPathComponent))`\n\n"
         if r.isError {
@@ -192,6 +201,11 @@ extension GradeReport {
     /// Every student whose score differs from the earlier run `old` (the bytes of a `--format json`
     /// output), by student id (the file name for a file without one), sorted.
     public func changes(since old: [UInt8], file: String) throws(DiagnosticError) -> [ScoreChange] {
+        try Self.changes(rows: rows, columns: questionColumns, since: old, file: file)
+    }
+
+    /// `changes(since:file:)` from the rows in report order; `columns` name their question scores.
+    static func changes(rows: [ScoreRow], columns: [String], since old: [UInt8], file: String) throws(DiagnosticError) -> [ScoreChange] {
         let decoded: OldReport
         do {
             decoded = try JSONDecoder().decode(OldReport.self, from: Data(old))
@@ -208,10 +222,10 @@ extension GradeReport {
             before[key] = (s.status == "graded" ? s.score : nil, q)
         }
         var after: [String: Scores] = [:]
-        for r in results {
+        for r in rows {
             let key = r.student ?? r.file
             var q: [String: Double] = [:]
-            for e in r.exercises { for x in e.questions { q["\(e.exerciseID).\(x.questionID)"] = x.score } }
+            for (c, score) in zip(columns, r.questionScores) { q[c] = score }
             after[key] = (r.isError ? nil : r.score, q)
         }
         var out: [ScoreChange] = []

@@ -3,9 +3,14 @@ import Foundation
 
 extension GradeReport {
     /// The columns of per-question reports: every question of every exercise, as `exercise.question`.
-    public var questionColumns: [String] {
+    public var questionColumns: [String] { Self.questionColumns(catalog) }
+
+    static func questionColumns(_ catalog: ExerciseCatalog) -> [String] {
         catalog.exercises.flatMap { e in e.questions.map { "\(e.id).\($0.id)" } }
     }
+
+    /// Every result's `ScoreRow`, in report order.
+    var rows: [ScoreRow] { results.map(ScoreRow.init) }
 
     /// Terminal text with control characters made visible, so a student's answer cannot move the
     /// cursor or recolour the terminal.
@@ -18,44 +23,77 @@ extension GradeReport {
     /// The terminal table: per student the score, the maximum and the marks of each exercise's
     /// questions; error rows say why the file was not graded.
     public func table() -> String {
-        let exs = catalog.exercises
-        var header = ["student", "score", "max"] + exs.indices.map { "E\($0 + 1)" }
-        var rows: [[String]] = []
-        var notes: [String] = []
-        for r in results {
-            let who = Self.safe(r.student ?? "?")
-            if r.isError {
-                rows.append([who, "error", Feedback.format(r.maxScore)] + exs.map { _ in "-" })
-                for d in r.errors {
-                    for (i, line) in d.description.split(separator: "\n").enumerated() {
-                        notes.append(i == 0 ? "\(who): \(Self.safe(String(line)))" : "  \(Self.safe(String(line)))")
-                    }
+        var out = ""
+        let results = self.results
+        Self.writeTable(rows: rows, catalog: catalog, notes: { range in range.map { Self.tableNotes(results[$0]) } }, to: { out += $0 })
+        return out
+    }
+
+    /// The lines a student adds below the table (each ending in a line break): why an error row
+    /// was not graded, and the slips that cost a question (an unknown id, an unreadable line, a
+    /// forged variant tag that refuses its exercise), which are worth a TA's look.
+    static func tableNotes(_ r: StudentResult) -> String {
+        let who = safe(r.student ?? "?")
+        var notes = ""
+        if r.isError {
+            for d in r.errors {
+                for (i, line) in d.description.split(separator: "\n").enumerated() {
+                    notes += (i == 0 ? "\(who): \(safe(String(line)))" : "  \(safe(String(line)))") + "\n"
                 }
-                continue
             }
-            rows.append([who, Feedback.format(r.score), Feedback.format(r.maxScore)]
-                        + r.exercises.map { $0.questions.map { Feedback.format($0.score) }.joined(separator: " ") })
-            // Slips that cost a question (an unknown id, an unreadable line, a forged variant tag that
-            // refuses its exercise) are worth a TA's look.
-            for d in r.warnings where d.severity == .error {
-                notes.append("\(who): \(Self.safe(d.description.replacingOccurrences(of: "\n", with: " ")))")
-            }
+            return notes
         }
-        if results.isEmpty { header = ["student", "score", "max"] }
-        let widths = header.indices.map { i in ([header[i]] + rows.map { $0[i] }).map { $0.count }.max() ?? 0 }
+        for d in r.warnings where d.severity == .error {
+            notes += "\(who): \(safe(d.description.replacingOccurrences(of: "\n", with: " ")))\n"
+        }
+        return notes
+    }
+
+    /// The table from the rows in report order (a column's width is its widest cell, so every row
+    /// is seen before the first is written), then each row's notes (`notes`, a chunk at a time).
+    static func writeTable(rows: [ScoreRow], catalog: ExerciseCatalog, notes: (Range<Int>) throws -> [String],
+                           to write: (String) throws -> Void) rethrows {
+        let exs = catalog.exercises
+        let counts = exs.map(\.questions.count)
+        var header = ["student", "score", "max"] + exs.indices.map { "E\($0 + 1)" }
+        if rows.isEmpty { header = ["student", "score", "max"] }
+        func cells(_ r: ScoreRow) -> [String] {
+            let who = safe(r.student ?? "?")
+            if r.isError { return [who, "error", Feedback.format(r.maxScore)] + exs.map { _ in "-" } }
+            var cells = [who, Feedback.format(r.score), Feedback.format(r.maxScore)]
+            var q = 0
+            for n in counts {
+                cells.append(r.questionScores[q..<(q + n)].map { Feedback.format($0) }.joined(separator: " "))
+                q += n
+            }
+            return cells
+        }
+        var widths = header.map(\.count)
+        for r in rows {
+            for (i, c) in cells(r).enumerated() { widths[i] = max(widths[i], c.count) }
+        }
         func line(_ cells: [String]) -> String {
             cells.enumerated().map { i, c in c + String(repeating: " ", count: widths[i] - c.count) }.joined(separator: "  ")
-                .replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+                .replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) + "\n"
         }
-        var out = [line(header), line(widths.map { String(repeating: "-", count: $0) })] + rows.map(line)
-        out.append("")
+        try write(line(header) + line(widths.map { String(repeating: "-", count: $0) }))
+        for start in stride(from: 0, to: rows.count, by: chunk * 4) {
+            try write(rows[start..<min(start + chunk * 4, rows.count)].map { line(cells($0)) }.joined())
+        }
+        var tail = "\n"
         for (i, e) in exs.enumerated() {
-            out.append("E\(i + 1) = \(e.id): \(e.questions.map { "\($0.id) (\(Feedback.format($0.points)))" }.joined(separator: ", "))")
+            tail += "E\(i + 1) = \(e.id): \(e.questions.map { "\($0.id) (\(Feedback.format($0.points)))" }.joined(separator: ", "))\n"
         }
-        let graded = results.filter { !$0.isError }.count
-        out.append("\(results.count) file\(results.count == 1 ? "" : "s"): \(graded) graded, \(results.count - graded) with errors")
-        if !notes.isEmpty { out.append(""); out += notes }
-        return out.joined(separator: "\n") + "\n"
+        let graded = rows.count { !$0.isError }
+        tail += "\(rows.count) file\(rows.count == 1 ? "" : "s"): \(graded) graded, \(rows.count - graded) with errors\n"
+        try write(tail)
+        var first = true
+        for start in stride(from: 0, to: rows.count, by: chunk * 4) {
+            let piece = try notes(start..<min(start + chunk * 4, rows.count)).joined()
+            if piece.isEmpty { continue }
+            try write((first ? "\n" : "") + piece)
+            first = false
+        }
     }
 
     // MARK: - JSON
@@ -146,29 +184,36 @@ extension GradeReport {
     /// gives: the students are encoded a chunk at a time (in parallel) and handed to `write`, so
     /// the feedback of only one chunk is in memory at once, whatever the number of students.
     public func writeJSON(_ write: (String) throws -> Void) throws {
-        var header = try Self.encode(JSONHeader(maxScore: maxScore, revealed: revealed))
+        let results = self.results
+        try Self.writeJSON(maxScore: maxScore, revealed: revealed, count: results.count, pieces: { range in
+            try parallelMap(Array(results[range])) { r in Result { try Self.jsonPiece(r) }.mapError { EncodingFailure(description: "\($0)") } }
+                .map { try $0.get() }
+        }, to: write)
+    }
+
+    /// One student's object as it stands in the report's `students` array (indented, no comma).
+    static func jsonPiece(_ r: StudentResult) throws -> String {
+        let text = try encode(jsonStudent(r))
+        return text.dropLast().split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : "    " + $0 }.joined(separator: "\n")
+    }
+
+    /// The report around `count` students' pieces (`jsonPiece`), asked for a chunk at a time.
+    static func writeJSON(maxScore: Double, revealed: Bool, count: Int, pieces: (Range<Int>) throws -> [String],
+                          to write: (String) throws -> Void) throws {
+        var header = try encode(JSONHeader(maxScore: maxScore, revealed: revealed))
         // "{\n  ...\n}\n" without its closing brace, then the students array.
         header.removeLast(3)
         try write(header + ",\n  \"students\" : [\n")
-        if results.isEmpty {
+        if count == 0 {
             try write("\n  ]\n}\n")
             return
         }
         var first = true
-        for start in stride(from: 0, to: results.count, by: Self.chunk) {
-            let slice = Array(results[start..<min(start + Self.chunk, results.count)])
-            let encoded = parallelMap(slice) { r -> Result<String, EncodingFailure> in
-                do {
-                    let text = try Self.encode(Self.jsonStudent(r))
-                    return .success(text.dropLast().split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : "    " + $0 }.joined(separator: "\n"))
-                } catch {
-                    return .failure(EncodingFailure(description: "\(error)"))
-                }
-            }
+        for start in stride(from: 0, to: count, by: chunk) {
             var piece = ""
-            for e in encoded {
+            for p in try pieces(start..<min(start + chunk, count)) {
                 piece += first ? "" : ",\n"
-                piece += try e.get()
+                piece += p
                 first = false
             }
             try write(piece)
@@ -286,26 +331,35 @@ extension GradeReport {
 
     /// The gradebook written a chunk of rows at a time (rows formatted on every core).
     public func writeCSV(_ write: (String) throws -> Void) rethrows {
+        let (results, catalog) = (self.results, self.catalog)
+        try Self.writeCSV(catalog: catalog, count: results.count, rows: { range in
+            parallelMap(Array(results[range])) { Self.csvRow($0, catalog: catalog) }
+        }, to: write)
+    }
+
+    /// The header, then `count` rows (`csvRow`), asked for a chunk at a time.
+    static func writeCSV(catalog: ExerciseCatalog, count: Int, rows: (Range<Int>) throws -> [String], to write: (String) throws -> Void) rethrows {
         let subtotals = catalog.exercises.map { "\($0.id).total" }
-        try write((["student", "file"] + questionColumns + ["total", "max", "error"] + subtotals + ["warnings"]).map(Self.csvCell).joined(separator: ",") + "\r\n")
-        let blank = questionColumns.map { _ in "" }
-        for start in stride(from: 0, to: results.count, by: Self.chunk * 4) {
-            let rows = parallelMap(Array(results[start..<min(start + Self.chunk * 4, results.count)])) { r in
-                var cells = [r.student ?? "", r.file]
-                if r.isError {
-                    cells += blank
-                    cells += ["0", Feedback.format(r.maxScore), Self.oneLine(r.errors)]
-                    cells += subtotals.map { _ in "" }
-                } else {
-                    cells += r.exercises.flatMap { $0.questions.map { Feedback.format($0.score) } }
-                    cells += [Feedback.format(r.score), Feedback.format(r.maxScore), ""]
-                    cells += r.exercises.map { Feedback.format($0.score) }
-                }
-                cells.append(Self.oneLine(r.warnings))
-                return cells.map(Self.csvCell).joined(separator: ",") + "\r\n"
-            }
-            try write(rows.joined())
+        try write((["student", "file"] + questionColumns(catalog) + ["total", "max", "error"] + subtotals + ["warnings"]).map(csvCell).joined(separator: ",") + "\r\n")
+        for start in stride(from: 0, to: count, by: chunk * 4) {
+            try write(try rows(start..<min(start + chunk * 4, count)).joined())
         }
+    }
+
+    /// One student's row of the gradebook, line break included.
+    static func csvRow(_ r: StudentResult, catalog: ExerciseCatalog) -> String {
+        var cells = [r.student ?? "", r.file]
+        if r.isError {
+            cells += catalog.exercises.flatMap { $0.questions.map { _ in "" } }
+            cells += ["0", Feedback.format(r.maxScore), oneLine(r.errors)]
+            cells += catalog.exercises.map { _ in "" }
+        } else {
+            cells += r.exercises.flatMap { $0.questions.map { Feedback.format($0.score) } }
+            cells += [Feedback.format(r.score), Feedback.format(r.maxScore), ""]
+            cells += r.exercises.map { Feedback.format($0.score) }
+        }
+        cells.append(oneLine(r.warnings))
+        return cells.map(csvCell).joined(separator: ",") + "\r\n"
     }
 
     /// Diagnostics in one cell, as the error column always had them.
@@ -324,14 +378,17 @@ extension GradeReport {
         public var slips: Int
         /// Problems that cost nothing (an extra key, a missing variant block).
         public var warnings: Int
+
+        init(_ rows: [ScoreRow]) {
+            files = rows.count
+            graded = rows.count { !$0.isError }
+            errorRows = files - graded
+            slips = rows.reduce(0) { $0 + $1.slips }
+            warnings = rows.reduce(0) { $0 + $1.warnings }
+        }
     }
 
-    public var summary: Summary {
-        let graded = results.filter { !$0.isError }
-        let all = results.flatMap(\.warnings)
-        let slips = all.filter { $0.severity == .error }.count
-        return Summary(files: results.count, graded: graded.count, errorRows: results.count - graded.count, slips: slips, warnings: all.count - slips)
-    }
+    public var summary: Summary { Summary(rows) }
 
     static func csvCell(_ s: String) -> String {
         var v = s

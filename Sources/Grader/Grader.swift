@@ -175,15 +175,10 @@ public struct Grader: Sendable {
         }
         let keyErrors = graded.flatMap(\.keyErrors)
         if !keyErrors.isEmpty { throw DiagnosticError(Array(Set(keyErrors)).sorted { $0.location < $1.location }) }
-        var sorted = graded.map(\.result).sorted { ($0.student ?? "\u{10FFFF}", $0.file) < ($1.student ?? "\u{10FFFF}", $1.file) }
-        // Two files for one student: both are graded, and both say so.
-        var files: [String: [String]] = [:]
-        for r in sorted { if let s = r.student { files[s, default: []].append(r.file) } }
-        for i in sorted.indices {
-            guard let s = sorted[i].student, let fs = files[s], fs.count > 1 else { continue }
-            sorted[i].warnings.append(Diagnostic(.warning, at: SourceLocation(file: sorted[i].file), id: "answer.duplicate-student",
-                                                 "학생 \(Text.quoted(s))의 답안 파일이 \(fs.count)개 있습니다: \(Korean.codes(fs))"))
-        }
+        // By student id, then file; two files for one student: both are graded, and both say so.
+        let (order, duplicates) = Self.reportOrder(graded.map { ($0.result.student, $0.result.file) })
+        var sorted = order.map { graded[$0].result }
+        for (p, d) in duplicates { sorted[p].warnings.append(d) }
         return GradeReport(results: sorted, catalog: catalog, revealed: reveal)
     }
 
@@ -604,4 +599,101 @@ func parallelMap<T: Sendable, U: Sendable>(_ items: [T], _ body: @Sendable (T) -
 struct UnsafeSendableBuffer<U>: @unchecked Sendable {
     let buffer: UnsafeMutableBufferPointer<U?>
     init(_ b: UnsafeMutableBufferPointer<U?>) { buffer = b }
+}
+
+/// Runs `produce(i)` for every `i` in `0..<count` on every core and hands each result to `consume`
+/// on the calling thread, in index order, as soon as it and all before it are ready. At most
+/// `window` results are made ahead of the one `consume` waits for, so memory holds a window of
+/// results, not the run; what `consume` sees is the same whatever the threads did.
+///
+/// If `consume` throws, no new item is started and the error is rethrown once the items in
+/// progress finish.
+func orderedParallel<U: Sendable>(_ count: Int, window: Int, produce: @escaping @Sendable (Int) -> U,
+                                  consume: (Int, U) throws -> Void) rethrows {
+    let workers = min(count, ProcessInfo.processInfo.activeProcessorCount)
+    if workers < 2 {
+        for i in 0..<count { try consume(i, produce(i)) }
+        return
+    }
+    let pipeline = OrderedWindow<U>(count: count, window: max(1, window))
+    let group = DispatchGroup()
+    for _ in 0..<workers {
+        DispatchQueue.global().async(group: group) { pipeline.work(produce) }
+    }
+    defer { group.wait() }
+    do {
+        for i in 0..<count { try consume(i, pipeline.take(i)) }
+    } catch {
+        pipeline.stop()
+        throw error
+    }
+}
+
+/// The slots of `orderedParallel`: item `i` lives in slot `i % window` from when a worker makes
+/// it until the consumer takes it.
+final class OrderedWindow<U>: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var slots: [U?]
+    private let count: Int
+    private let window: Int
+    /// The next item a worker starts.
+    private var next = 0
+    /// Items taken by the consumer (all before `taken`).
+    private var taken = 0
+    private var stopped = false
+    /// Whether the consumer waits for its next item, or a worker for room in the window.
+    private var consumerWaits = false
+    private var workersWaiting = 0
+
+    init(count: Int, window: Int) {
+        self.count = count
+        self.window = window
+        slots = Array(repeating: nil, count: window)
+    }
+
+    func work(_ produce: (Int) -> U) {
+        while true {
+            condition.lock()
+            while !stopped && next < count && next >= taken + window {
+                workersWaiting += 1
+                condition.wait()
+                workersWaiting -= 1
+            }
+            if stopped || next >= count {
+                condition.unlock()
+                return
+            }
+            let i = next
+            next += 1
+            condition.unlock()
+            let made = produce(i)
+            condition.lock()
+            slots[i % window] = made
+            // Only the item the consumer waits for is worth waking it.
+            if consumerWaits && i == taken { condition.broadcast() }
+            condition.unlock()
+        }
+    }
+
+    func take(_ i: Int) -> U {
+        condition.lock()
+        defer { condition.unlock() }
+        while slots[i % window] == nil {
+            consumerWaits = true
+            condition.wait()
+            consumerWaits = false
+        }
+        let made = slots[i % window]!
+        slots[i % window] = nil
+        taken = i + 1
+        if workersWaiting > 0 { condition.broadcast() }
+        return made
+    }
+
+    func stop() {
+        condition.lock()
+        stopped = true
+        condition.broadcast()
+        condition.unlock()
+    }
 }

@@ -7,49 +7,53 @@
 /// `;` and start again one character later: quadratic, minutes for a long line. A list nested by
 /// ever deeper indentation recurses once per level.
 ///
-/// So before Ink, outside code spans and fenced blocks: a `[` that does not open a complete
-/// one-line link (`[text](url)`, `[text][ref]`, text without brackets) becomes `&#91;`; a `<` that
-/// opens no tag closed on its own line becomes `&lt;`; an `&` that starts no entity becomes
-/// `&amp;`; leading whitespace is cut to `maxIndent`. Ink would print each of those characters as
-/// text anyway (after failing), so for real content the HTML is the same, byte for byte, once
-/// `&#91;` is turned back into `[` (`restore`).
+/// So before Ink, on every line: a `[` that does not open a complete one-line link (`[text](url)`,
+/// `[text][ref]`, text without brackets), a `<` that opens no tag closed on its own line and an
+/// `&` that starts no entity each become a private-use placeholder (U+E000, U+E001, U+E002), and
+/// leading whitespace is cut to `maxIndent`. Ink prints a placeholder as it is, in text and in code
+/// alike, and `restore` turns it into what Ink prints for the character it stands for, in text and
+/// in code alike (`[`, `&lt;`, `&amp;`): so for real content the HTML is the same, byte for byte.
+///
+/// Code spans and fenced blocks are not skipped. Which lines Ink takes for code depends on its own
+/// rules (a fence inside a list item is list text to Ink; a closing fence must start its line),
+/// and a neutralizer that guessed them wrong left a line of `[` to Ink: a fuzzed page took minutes.
+/// Because the placeholders mean the same inside code and out, no guess is needed. An authored
+/// U+E000–U+E002 becomes U+FFFD.
 enum MarkdownBounds {
     /// Deeper indentation only nests lists deeper; 32 levels are more than any page needs.
     static let maxIndent = 32
 
-    static let bracket = "&#91;"
+    /// The placeholders, with what Ink would have printed for the character each stands for.
+    static let placeholders: [(placeholder: String, html: String)] = [("\u{E000}", "["), ("\u{E001}", "&lt;"), ("\u{E002}", "&amp;")]
+    private static let bracket = Array("\u{E000}".utf8), lessThan = Array("\u{E001}".utf8), ampersand = Array("\u{E002}".utf8)
+    private static let replacement = Array("\u{FFFD}".utf8)
 
     static func neutralize(_ markdown: String) -> String {
         let bytes = Array(markdown.utf8)
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count + bytes.count / 16)
-        var inFence = false
         var lineStart = 0
         while lineStart <= bytes.count {
             var lineEnd = lineStart
             while lineEnd < bytes.count, bytes[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
             var i = lineStart
             while i < lineEnd, bytes[i] == UInt8(ascii: " ") || bytes[i] == UInt8(ascii: "\t") { i += 1 }
-            let isFence = lineEnd - i >= 3 && bytes[i] == tick && bytes[i + 1] == tick && bytes[i + 2] == tick
-            if inFence || isFence {
-                out += bytes[lineStart..<lineEnd]
-                if isFence { inFence.toggle() }
-            } else {
-                out += bytes[lineStart..<min(i, lineStart + maxIndent)]
-                neutralizeLine(bytes, from: i, to: lineEnd, into: &out)
-            }
+            out += bytes[lineStart..<min(i, lineStart + maxIndent)]
+            neutralizeLine(bytes, from: i, to: lineEnd, into: &out)
             if lineEnd < bytes.count { out.append(UInt8(ascii: "\n")) }
             lineStart = lineEnd + 1
         }
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Ink's HTML after `neutralize`: the placeholders for `[` are brackets again.
+    /// Ink's HTML after `neutralize`: each placeholder is what Ink prints for its character.
     static func restore(_ html: String) -> String {
-        html.contains(bracket) ? html.replacingOccurrences(of: bracket, with: "[") : html
+        var html = html
+        for (placeholder, text) in placeholders where html.contains(placeholder) {
+            html = html.replacingOccurrences(of: placeholder, with: text)
+        }
+        return html
     }
-
-    private static let tick = UInt8(ascii: "`")
 
     private static func neutralizeLine(_ b: [UInt8], from start: Int, to end: Int, into out: inout [UInt8]) {
         var i = start
@@ -72,26 +76,19 @@ enum MarkdownBounds {
         while i < end {
             let c = b[i]
             switch c {
-            case tick:
-                // A code span runs to the next backtick on the line; Ink leaves its inside alone.
-                var j = i + 1
-                while j < end, b[j] != tick { j += 1 }
-                if j < end {
-                    out += b[i...j]
-                    i = j + 1
-                } else {
-                    out.append(c)
-                    i += 1
-                }
+            case 0xEE where i + 2 < end && b[i + 1] == 0x80 && (0x80...0x82).contains(b[i + 2]):
+                // An authored U+E000–U+E002 would read as a placeholder.
+                out += replacement
+                i += 3
                 continue
             case UInt8(ascii: "["):
-                if isSimpleLink(b, at: i, end: end) { out.append(c) } else { out += bracket.utf8 }
+                if isSimpleLink(b, at: i, end: end) { out.append(c) } else { out += bracket }
             case UInt8(ascii: "<"):
                 let opensTag = i + 1 < end && (isLetter(b[i + 1]) || b[i + 1] == UInt8(ascii: "!")
                     || (b[i + 1] == UInt8(ascii: "/") && i + 2 < end && isLetter(b[i + 2])))
-                if opensTag && nextGT[i - start] < nextLT[i - start] { out.append(c) } else { out += "&lt;".utf8 }
+                if opensTag && nextGT[i - start] < nextLT[i - start] { out.append(c) } else { out += lessThan }
             case UInt8(ascii: "&"):
-                if entityLength(b, at: i, end: end) > 0 { out.append(c) } else { out += "&amp;".utf8 }
+                if entityLength(b, at: i, end: end) > 0 { out.append(c) } else { out += ampersand }
             default:
                 out.append(c)
             }

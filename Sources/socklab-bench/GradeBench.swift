@@ -100,6 +100,23 @@ enum GradeBench {
                      t2, Double(count) / t2, Double(count * questions) / t2, max(0, end.timeIntervalSince(read) - t2)))
         print(String(format: "grade: again: CPU %.3f s (%.0f µs per file); keys took about %.3f CPU s", c2, c2 / Double(count) * 1e6,
                      max(0, (cpu1 - cpu0) - c2)))
+        // What streaming costs: the whole report (every result in memory, then the CSV) against the
+        // streamed run `socklab grade` makes (pieces rendered as files are graded, kept in a store,
+        // written in report order), keys cached, alternated so that both see the same machine.
+        let csvOutput = GradeOutput(format: .csv, catalog: catalog, revealed: false)
+        var wholeCPU = 0.0, streamedCPU = 0.0, wholeBytes = 0, streamedBytes = 0
+        let rounds = max(1, repeats)
+        for _ in 0..<rounds {
+            var c = cpuSeconds()
+            try grader.grade(inputs).writeCSV { wholeBytes += $0.utf8.count }
+            wholeCPU += cpuSeconds() - c
+            c = cpuSeconds()
+            try grader.gradeStreamed(inputs, output: csvOutput, store: MemoryPieceStore()).write { streamedBytes += $0.utf8.count }
+            streamedCPU += cpuSeconds() - c
+        }
+        print(String(format: "grade: CSV with keys cached (%d alternations): whole report %.0f µs per file, streamed %.0f µs per file of CPU (%+.1f %%), same size: %@",
+                     rounds, wholeCPU / Double(rounds * count) * 1e6, streamedCPU / Double(rounds * count) * 1e6,
+                     (streamedCPU / wholeCPU - 1) * 100, wholeBytes == streamedBytes ? "yes" : "NO"))
         commandPerFormat(dir: dir, count: count, secret: secret)
         if ProcessInfo.processInfo.environment["SOCKLAB_BENCH_DETAIL"] != nil {
             let p0 = Date()
@@ -110,33 +127,60 @@ enum GradeBench {
     }
 
     /// The release `socklab grade FOLDER --format F --out FILE` on the generated files, once per
-    /// output format: wall time and the child's peak resident memory (its VmHWM), so
-    /// each format's figure is that of a run of its own, reading and writing included.
+    /// output format (Gradescope and PrairieLearn take one submission: the first file), then with
+    /// `--feedback-dir` and with `--compare` (against the JSON run's output): wall time, the
+    /// child's CPU time and its peak resident memory (its VmHWM), so each figure is that of a run
+    /// of its own, reading and writing included. Each command is printed as it can be run again.
     static func commandPerFormat(dir: URL, count: Int, secret: String) {
         let socklab = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("socklab")
         guard FileManager.default.isExecutableFile(atPath: socklab.path) else {
             print("grade: \(socklab.path) is missing; run `swift build -c release` to measure the command per format")
             return
         }
-        // SOCKLAB_BENCH_FORMATS=csv,json measures only those (empty: none).
-        let formats = ProcessInfo.processInfo.environment["SOCKLAB_BENCH_FORMATS"].map { $0.split(separator: ",").map(String.init) } ?? ["table", "csv", "json"]
-        for format in formats {
-            let out = FileManager.default.temporaryDirectory.appendingPathComponent("socklab-bench-grade-\(getpid()).\(format)")
-            defer { try? FileManager.default.removeItem(at: out) }
-            guard let (seconds, peakKB, status) = spawn(socklab, ["grade", dir.path, "--format", format, "--out", out.path],
-                                                       environment: ["SOCKLAB_SECRET=\(secret)"]) else {
+        // SOCKLAB_BENCH_FORMATS=csv,json measures only those (empty: none); `feedback` and `compare`
+        // name the runs with --feedback-dir and --compare.
+        let all = ["table", "csv", "json", "canvas", "gradescope", "prairielearn", "feedback", "compare"]
+        let formats = ProcessInfo.processInfo.environment["SOCKLAB_BENCH_FORMATS"].map { $0.split(separator: ",").map(String.init) } ?? all
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("socklab-bench-grade-\(getpid())")
+        try? FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let json = scratch.appendingPathComponent("grades.json")
+        let first = ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).sorted().first.map { dir.appendingPathComponent($0).path } ?? dir.path
+        for name in formats {
+            let out = scratch.appendingPathComponent("grades.\(name)")
+            var args: [String]
+            var files = count
+            switch name {
+            case "gradescope", "prairielearn":
+                args = ["grade", first, "--format", name, "--out", out.path]
+                files = 1
+            case "feedback":
+                args = ["grade", dir.path, "--format", "csv", "--out", out.path, "--feedback-dir", scratch.appendingPathComponent("feedback").path]
+            case "compare":
+                guard FileManager.default.fileExists(atPath: json.path) else {
+                    print("grade: --compare needs the json run first (SOCKLAB_BENCH_FORMATS=json,compare)")
+                    continue
+                }
+                args = ["grade", dir.path, "--format", "json", "--out", out.path, "--compare", json.path]
+            default:
+                args = ["grade", dir.path, "--format", name, "--out", name == "json" ? json.path : out.path]
+            }
+            print("grade: $ SOCKLAB_SECRET=\(secret) \(socklab.path) \(args.joined(separator: " "))")
+            guard let run = spawn(socklab, args, environment: ["SOCKLAB_SECRET=\(secret)"]) else {
                 print("grade: could not run \(socklab.path)")
                 return
             }
-            let size = (try? FileManager.default.attributesOfItem(atPath: out.path)[.size] as? Int) ?? 0
-            print(String(format: "grade: socklab grade --format %@: %d files in %.2f s, peak memory %.1f MB (goal < 300), output %.1f MB, exit %d",
-                         format, count, seconds, Double(peakKB) / 1024, Double(size) / 1_048_576, status))
+            let written = name == "json" ? json : out
+            let size = (try? FileManager.default.attributesOfItem(atPath: written.path)[.size] as? Int) ?? 0
+            print(String(format: "grade: socklab grade %@: %d file%@ in %.2f s (CPU %.2f s), peak memory %.1f MB (goal < 300), output %.1f MB, exit %d",
+                         name, files, files == 1 ? "" : "s", run.seconds, run.cpu, Double(run.peakKB) / 1024, Double(size) / 1_048_576, run.status))
+            if name == "feedback" { try? FileManager.default.removeItem(at: scratch.appendingPathComponent("feedback")) }
         }
     }
 
     /// Runs `exe args` with its standard output and error sent to /dev/null: wall seconds, the
-    /// child's peak resident memory in KB and its exit status.
-    static func spawn(_ exe: URL, _ args: [String], environment: [String]) -> (Double, Int, Int32)? {
+    /// child's CPU seconds (user and system), its peak resident memory in KB and its exit status.
+    static func spawn(_ exe: URL, _ args: [String], environment: [String]) -> (seconds: Double, cpu: Double, peakKB: Int, status: Int32)? {
         var pid: pid_t = 0
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -150,17 +194,20 @@ enum GradeBench {
         let start = Date()
         guard posix_spawn(&pid, exe.path, &actions, nil, argv, envp) == 0 else { return nil }
         // The child's own high-water mark, read from /proc while it runs: wait4's ru_maxrss is no
-        // use here, because Linux carries the parent's resident size into a spawned child.
+        // use here, because Linux carries the parent's resident size into a spawned child. Its
+        // CPU time does come from wait4.
         var status: Int32 = 0
         var peakKB = 0
+        var usage = rusage()
         while true {
             if let kb = highWaterKB(pid) { peakKB = max(peakKB, kb) }
-            let r = waitpid(pid, &status, WNOHANG)
+            let r = wait4(pid, &status, WNOHANG, &usage)
             if r == pid { break }
             if r < 0 { return nil }
             usleep(5_000)
         }
-        return (Date().timeIntervalSince(start), peakKB, (status >> 8) & 0xFF)
+        let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+        return (Date().timeIntervalSince(start), cpu, peakKB, (status >> 8) & 0xFF)
     }
 
     /// VmHWM of a running process, in KB.

@@ -10,20 +10,20 @@ func loadRoster(_ path: String) throws -> Roster {
 
 extension Grade {
     /// The students whose scores moved since the earlier JSON report at `path`.
-    static func changes(in graded: GradeReport, since path: String) throws -> [GradeReport.ScoreChange] {
+    static func changes(in graded: StreamedReport, since path: String) throws -> [GradeReport.ScoreChange] {
         let old = try readCompared(path)
         return try report { () throws(DiagnosticError) in try graded.changes(since: old, file: path) }
     }
 
     /// Writes one feedback file per student into `dir` (created if needed), each atomically.
-    func writeFeedback(_ report: GradeReport, to dir: String) throws {
+    func writeFeedback(_ report: StreamedReport, to dir: String) throws {
         do {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         } catch {
             throw ValidationError("cannot create the folder \(dir): \((error as NSError).localizedDescription)")
         }
-        for f in report.feedbackFiles() {
-            try writeAtomically(f.text, to: URL(fileURLWithPath: dir).appendingPathComponent(f.name).path)
+        try report.writeFeedback { name, text in
+            try writeAtomically(text, to: URL(fileURLWithPath: dir).appendingPathComponent(name).path)
         }
     }
 

@@ -76,6 +76,17 @@ struct Grade: ParsableCommand {
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case table, json, gradescope, csv, prairielearn, canvas
+
+        var output: GradeOutput.Format {
+            switch self {
+            case .table: .table
+            case .json: .json
+            case .gradescope: .gradescope
+            case .csv: .csv
+            case .prairielearn: .prairielearn
+            case .canvas: .canvas
+            }
+        }
     }
 
     @Argument(help: "Answer files or folders of answer files.")
@@ -99,8 +110,8 @@ struct Grade: ParsableCommand {
     @Option(help: "An earlier '--format json' output: list every student whose score changed since, and on which questions.")
     var compare: String?
 
-    @Option(help: "Gradescope visibility: visible, hidden, after_due_date or after_published.")
-    var visibility: String = "visible"
+    @Option(help: "Gradescope visibility of the results.")
+    var visibility: GradeReport.Visibility = .visible
 
     @Option(help: "The content folder (course.yaml, scenarios/, exercises/).")
     var content: String = "content"
@@ -113,9 +124,6 @@ struct Grade: ParsableCommand {
         for p in paths where !FileManager.default.fileExists(atPath: p) {
             throw ValidationError("'\(p)' does not exist")
         }
-        if GradeReport.Visibility(rawValue: visibility) == nil {
-            throw ValidationError("--visibility must be one of \(GradeReport.Visibility.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
     }
 
     func run() throws {
@@ -127,28 +135,28 @@ struct Grade: ParsableCommand {
             throw ValidationError("--format \(format.rawValue) writes results.json for one submission; got \(files.count) answer files")
         }
         let progress = ProgressLine(total: files.count, label: "socklab grade")
-        let report = try report { () throws(DiagnosticError) in
-            try grader.grade(AnswerFiles.inputs(files), reveal: reveal, progress: { progress.update($0) })
+        let output = GradeOutput(format: format.output, catalog: content.catalog, revealed: reveal,
+                                 visibility: visibility, roster: roster)
+        // Each student's part of the report is rendered as their file is graded and spooled to
+        // disk; memory holds one score row per file, whatever the format (README, Benchmarks).
+        let spool = try SpoolFile(near: out)
+        let report: StreamedReport
+        do {
+            report = try grader.gradeStreamed(AnswerFiles.inputs(files), reveal: reveal, output: output, feedback: feedbackDir != nil,
+                                              store: spool, progress: { progress.update($0) })
+        } catch let error as DiagnosticError {
+            progress.finish()
+            printDiagnostics(error.diagnostics)
+            throw ExitCode.failure
         }
         progress.finish()
-        let shownTo = GradeReport.Visibility(rawValue: visibility) ?? .visible
-        let emit: ((String) throws -> Void) throws -> Void = { write in
-            switch format {
-            case .table: try write(report.table())
-            case .json: try report.writeJSON(write)
-            case .csv: try report.writeCSV(write)
-            case .gradescope: try write(try report.gradescope(visibility: shownTo))
-            case .prairielearn: try write(try report.prairieLearn())
-            case .canvas: try write(report.canvas(roster: roster))
-            }
-        }
         if let feedbackDir { try writeFeedback(report, to: feedbackDir) }
         var changes: [GradeReport.ScoreChange]?
         if let compare { changes = try Self.changes(in: report, since: compare) }
         if let out {
-            try writeAtomically(to: out, emit)
+            try writeAtomically(to: out) { write in try report.write(write) }
         } else if changes == nil {
-            try emit { chunk in FileHandle.standardOutput.write(Data(chunk.utf8)) }
+            try report.write { chunk in FileHandle.standardOutput.write(Data(chunk.utf8)) }
         }
         // With --compare, standard output carries only the changes (the report goes to --out, if given).
         if let changes { print(GradeReport.describe(changes), terminator: "") }

@@ -307,11 +307,7 @@ struct PrintInBrowserTests {
         let pages = try Self.pdfPages(pdf)
         print("print.html: \(pages) A4 pages (\(pdf.path))")
         #expect(pages >= 20, "the whole chapter is there: \(pages) pages")
-        // Open (issue #12): the book prints on 88 A4 pages today. The known issue keeps the goal in
-        // the test, and Swift Testing reports it as fixed (an unexpected pass fails) once it is met.
-        withKnownIssue("print.html prints on more than 60 A4 pages (88 when this was written)") {
-            #expect(pages <= 60, "print.html prints on \(pages) pages")
-        }
+        #expect(pages <= 60, "print.html prints on \(pages) pages (issue #12: at most 60; 88 before the print stylesheet)")
         // The mediabox is A4 (595 x 842 pt).
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")

@@ -27,9 +27,10 @@
       var label = frame.querySelector('.frame-label');
       var desc = frame.querySelector('svg desc');
       var text = (i + 1) + ' / ' + frames.length + '단계.';
-      var what = label ? label.textContent.replace(/^\s*\d+\/\d+\s*/, '') : '';
-      if (what) { text += ' ' + what + '.'; }
+      // The description names the step in words; the label (in the figure's notation) only
+      // stands in when a frame has no description.
       if (desc && desc.textContent) { text += ' ' + desc.textContent; }
+      else if (label) { text += ' ' + label.textContent.replace(/^\s*\d+\/\d+\s*/, '') + '.'; }
       return text;
     }
 
