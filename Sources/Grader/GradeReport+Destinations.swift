@@ -125,7 +125,7 @@ extension GradeReport {
         out += "답안 파일: `\(Self.codeSpan((r.file as NSString).lastPathComponent))`\n\n"
         if r.isError {
             out += "답안 파일을 채점할 수 없었습니다. 다음 문제를 고쳐 다시 제출하세요.\n\n"
-            for d in r.errors { out += Self.feedbackDiagnostic(d, lead: "- ", indent: "  ") + "\n" }
+            for d in r.errors { out += Self.feedbackDiagnostic(d, lead: "- 오류 ", indent: "  ") + "\n" }
             return out
         }
         out += "**총점: \(Feedback.format(r.score)) / \(Feedback.format(r.maxScore))점**\n\n"

@@ -112,7 +112,7 @@ import Testing
         #expect((check.stdout + check.stderr).contains("\\u{1B}[31mred"))
         let folderNamedLikeAFile = try CLI.run(["check", answers.appendingPathComponent("x.yaml").path], environment: env)
         #expect(folderNamedLikeAFile.status == 1)
-        #expect(folderNamedLikeAFile.stderr.contains("no answer files"))
+        #expect(folderNamedLikeAFile.stderr.contains("답안 파일(`*.yaml`, `*.yml`, `*.json`)을 찾지 못했습니다"))
     }
 
     @Test("a path that does not exist is a usage error")
