@@ -87,7 +87,8 @@ struct KoreanTextTests {
     static func latinDurations(_ html: String) throws -> [String] {
         let text = html.replacing(try Regex("<(code|pre|script|style|svg)[^>]*>.*?</(code|pre|script|style|svg)>").dotMatchesNewlines(), with: " ")
             .replacing(try Regex("<[^>]+>"), with: "")
-        let unit = try Regex("(^|[^A-Za-z0-9_.])[0-9][0-9,]*\\s?(ms|s|sec|min|h)(?![A-Za-z])").anchorsMatchLineEndings()
+        // A number is digits with optional thousands groups: in "ports=49152-65535, s=2" the comma ends the number.
+        let unit = try Regex("(^|[^A-Za-z0-9_.])[0-9]+(?:,[0-9]{3})*\\s?(ms|s|sec|min|h)(?![A-Za-z])").anchorsMatchLineEndings()
         return text.matches(of: unit).map { m -> String in
             let from = text.index(m.range.lowerBound, offsetBy: -20, limitedBy: text.startIndex) ?? text.startIndex
             return String(text[from..<m.range.upperBound])
@@ -107,6 +108,7 @@ struct KoreanTextTests {
         let exercises = try #require(result.files.first { $0.path == "exercises.html" }?.contents)
         #expect(exercises.contains("MSL = 30초"), "MSL as the exercises state it")
         #expect(try Self.latinDurations("<p>MSL = 30000ms, 2min</p><code>+30000ms</code>").count == 2)
+        #expect(try Self.latinDurations("<p>port=80, ports=49152-65535, s=2, 30,000 ms</p>").count == 1)
     }
 
     @Test("milliseconds in shown text become Korean durations; code spans and other words stay")

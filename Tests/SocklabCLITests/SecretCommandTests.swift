@@ -64,6 +64,6 @@ import Testing
         try (edited.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
         let bad = try CLI.run(["check", file.path], environment: env)
         #expect(bad.status != 0)
-        #expect(bad.stderr.contains("s7.yaml:\(tagLine + 1):") && bad.stderr.contains("does not match its variant"), "\(bad.stderr)")
+        #expect(bad.stderr.contains("s7.yaml:\(tagLine + 1):") && bad.stderr.contains("`tag:`가 `variant:` 값과 학생 `s7`에게 맞지 않습니다"), "\(bad.stderr)")
     }
 }
