@@ -28,32 +28,7 @@ enum CLI {
     /// Runs `socklab ARGS` in `directory` (default: the repository root), with a 60 s limit.
     static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:],
                     unsetting unset: [String] = []) throws -> Output {
-        let process = Process()
-        process.executableURL = try binary()
-        process.arguments = arguments
-        process.currentDirectoryURL = directory ?? repositoryRoot
-        var env = ProcessInfo.processInfo.environment
-        for (k, v) in environment { env[k] = v }
-        for k in unset { env[k] = nil }
-        process.environment = env
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("socklab-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        let out = scratch.appendingPathComponent("out"), err = scratch.appendingPathComponent("err")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: out)
-        process.standardError = try FileHandle(forWritingTo: err)
-        try process.run()
-        let deadline = Date().addingTimeInterval(60)
-        while process.isRunning && Date() < deadline { usleep(10_000) }
-        if process.isRunning {
-            process.terminate()
-            throw CLIError(description: "socklab \(arguments.joined(separator: " ")) did not finish within 60 s")
-        }
-        return Output(status: process.terminationStatus,
-                      stdout: try String(contentsOf: out, encoding: .utf8),
-                      stderr: try String(contentsOf: err, encoding: .utf8))
+        try Program.run(try binary().path, arguments, in: directory ?? repositoryRoot, environment: environment, unsetting: unset)
     }
 
     static func temporaryDirectory() throws -> URL {
@@ -65,4 +40,35 @@ enum CLI {
 
 struct CLIError: Error, CustomStringConvertible {
     var description: String
+}
+
+/// Runs a program (socklab, bash, unzip) as a user would, with a 60 s limit; its output is read from files.
+enum Program {
+    static func run(_ executable: String, _ arguments: [String], in directory: URL, environment: [String: String] = [:],
+                    unsetting unset: [String] = []) throws -> CLI.Output {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        var env = ProcessInfo.processInfo.environment
+        for (k, v) in environment { env[k] = v }
+        for k in unset { env[k] = nil }
+        process.environment = env
+        let scratch = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let out = scratch.appendingPathComponent("out"), err = scratch.appendingPathComponent("err")
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = try FileHandle(forWritingTo: err)
+        try process.run()
+        let deadline = Date().addingTimeInterval(60)
+        while process.isRunning && Date() < deadline { usleep(10_000) }
+        if process.isRunning {
+            process.terminate()
+            throw CLIError(description: "\(executable) \(arguments.joined(separator: " ")) did not finish within 60 s")
+        }
+        return CLI.Output(status: process.terminationStatus, stdout: try String(contentsOf: out, encoding: .utf8),
+                          stderr: try String(contentsOf: err, encoding: .utf8))
+    }
 }

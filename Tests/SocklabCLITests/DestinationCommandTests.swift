@@ -1,35 +1,6 @@
 import Foundation
 import Testing
 
-/// Runs any program (bash, unzip) with a time limit, for the autograder's end-to-end tests.
-enum Program {
-    static func run(_ executable: String, _ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> CLI.Output {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        var env = ProcessInfo.processInfo.environment
-        for (k, v) in environment { env[k] = v }
-        process.environment = env
-        let scratch = try CLI.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        let out = scratch.appendingPathComponent("out"), err = scratch.appendingPathComponent("err")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: out)
-        process.standardError = try FileHandle(forWritingTo: err)
-        try process.run()
-        let deadline = Date().addingTimeInterval(60)
-        while process.isRunning && Date() < deadline { usleep(10_000) }
-        if process.isRunning {
-            process.terminate()
-            throw CLIError(description: "\(executable) \(arguments.joined(separator: " ")) did not finish within 60 s")
-        }
-        return CLI.Output(status: process.terminationStatus, stdout: try String(contentsOf: out, encoding: .utf8),
-                          stderr: try String(contentsOf: err, encoding: .utf8))
-    }
-}
-
 func jsonObject(_ path: URL) throws -> [String: Any] {
     let data = try Data(contentsOf: path)
     return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any], "\(path.path) is not a JSON object")
