@@ -41,43 +41,22 @@ enum AnswerFiles {
         return files
     }
 
-    /// An answer file's bytes, read so that no file can make the reading itself the problem:
-    /// opened without blocking (a named pipe), checked on the opened file (after symbolic
-    /// links, so a link to a 2 GB file is refused unread), and read at most one byte past the
-    /// limit (a file that grows while it is read, or a /proc file that says it is empty).
+    /// An answer file's bytes, read by `BoundedFile.read` (no file can make the reading itself the
+    /// problem), with the reasons in Korean for the student's row.
     static func readFile(_ path: String) -> Result<[UInt8], DiagnosticError> {
-        let at = SourceLocation(file: path)
-        func fail(_ id: String, _ message: String) -> Result<[UInt8], DiagnosticError> {
-            .failure(DiagnosticError(Diagnostic(at: at, id: id, message)))
-        }
-        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        guard fd >= 0 else { return fail("answer.unreadable", "파일을 읽을 수 없습니다: \(readError(errno))") }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { return fail("answer.unreadable", "파일을 읽을 수 없습니다: \(readError(errno))") }
-        switch st.st_mode & S_IFMT {
-        case S_IFREG: break
-        case S_IFDIR: return fail("answer.unreadable", "답안 파일 이름을 가진 폴더입니다. 파일이 아닙니다")
-        default: return fail("answer.unreadable", "일반 파일이 아닙니다(장치, 파이프 또는 소켓)")
-        }
         let limit = AnswerSheet.maxBytes
-        if Int(st.st_size) > limit {
-            return fail("answer.too-large", "파일이 \(st.st_size)바이트입니다. 답안 파일은 \(limit)바이트까지만 받습니다")
-        }
-        var bytes = [UInt8](repeating: 0, count: limit + 1)
-        var count = 0
-        while count < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + count, $0.count - count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                return fail("answer.unreadable", "파일을 읽을 수 없습니다: \(readError(errno))")
+        return BoundedFile.read(path, limit: limit).mapError { failure in
+            let at = SourceLocation(file: path)
+            switch failure {
+            case .unreadable(let e): return DiagnosticError(Diagnostic(at: at, id: "answer.unreadable", "파일을 읽을 수 없습니다: \(readError(e))"))
+            case .folder: return DiagnosticError(Diagnostic(at: at, id: "answer.unreadable", "답안 파일 이름을 가진 폴더입니다. 파일이 아닙니다"))
+            case .notRegular: return DiagnosticError(Diagnostic(at: at, id: "answer.unreadable", "일반 파일이 아닙니다(장치, 파이프 또는 소켓)"))
+            case .tooLarge(let size?):
+                return DiagnosticError(Diagnostic(at: at, id: "answer.too-large", "파일이 \(size)바이트입니다. 답안 파일은 \(limit)바이트까지만 받습니다"))
+            case .tooLarge(nil):
+                return DiagnosticError(Diagnostic(at: at, id: "answer.too-large", "파일이 답안 파일의 최대 크기인 \(limit)바이트보다 큽니다"))
             }
-            if n == 0 { break }
-            count += n
         }
-        if count > limit { return fail("answer.too-large", "파일이 답안 파일의 최대 크기인 \(limit)바이트보다 큽니다") }
-        bytes.removeSubrange(count...)
-        return .success(bytes)
     }
 
     /// Why a file could not be read, in Korean, with the errno name as code (`strerror` is English).
@@ -182,5 +161,48 @@ func writeAtomically(to path: String, _ body: ((String) throws -> Void) throws -
         try? FileManager.default.removeItem(at: tmp)
         if let e = error as? ValidationError { throw e }
         throw ValidationError("cannot write \(path): \((error as NSError).localizedDescription)")
+    }
+}
+
+/// Reads a file so that no file can make the reading itself the problem: opened without blocking
+/// (a named pipe), checked on the opened file (after symbolic links, so a link to a 2 GB file is
+/// refused unread), and read at most one byte past the limit (a file that grows while it is read,
+/// or a /proc file that says it is empty). Answer files and content files (`readText`) both read
+/// through it; each says why in its own words.
+enum BoundedFile {
+    enum Failure: Error {
+        case unreadable(errno: Int32)
+        case folder
+        case notRegular
+        /// The size when the file said it up front; nil when it was found out by reading.
+        case tooLarge(size: Int?)
+    }
+
+    static func read(_ path: String, limit: Int) -> Result<[UInt8], Failure> {
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { return .failure(.unreadable(errno: errno)) }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { return .failure(.unreadable(errno: errno)) }
+        switch st.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: return .failure(.folder)
+        default: return .failure(.notRegular)
+        }
+        if Int(st.st_size) > limit { return .failure(.tooLarge(size: Int(st.st_size))) }
+        var bytes = [UInt8](repeating: 0, count: limit + 1)
+        var count = 0
+        while count < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + count, $0.count - count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return .failure(.unreadable(errno: errno))
+            }
+            if n == 0 { break }
+            count += n
+        }
+        if count > limit { return .failure(.tooLarge(size: nil)) }
+        bytes.removeSubrange(count...)
+        return .success(bytes)
     }
 }

@@ -79,20 +79,20 @@ func parseSettings(_ settings: [String]) throws -> [String: String] {
 
 /// Reads a UTF-8 text file; a missing, unreadable or non-text file is a diagnostic.
 func readText(_ path: String, limit: Int = YAMLDocument.maxBytes) throws(DiagnosticError) -> String {
-    let url = URL(fileURLWithPath: path)
-    let data: Data
-    do {
-        let attrs = try FileManager.default.attributesOfItem(atPath: path)
-        if let size = attrs[.size] as? Int, size > limit {
-            throw DiagnosticError(Diagnostic(at: SourceLocation(file: path), id: "file.too-large", "the file is \(size) bytes; at most \(limit) are read"))
-        }
-        data = try Data(contentsOf: url)
-    } catch let e as DiagnosticError {
-        throw e
-    } catch {
-        throw DiagnosticError(Diagnostic(at: SourceLocation(file: path), id: "file.unreadable", "cannot read the file: \((error as NSError).localizedDescription)"))
+    let at = SourceLocation(file: path)
+    let data: [UInt8]
+    switch BoundedFile.read(path, limit: limit) {
+    case .success(let bytes): data = bytes
+    case .failure(.unreadable(let e)):
+        throw DiagnosticError(Diagnostic(at: at, id: "file.unreadable", "cannot read the file: \(String(cString: strerror(e)))"))
+    case .failure(.folder):
+        throw DiagnosticError(Diagnostic(at: at, id: "file.unreadable", "cannot read the file: it is a folder"))
+    case .failure(.notRegular):
+        throw DiagnosticError(Diagnostic(at: at, id: "file.unreadable", "cannot read the file: not a regular file (a device, pipe or socket)"))
+    case .failure(.tooLarge(let size)):
+        throw DiagnosticError(Diagnostic(at: at, id: "file.too-large", size.map { "the file is \($0) bytes; at most \(limit) are read" } ?? "the file is larger than \(limit) bytes; at most that is read"))
     }
-    guard let text = String(data: data, encoding: .utf8) else {
+    guard let text = String(validating: data, as: UTF8.self) else {
         throw DiagnosticError(Diagnostic(at: SourceLocation(file: path), id: "file.not-text", "the file is not UTF-8 text"))
     }
     return text

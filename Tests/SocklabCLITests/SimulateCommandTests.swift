@@ -127,4 +127,20 @@ struct SimulateCommandTests {
         #expect(r.status != 0)
         #expect(r.stderr.contains("bin.yaml") && (r.stderr.contains("not UTF-8") || r.stderr.contains("binary")))
     }
+
+    @Test("a folder, a named pipe and a link to a large file are refused without reading them (a pipe used to block)")
+    func notAFile() throws {
+        let dir = try CLI.temporaryDirectory()
+        let pipe = dir.appendingPathComponent("pipe.yaml")
+        #expect(mkfifo(pipe.path, 0o600) == 0)
+        let big = dir.appendingPathComponent("big.txt")
+        try Data(count: 3_000_000).write(to: big)
+        let link = dir.appendingPathComponent("link.yaml")
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: big)
+        for (path, message) in [(dir.path, "it is a folder"), (pipe.path, "not a regular file"), (link.path, "the file is 3000000 bytes")] {
+            let r = try CLI.run(["simulate", path])
+            #expect(r.status == 1, "\(path): \(r.stderr)")
+            #expect(r.stderr.contains("\(path): error: ") && r.stderr.contains(message), "\(r.stderr)")
+        }
+    }
 }
