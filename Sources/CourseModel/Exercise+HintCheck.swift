@@ -7,7 +7,8 @@ import SocketSim
 /// The rule, precisely (README, "Hints and solutions"):
 /// - A key's *written forms* are what the grader would read as that answer, and a little more:
 ///   an integer as a number token (`400`, `400바이트`, `5번`, `3번째`, `1,000`, `5ms`) or a Korean
-///   ordinal (`세 번째`); `never` as `never`, `반환하지 않`, `돌아오지 않`; yes/no as any token the
+///   ordinal (`세 번째`), and a duration key (`Exercise.durationUnit`) as any written duration equal
+///   to it (`60초`, `1분`, `60000밀리초`); the text is read with durations in Korean, as shown; `never` as `never`, `반환하지 않`, `돌아오지 않`; yes/no as any token the
 ///   grader reads as that boolean (`예`, `아니요`, `yes`, ...); a TCP state as any spelling of it
 ///   (`TIME_WAIT`, `time-wait`, `TIME WAIT`); a choice as its text, and each `:`-part of it that no
 ///   other choice has; a list as all of its items, in order, anywhere in the text; counts as each
