@@ -188,7 +188,7 @@ extension GradeReport {
             case .header, .trailer:
                 throw problem(line, "the file ends at line \(line) before the report's closing '}': it was cut short")
             case .between:
-                throw problem(line, "the file ends at line \(line) inside the students array (after \(comparison.students) students): it was cut short")
+                throw problem(line, "the file ends at line \(line) inside the students array, after \(comparison.students) student\(comparison.students == 1 ? "" : "s"): it was cut short")
             case .inRecord:
                 throw problem(line, "the file ends at line \(line) inside the student that begins at line \(recordLine): it was cut short")
             case .done:
@@ -304,14 +304,16 @@ extension GradeReport {
         func recordProblem(_ error: Error) -> DiagnosticError {
             let n = comparison.students + 1
             let what = "student \(n) (line \(recordLine))"
+            // The field's own line when the layout shows it, else the student's first line.
+            func at(_ path: [CodingKey]) -> Int { recordLine + (Self.line(of: path, in: record) ?? 0) }
             switch error {
             case DecodingError.keyNotFound(let key, let ctx):
-                let at = ctx.codingPath.isEmpty ? "" : " in '\(Self.field(ctx.codingPath))'"
-                return problem(recordLine, "\(what) has no '\(key.stringValue)'\(at)")
+                let within = ctx.codingPath.isEmpty ? "" : " in '\(Self.field(ctx.codingPath))'"
+                return problem(at(ctx.codingPath), "\(what) has no '\(key.stringValue)'\(within)")
             case DecodingError.typeMismatch(let type, let ctx):
-                return problem(recordLine, "\(what): '\(Self.field(ctx.codingPath))' is not \(Self.kind(type))")
+                return problem(at(ctx.codingPath), "\(what): '\(Self.field(ctx.codingPath))' is not \(Self.kind(type))")
             case DecodingError.valueNotFound(let type, let ctx):
-                return problem(recordLine, "\(what): '\(Self.field(ctx.codingPath))' is null, not \(Self.kind(type))")
+                return problem(at(ctx.codingPath), "\(what): '\(Self.field(ctx.codingPath))' is null, not \(Self.kind(type))")
             default:
                 // JSONDecoder does not say where the JSON broke; JSONSerialization does.
                 let (offset, reason) = Self.syntaxProblem(record)
@@ -322,6 +324,45 @@ extension GradeReport {
                 return DiagnosticError(Diagnostic(at: SourceLocation(file: file, line: recordLine + lineInRecord, column: column),
                                                   id: "compare.not-a-report", "\(what) is not valid JSON: \(reason)"))
             }
+        }
+
+        /// The line (from 0) of the value at `path` in a student object laid out as the writer
+        /// lays it out: a member `"key" : value` two spaces deeper than its object, an element of
+        /// a list on its own line two spaces deeper than the list, a nested value closed at its
+        /// own indentation. Only the error path asks, so this walks the lines without caring for
+        /// speed; nil when the layout does not show the path (the caller names the first line).
+        static func line(of path: [CodingKey], in record: [UInt8]) -> Int? {
+            let lines = record.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { raw -> (indent: Int, body: String) in
+                let text = String(decoding: raw, as: UTF8.self)
+                let body = text.drop { $0 == " " }
+                return (text.count - body.count, body.trimmingCharacters(in: .whitespaces))
+            }
+            guard let first = lines.first, first.body == "{" else { return nil }
+            var found = 0, lo = 1, hi = lines.count, indent = first.indent + 2
+            /// Steps into the value that opens at line `i` (a list or object), if it does.
+            func enter(_ i: Int) -> Bool {
+                guard lines[i].body.hasSuffix("[") || lines[i].body.hasSuffix("{") else { return false }
+                guard let close = lines[(i + 1)...].firstIndex(where: { $0.indent == indent && ($0.body.hasPrefix("]") || $0.body.hasPrefix("}")) }) else { return false }
+                (lo, hi, indent) = (i + 1, close, indent + 2)
+                return true
+            }
+            for (n, key) in path.enumerated() {
+                let candidates = (lo..<hi).filter { lines[$0].indent == indent && !lines[$0].body.hasPrefix("]") && !lines[$0].body.hasPrefix("}") }
+                let i: Int
+                if let index = key.intValue {
+                    guard index >= 0, index < candidates.count else { return nil }
+                    i = candidates[index]
+                } else {
+                    guard let hit = candidates.first(where: { j in
+                        let l = lines[j]
+                        return l.body.hasPrefix("\"\(key.stringValue)\"") && l.body.dropFirst(key.stringValue.count + 2).drop { $0 == " " }.hasPrefix(":")
+                    }) else { return nil }
+                    i = hit
+                }
+                found = i
+                if n < path.count - 1, !enter(i) { return nil }
+            }
+            return found
         }
 
         /// Where (a byte offset, when it says) and why JSONSerialization refuses `bytes`.

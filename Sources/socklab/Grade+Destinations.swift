@@ -18,11 +18,13 @@ extension Grade {
             var reader = graded.earlierReportReader(file: path)
             return try readCompared(path) { chunk throws(DiagnosticError) in try reader.feed(chunk) } end: { () throws(DiagnosticError) in try reader.finish() }
         } catch {
-            guard error.diagnostics.first?.id == GradeReport.EarlierReportReader.layoutID, let size = fileSize(path), size <= wholeLimit else {
+            guard var first = error.diagnostics.first, first.id == GradeReport.EarlierReportReader.layoutID else {
                 printDiagnostics(error.diagnostics)
-                if error.diagnostics.first?.id == GradeReport.EarlierReportReader.layoutID {
-                    FileHandle.standardError.write(Data("note: a file in another layout is read whole only up to \(wholeLimit >> 20) MB; compare with the file 'socklab grade --format json' wrote\n".utf8))
-                }
+                throw ExitCode.failure
+            }
+            guard let size = fileSize(path), size <= wholeLimit else {
+                first.notes.append("a file in another layout is read whole, up to \(wholeLimit >> 20) MB; compare with the file 'socklab grade --format json' wrote")
+                printDiagnostics([first])
                 throw ExitCode.failure
             }
             let old = try report { () throws(DiagnosticError) in try readText(path, limit: wholeLimit) }
