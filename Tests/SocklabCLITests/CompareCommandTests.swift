@@ -6,14 +6,21 @@ import Testing
 @Suite struct CompareCommand {
     static let env = DestinationFormats.env
 
-    /// A class of templates (every answer blank), graded once into old.json as `--format json` writes it.
-    static func graded(_ students: [String]) throws -> (dir: URL, answers: URL, old: URL, text: String) {
-        let dir = try DestinationFormats.answers(students)
-        let answers = dir.appendingPathComponent("answers")
-        let old = dir.appendingPathComponent("old.json")
-        let g = try CLI.run(["grade", answers.path, "--format", "json", "--out", old.path], environment: env)
-        try #require(g.status == 0, "\(g.stderr)")
-        return (dir, answers, old, try String(contentsOf: old, encoding: .utf8))
+    /// A class of three templates (every answer blank) and its `--format json` report, made once
+    /// for every test here (each debug run of `socklab` costs seconds); tests write their own files.
+    static let shared: Result<(answers: URL, text: String), Error> = Result {
+        let dir = try DestinationFormats.answers(["s1", "s2", "s3"])
+        let old = dir.appendingPathComponent("graded.json")
+        let g = try CLI.run(["grade", dir.appendingPathComponent("answers").path, "--format", "json", "--out", old.path], environment: env)
+        guard g.status == 0 else { throw CLIError(description: g.stderr) }
+        return (dir.appendingPathComponent("answers"), try String(contentsOf: old, encoding: .utf8))
+    }
+
+    /// The shared class, a folder of this test's own and the OLD.json path in it.
+    static func graded() throws -> (dir: URL, answers: URL, old: URL, text: String) {
+        let (answers, text) = try shared.get()
+        let dir = try CLI.temporaryDirectory()
+        return (dir, answers, dir.appendingPathComponent("old.json"), text)
     }
 
     static func compare(_ answers: URL, _ old: URL) throws -> CLI.Output {
@@ -42,11 +49,12 @@ import Testing
 
     @Test("a report larger than what is read whole is compared a student at a time; the same report minified is refused, a small one read whole")
     func large() throws {
-        let (dir, answers, old, text) = try Self.graded(["s1", "s2", "s3"])
+        let (dir, answers, old, text) = try Self.graded()
         defer { try? FileManager.default.removeItem(at: dir) }
         let (lines, starts) = Self.records(text)
         try #require(starts.count == 3)
         // The earlier run gave s1 3 points on its first question (and so 3 in total).
+        try Data(text.utf8).write(to: old)
         let doc = try jsonObject(old)
         let students = try #require(doc["students"] as? [[String: Any]])
         let s1 = try #require(students.first { $0["student"] as? String == "s1" })
@@ -123,10 +131,10 @@ import Testing
 
     @Test("a report cut short: the line where it ends and the student it ends in")
     func truncated() throws {
-        let (dir, answers, old, text) = try Self.graded(["s1", "s2"])
+        let (dir, answers, old, text) = try Self.graded()
         defer { try? FileManager.default.removeItem(at: dir) }
         let (lines, starts) = Self.records(text)
-        try #require(starts.count == 2)
+        try #require(starts.count == 3)
         // Cut in the middle of a line of the second student.
         let offset = lines[..<(starts[1] + 5)].joined(separator: "\n").utf8.count + 7
         try Data(Array(text.utf8.prefix(offset))).write(to: old)
@@ -146,7 +154,7 @@ import Testing
 
     @Test("garbage, broken JSON inside a student, deep nesting, text after the end: each a located error")
     func garbage() throws {
-        let (dir, answers, old, text) = try Self.graded(["s1", "s2"])
+        let (dir, answers, old, text) = try Self.graded()
         defer { try? FileManager.default.removeItem(at: dir) }
         let (lines, starts) = Self.records(text)
         // Binary bytes, then text: another layout, small, so read whole and refused.
@@ -194,7 +202,7 @@ import Testing
 
     @Test("a score that is not a number, a missing field: the field's own line and its path")
     func badValues() throws {
-        let (dir, answers, old, text) = try Self.graded(["s1", "s2"])
+        let (dir, answers, old, text) = try Self.graded()
         defer { try? FileManager.default.removeItem(at: dir) }
         let (lines, starts) = Self.records(text)
         let question = try Self.scoreLine(lines, from: starts[1], indent: 14)
