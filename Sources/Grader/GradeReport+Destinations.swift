@@ -213,36 +213,10 @@ extension GradeReport {
             throw DiagnosticError(Diagnostic(at: SourceLocation(file: file), id: "compare.not-a-report",
                                              "this is not the output of 'socklab grade --format json': \(Self.decodingProblem(error))"))
         }
-        typealias Scores = (total: Double?, questions: [String: Double])
-        var before: [String: Scores] = [:]
-        for s in decoded.students {
-            let key = s.student ?? s.file
-            var q: [String: Double] = [:]
-            for e in s.exercises { for x in e.questions { q["\(e.id).\(x.id)"] = x.score } }
-            before[key] = (s.status == "graded" ? s.score : nil, q)
-        }
-        var after: [String: Scores] = [:]
-        for r in rows {
-            let key = r.student ?? r.file
-            var q: [String: Double] = [:]
-            for (c, score) in zip(columns, r.questionScores) { q[c] = score }
-            after[key] = (r.isError ? nil : r.score, q)
-        }
-        var out: [ScoreChange] = []
-        for student in Set(before.keys).union(after.keys).sorted() {
-            let o = before[student], n = after[student]
-            let columns = Set(o?.questions.keys ?? [:].keys).union(n?.questions.keys ?? [:].keys)
-            let moved = columns.sorted().compactMap { c -> (column: String, old: Double, new: Double)? in
-                let a = o?.questions[c] ?? 0, b = n?.questions[c] ?? 0
-                return abs(a - b) > 1e-9 ? (c, a, b) : nil
-            }
-            let oldTotal = o?.total, newTotal = n?.total
-            let totalMoved = oldTotal == nil || newTotal == nil ? oldTotal != newTotal : abs(oldTotal! - newTotal!) > 1e-9
-            if totalMoved || !moved.isEmpty {
-                out.append(ScoreChange(student: student, oldScore: oldTotal, newScore: newTotal, questions: moved))
-            }
-        }
-        return out
+        // The same comparison as a report read a student at a time (`EarlierReportReader`).
+        var comparison = Comparison(rows: rows, columns: columns)
+        for s in decoded.students { try comparison.add(s, at: SourceLocation(file: file)) }
+        return comparison.changes()
     }
 
     /// The changes as an announcement can quote them, one student per paragraph.

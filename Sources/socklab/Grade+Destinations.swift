@@ -9,10 +9,27 @@ func loadRoster(_ path: String) throws -> Roster {
 }
 
 extension Grade {
-    /// The students whose scores moved since the earlier JSON report at `path`.
+    /// The students whose scores moved since the earlier JSON report at `path`: read a megabyte
+    /// at a time and compared a student at a time (`EarlierReportReader`), so the JSON of a whole
+    /// class (half a gigabyte for 10,000 students) costs a few megabytes. A file in another
+    /// layout than `--format json` writes (minified, re-indented) is read whole, up to `wholeLimit`.
     static func changes(in graded: StreamedReport, since path: String) throws -> [GradeReport.ScoreChange] {
-        let old = try readCompared(path)
-        return try report { () throws(DiagnosticError) in try graded.changes(since: old, file: path) }
+        do {
+            var reader = graded.earlierReportReader(file: path)
+            return try readCompared(path) { chunk throws(DiagnosticError) in try reader.feed(chunk) } end: { () throws(DiagnosticError) in try reader.finish() }
+        } catch {
+            guard var first = error.diagnostics.first, first.id == GradeReport.EarlierReportReader.layoutID else {
+                printDiagnostics(error.diagnostics)
+                throw ExitCode.failure
+            }
+            guard let size = fileSize(path), size <= wholeLimit else {
+                first.notes.append("a file in another layout is read whole, up to \(wholeLimit >> 20) MB; compare with the file 'socklab grade --format json' wrote")
+                printDiagnostics([first])
+                throw ExitCode.failure
+            }
+            let old = try report { () throws(DiagnosticError) in try readText(path, limit: wholeLimit) }
+            return try report { () throws(DiagnosticError) in try graded.changes(since: Array(old.utf8), file: path) }
+        }
     }
 
     /// Writes one feedback file per student into `dir` (created if needed), each atomically.
@@ -27,15 +44,52 @@ extension Grade {
         }
     }
 
-    /// The bytes of an earlier JSON report (at most 256 MB: 10,000 students with all feedback is about 60 MB).
-    static func readCompared(_ path: String) throws -> [UInt8] {
-        let limit = 256 << 20
-        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > limit {
-            throw ValidationError("--compare \(path): the file is \(size) bytes; at most \(limit) are read")
+    /// Up to this size, an earlier report in another layout is decoded whole (a class of about
+    /// 600 students; decoding takes a few times the file's size).
+    static let wholeLimit = 32 << 20
+    /// The largest earlier report read (about 300,000 students): reading is linear, but a file
+    /// this size is no report of a class.
+    static let compareLimit = 16 << 30
+
+    static func fileSize(_ path: String) -> Int? {
+        var st = stat()
+        return stat(path, &st) == 0 ? Int(st.st_size) : nil
+    }
+
+    /// Reads the file at `path` a megabyte at a time into `chunk`, checked as `BoundedFile` checks
+    /// (opened without blocking, a regular file after links, at most `compareLimit` bytes and no
+    /// more than it said it had), then calls `end`.
+    static func readCompared<T>(_ path: String, chunk: (ArraySlice<UInt8>) throws(DiagnosticError) -> Void,
+                                end: () throws(DiagnosticError) -> T) throws(DiagnosticError) -> T {
+        func failure(_ id: String, _ message: String) -> DiagnosticError {
+            DiagnosticError(Diagnostic(at: SourceLocation(file: path), id: id, message))
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ValidationError("--compare \(path): cannot read the file")
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { throw failure("file.unreadable", "cannot read the file: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw failure("file.unreadable", "cannot read the file: \(String(cString: strerror(errno)))") }
+        switch st.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: throw failure("file.unreadable", "cannot read the file: it is a folder")
+        default: throw failure("file.unreadable", "cannot read the file: not a regular file (a device, pipe or socket)")
         }
-        return [UInt8](data)
+        let size = Int(st.st_size)
+        if size > compareLimit { throw failure("file.too-large", "the file is \(size) bytes; --compare reads at most \(compareLimit) (16 GiB)") }
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        var total = 0
+        while true {
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw failure("file.unreadable", "cannot read the file: \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { break }
+            total += n
+            // A file that grows while it is read (or a /proc file that said it was empty) is read no further than it said.
+            if total > max(size, 1 << 20) { throw failure("file.changed", "the file grew while it was read (it was \(size) bytes)") }
+            try chunk(buffer[0..<n])
+        }
+        return try end()
     }
 }
