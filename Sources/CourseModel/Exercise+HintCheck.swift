@@ -113,12 +113,13 @@ public struct AnswerLeak: Sendable, Hashable {
         // The text as students read it, and (when durations were put in Korean) as written, so
         // that rewording `60000ms` as `60초` never hides a number the check found before.
         let views = [text] + (text.written.map { [ExerciseText.Traced(scalars: $0.scalars, mentions: $0.mentions)] } ?? [])
+        let haystacks = views.map { AnswerForms.Haystack($0.scalars) }
         for q in ordered {
             guard let v = key.values[q.id] else { continue }
             let others = q.choices.filter { !AnswerValue.literalMatches(v, $0) }
             let unit = v.isInteger ? exercise.durationUnit(of: q) : nil
-            for view in views {
-                if let r = AnswerForms.occurrences(of: v, others: others, in: view.scalars, durationUnit: unit).first(where: { !view.isMention($0) }) {
+            for (view, hay) in zip(views, haystacks) {
+                if let r = AnswerForms.occurrences(of: v, others: others, in: hay, durationUnit: unit).first(where: { !view.isMention($0) }) {
                     out.append(AnswerLeak(question: q.id, value: v, excerpt: view.excerpt(r)))
                     break
                 }
@@ -288,19 +289,22 @@ extension ExerciseText {
     /// Whether a placeholder between `before` and `after` (template text) is where a claim's
     /// result stands: after `=` or `답`, or at the end of a sentence or before a copula.
     static func concludes(before: ArraySlice<Unicode.Scalar>, after: ArraySlice<Unicode.Scalar>) -> Bool {
+        // Only the few scalars next to the placeholder matter: the texts on either side are cut
+        // to them before becoming strings (whole, they made the check quadratic in a hint's length).
         let skip: Set<Unicode.Scalar> = [" ", "*", "`", "(", "\"", "‘", "“", "\t"]
-        var b = String(String.UnicodeScalarView(before))
-        while let last = b.unicodeScalars.last, skip.contains(last) { b.unicodeScalars.removeLast() }
+        var trimmed = before
+        while let last = trimmed.last, skip.contains(last) { trimmed.removeLast() }
+        let b = String(String.UnicodeScalarView(trimmed.suffix(8)))
         for marker in conclusionBefore where b.hasSuffix(marker) {
             // `답` as a word (`답: 5`, `답은 5`), not the end of a longer one (`응답 300바이트`).
             guard marker.hasPrefix("답") else { return true }
             let before = b.unicodeScalars.dropLast(marker.unicodeScalars.count).last
             if before.map({ !AnswerForms.isHangul($0) }) ?? true { return true }
         }
-        var a = Substring(String(String.UnicodeScalarView(after)))
-        for u in units where a.hasPrefix(u) { a = a.dropFirst(u.count); break }
-        let skipAfter: Set<Character> = [" ", "*", "`", ")", "\"", "’", "”"]
-        a = a.drop { skipAfter.contains($0) }
+        var rest = after
+        for u in units where rest.starts(with: u.unicodeScalars) { rest = rest.dropFirst(u.unicodeScalars.count); break }
+        let skipAfter: Set<Unicode.Scalar> = [" ", "*", "`", ")", "\"", "’", "”"]
+        let a = String(String.UnicodeScalarView(rest.drop { skipAfter.contains($0) }.prefix(16)))
         guard let first = a.first else { return true }
         if ".。!?\n".contains(first) { return true }
         return conclusionAfter.contains { a.hasPrefix($0) }
@@ -309,24 +313,59 @@ extension ExerciseText {
 
 /// Where a value is written in a text, in every form a reader would take for it.
 enum AnswerForms {
+    /// A text as the search reads it, its words and spelled states found once: every form of
+    /// every key of an exercise is looked for in the same text (before, each search split the text
+    /// into words again, about a third of a site build's CPU time).
+    struct Haystack {
+        let scalars: [Unicode.Scalar]
+        /// Words with their lowercased text.
+        let words: [(text: String, lowered: String, range: Range<Int>)]
+        /// Every spelling of a state (one word, or up to three apart by single spaces, not a
+        /// call), each with the state it spells: as `states(_:in:)` finds them.
+        let spelledStates: [(state: TCPState, start: Int, range: Range<Int>)]
+
+        init(_ scalars: [Unicode.Scalar]) {
+            self.scalars = scalars
+            words = AnswerForms.words(in: scalars).map { ($0.text, $0.text.lowercased(), $0.range) }
+            let ws = words.filter {
+                $0.text.unicodeScalars.allSatisfy(\.isASCII) && ($0.range.upperBound == scalars.count || scalars[$0.range.upperBound] != "(")
+            }
+            var spelled: [(TCPState, Int, Range<Int>)] = []
+            for a in ws.indices {
+                var joined = ""
+                for b in a..<min(ws.count, a + 3) {
+                    if b > a, ws[b].range.lowerBound != ws[b - 1].range.upperBound + 1 || scalars[ws[b - 1].range.upperBound] != " " { break }
+                    joined += ws[b].text
+                    if let state = TCPState(spelling: joined) { spelled.append((state, a, ws[a].range.lowerBound..<ws[b].range.upperBound)) }
+                }
+            }
+            spelledStates = spelled
+        }
+    }
+
+    static func occurrences(of value: AnswerValue, others: [String], in text: [Unicode.Scalar], durationUnit: Int? = nil) -> [Range<Int>] {
+        occurrences(of: value, others: others, in: Haystack(text), durationUnit: durationUnit)
+    }
+
     /// Scalar ranges of `value`'s written forms in `text`. `others` are the question's other
     /// choices (a choice's distinguishing parts count as forms of it).
     /// `durationUnit` (milliseconds per unit) makes an integer a duration: then every written
     /// duration equal to it is a form of it too (`60초`, `1분`, `60000ms` for 60 seconds).
-    static func occurrences(of value: AnswerValue, others: [String], in text: [Unicode.Scalar], durationUnit: Int? = nil) -> [Range<Int>] {
+    static func occurrences(of value: AnswerValue, others: [String], in hay: Haystack, durationUnit: Int? = nil) -> [Range<Int>] {
+        let text = hay.scalars
         switch value {
         case .integer(let n):
             guard let unit = durationUnit else { return integers(n, in: text) }
             let (ms, over) = n.multipliedReportingOverflow(by: unit)
             return integers(n, in: text) + (over ? [] : durations(ms, in: text))
         case .never:
-            return words(in: text).filter { $0.text.lowercased() == "never" }.map(\.range)
+            return hay.words.filter { $0.lowered == "never" }.map(\.range)
                 + substrings(["반환하지 않", "돌아오지 않", "영원히 블록"], in: text)
         case .boolean(let b):
             let spellings: Set<String> = b ? ["yes", "true", "예", "네", "응", "참"] : ["no", "false", "아니요", "아니오", "아니", "거짓"]
-            return words(in: text).filter { spellings.contains($0.text.lowercased()) }.map(\.range)
+            return hay.words.filter { spellings.contains($0.lowered) }.map(\.range)
         case .text(let s):
-            if let state = TCPState(spelling: s) { return states(state, in: text) }
+            if let state = TCPState(spelling: s) { return states(state, in: hay) }
             return choice(s, others: others, in: text)
         case .list(let items):
             if items.isEmpty { return substrings(["없음"], in: text) }
@@ -334,7 +373,7 @@ enum AnswerForms {
             var at = 0
             var first: Int?
             for item in items {
-                let found = item.contains(where: { !$0.isASCII }) ? substrings([item], in: text) : itemOccurrences(item, in: text)
+                let found = item.contains(where: { !$0.isASCII }) ? substrings([item], in: text) : itemOccurrences(item, in: hay)
                 guard let r = found.filter({ $0.lowerBound >= at }).min(by: { $0.lowerBound < $1.lowerBound }) else { return [] }
                 if first == nil { first = r.lowerBound }
                 at = r.upperBound
@@ -450,26 +489,22 @@ enum AnswerForms {
 
     /// Any spelling of `state`: one word (`TIME_WAIT`, `time-wait`) or up to three words apart by
     /// single spaces (`TIME WAIT`, `FIN WAIT 1`); not a call (`listen()`).
-    static func states(_ state: TCPState, in text: [Unicode.Scalar]) -> [Range<Int>] {
-        let ws = words(in: text).filter {
-            $0.text.unicodeScalars.allSatisfy(\.isASCII) && ($0.range.upperBound == text.count || text[$0.range.upperBound] != "(")
-        }
+    static func states(_ state: TCPState, in hay: Haystack) -> [Range<Int>] {
+        // The shortest spelling from each starting word.
         var out: [Range<Int>] = []
-        for a in ws.indices {
-            var joined = ""
-            for b in a..<min(ws.count, a + 3) {
-                if b > a, ws[b].range.lowerBound != ws[b - 1].range.upperBound + 1 || text[ws[b - 1].range.upperBound] != " " { break }
-                joined += ws[b].text
-                if TCPState(spelling: joined) == state { out.append(ws[a].range.lowerBound..<ws[b].range.upperBound); break }
-            }
+        var last: Int?
+        for s in hay.spelledStates where s.state == state && s.start != last {
+            out.append(s.range)
+            last = s.start
         }
         return out
     }
 
     /// A list item: a state in any spelling, else the word itself (case-insensitive, whole word).
-    static func itemOccurrences(_ item: String, in text: [Unicode.Scalar]) -> [Range<Int>] {
-        if let s = TCPState(spelling: item) { return states(s, in: text) }
-        return words(in: text).filter { $0.text.lowercased() == item.lowercased() }.map(\.range)
+    static func itemOccurrences(_ item: String, in hay: Haystack) -> [Range<Int>] {
+        if let s = TCPState(spelling: item) { return states(s, in: hay) }
+        let lowered = item.lowercased()
+        return hay.words.filter { $0.lowered == lowered }.map(\.range)
     }
 
     /// A choice's text, and each `:`-part of it no other choice has (a port, an address).
@@ -501,7 +536,7 @@ enum AnswerForms {
         for needle in needles {
             let n = needle.unicodeScalars.map(fold)
             guard !n.isEmpty, n.count <= hay.count else { continue }
-            for i in 0...(hay.count - n.count) where hay[i] == n[0] && Array(hay[i..<(i + n.count)]) == n {
+            for i in 0...(hay.count - n.count) where hay[i] == n[0] && hay[i..<(i + n.count)].elementsEqual(n) {
                 out.append(i..<(i + n.count))
             }
         }
