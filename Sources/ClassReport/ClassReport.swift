@@ -139,13 +139,30 @@ public struct ClassReport: Sendable {
     /// The report of a grading run. Error rows (files that could not be graded) are counted but
     /// take no part in the statistics.
     public init(_ report: GradeReport, options: Options = Options()) {
+        self.init(report, options: options, afterStage: { _ in })
+    }
+
+    /// The parts of the analysis, in the order they run.
+    public enum Stage: String, Sendable, CaseIterable {
+        case answers, summary, questions, exercises, misconceptions, copies
+    }
+
+    /// The same report, calling `afterStage` as each stage ends: `socklab-bench report` times the
+    /// stages this way (the report itself reads no clock).
+    public init(_ report: GradeReport, options: Options = Options(), afterStage: (Stage) -> Void) {
         self.options = options
         let graded = GradedClass(report)
+        afterStage(.answers)
         summary = Self.summary(graded, files: report.results.count, maxScore: report.maxScore)
+        afterStage(.summary)
         questions = Self.questionStats(graded, options: options)
+        afterStage(.questions)
         exercises = Self.exerciseStats(graded)
+        afterStage(.exercises)
         misconceptions = Self.misconceptionStats(graded, options: options)
+        afterStage(.misconceptions)
         copies = CopyDetector(graded, options: options).leads()
+        afterStage(.copies)
     }
 }
 
