@@ -32,3 +32,19 @@ import Testing
         #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
     }
 }
+
+/// The report's CSV cells (RFC 4180 quoting, formula guard), checked byte by byte now that
+/// `csvCell` scans bytes rather than characters.
+@Suite struct CSVCellTests {
+    @Test("cells are quoted exactly when RFC 4180 needs it, quotes doubled, formulas guarded", arguments: [
+        ("plain", "plain"), ("a=200, b=300", "\"a=200, b=300\""), ("say \"hi\"", "\"say \"\"hi\"\"\""),
+        (" lead", "\" lead\""), ("trail ", "\"trail \""), ("two\nlines", "\"two\nlines\""),
+        // A CRLF is one Character, equal to neither "\r" nor "\n": bytes see it.
+        ("two\r\nlines", "\"two\r\nlines\""), (",\u{301}", "\",\u{301}\""),
+        ("=1+2", "'=1+2"), ("-5", "-5"), ("+x", "'+x"), ("@sum", "'@sum"), ("-x, y", "\"'-x, y\""),
+        ("한국어", "한국어"), ("", ""),
+    ])
+    func quoting(cell: String, expected: String) {
+        #expect(ClassReport.csvCell(cell) == expected)
+    }
+}
