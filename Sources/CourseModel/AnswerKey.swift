@@ -1,7 +1,7 @@
 import SocketSim
 
 /// The answers for one exercise and one variant, all computed by the simulation.
-public struct AnswerKey: Sendable {
+public struct AnswerKey: Sendable, Equatable {
     public var exerciseID: String
     public var variant: Variant
     /// Question id -> the key.

@@ -26,11 +26,15 @@ extension Exercise {
     public static let hintCheckSample = 64
 
     /// The variants the hint check looks at, in a fixed order.
-    public var hintCheckVariants: [Variant] {
+    public var hintCheckVariants: [Variant] { hintCheckIndices.map(variant(at:)) }
+
+    /// The indices of `hintCheckVariants`: every variant up to `hintCheckSample`, else an evenly
+    /// spaced sample plus the default variant.
+    var hintCheckIndices: [Int] {
         let count = variantCount
-        guard count > Self.hintCheckSample else { return (0..<count).map(variant(at:)) }
-        var out = (0..<Self.hintCheckSample).map { variant(at: $0 * (count - 1) / (Self.hintCheckSample - 1)) }
-        if !out.contains(defaultVariant) { out.append(defaultVariant) }
+        guard count > Self.hintCheckSample else { return Array(0..<count) }
+        var out = (0..<Self.hintCheckSample).map { $0 * (count - 1) / (Self.hintCheckSample - 1) }
+        if let d = index(of: defaultVariant), !out.contains(d) { out.append(d) }
         return out
     }
 
@@ -43,14 +47,31 @@ extension Exercise {
     }
 
     /// Every hint or correction that states a key, for the sampled variants (at most one
-    /// diagnostic per text and key), and the content errors met while computing keys.
+    /// diagnostic per text and key).
     public func answerLeaks(variants: [Variant]? = nil) -> [Diagnostic] {
+        guard let variants else { return hintCheck().diagnostics }
+        return answerLeaks(keys: variants.compactMap { try? answerKey(for: $0) })
+    }
+
+    /// The hint check on the sampled variants, with the keys it computed (by variant index) for
+    /// whoever needs them next: the grader and the site start from these instead of running the
+    /// same simulations again.
+    func hintCheck() -> (diagnostics: [Diagnostic], keys: [Int: AnswerKey]) {
+        var keys: [Int: AnswerKey] = [:]
+        for i in hintCheckIndices {
+            // A key that cannot be computed is the grader's content error (reported where it is used).
+            keys[i] = try? answerKey(for: variant(at: i))
+        }
+        return (answerLeaks(keys: hintCheckIndices.compactMap { keys[$0] }), keys)
+    }
+
+    /// The hint check on keys already computed, in order.
+    func answerLeaks(keys: [AnswerKey]) -> [Diagnostic] {
         var out: [Diagnostic] = []
         var reported: Set<String> = []
         let givens = givenNames
-        for variant in variants ?? hintCheckVariants {
-            // A key that cannot be computed is the grader's content error (reported where it is used).
-            guard let key = try? answerKey(for: variant) else { continue }
+        for key in keys {
+            let variant = key.variant
             for q in questions where !q.hint.isEmpty {
                 let rendered = ExerciseText.renderTraced(q.hint, key: key, givens: givens)
                 for leak in AnswerLeak.find(in: rendered, exercise: self, key: key, own: q.id) {

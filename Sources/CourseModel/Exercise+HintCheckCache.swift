@@ -1,13 +1,13 @@
 import Foundation
 
 extension Exercise {
-    /// `answerLeaks()` once per exercise text, course parameters and scenario files in a process:
+    /// `hintCheck()` once per exercise text, course parameters and scenario files in a process:
     /// the check computes up to 65 keys per exercise, and a process that loads the same content
     /// again (the tests, a grader built twice) should not pay for it again.
-    func cachedAnswerLeaks(text: String, file: String, course: CourseConfig, scenarios: [ScenarioFile]) -> [Diagnostic] {
+    func cachedHintCheck(text: String, file: String, course: CourseConfig, scenarios: [ScenarioFile]) -> HintCheckCache.Entry {
         let key = HintCheckCache.Key(file: file, text: text, parameters: course.parameters,
                                      scenarios: scenarios.map { "\($0.name)\u{0}\($0.text)" })
-        return HintCheckCache.shared.leaks(key) { answerLeaks() }
+        return HintCheckCache.shared.entry(key) { hintCheck() }
     }
 }
 
@@ -20,9 +20,10 @@ final class HintCheckCache: @unchecked Sendable {
         let scenarios: [String]
     }
     private let lock = NSLock()
-    private var entries: [Key: [Diagnostic]] = [:]
+    typealias Entry = (diagnostics: [Diagnostic], keys: [Int: AnswerKey])
+    private var entries: [Key: Entry] = [:]
 
-    func leaks(_ key: Key, compute: () -> [Diagnostic]) -> [Diagnostic] {
+    func entry(_ key: Key, compute: () -> Entry) -> Entry {
         lock.lock()
         let cached = entries[key]
         lock.unlock()

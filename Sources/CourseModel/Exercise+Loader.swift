@@ -16,7 +16,20 @@ public struct ScenarioFile: Sendable, Hashable {
 /// Every exercise of the course, in a stable order (section order, then file order).
 public struct ExerciseCatalog: Sendable {
     public var exercises: [Exercise]
-    public init(exercises: [Exercise]) { self.exercises = exercises }
+    /// The keys the hint check computed while loading, by exercise id and variant index (the
+    /// sampled variants, the default variant among them). The grader and the site start from
+    /// these rather than run the same simulations a second time.
+    public var checkedKeys: [String: [Int: AnswerKey]]
+
+    public init(exercises: [Exercise], checkedKeys: [String: [Int: AnswerKey]] = [:]) {
+        self.exercises = exercises
+        self.checkedKeys = checkedKeys
+    }
+
+    /// The key of `variant` if loading computed it.
+    public func checkedKey(_ e: Exercise, _ variant: Variant) -> AnswerKey? {
+        e.index(of: variant).flatMap { checkedKeys[e.id]?[$0] }
+    }
 
     public func exercise(_ id: String) -> Exercise? { exercises.first { $0.id == id } }
 
@@ -28,6 +41,7 @@ public struct ExerciseCatalog: Sendable {
         var out: [Exercise] = []
         var problems: [Diagnostic] = []
         var seen: [String: SourceLocation] = [:]
+        var keys: [String: [Int: AnswerKey]] = [:]
         for f in files.sorted(by: { $0.path < $1.path }) {
             do throws(DiagnosticError) {
                 let e = try ExerciseLoader.load(text: f.text, file: f.path, course: course, scenarios: scenarios)
@@ -36,12 +50,13 @@ public struct ExerciseCatalog: Sendable {
                     continue
                 }
                 // A hint or misconception that gives a key away refuses the exercise: feedback shows them.
-                let leaks = e.cachedAnswerLeaks(text: f.text, file: f.path, course: course, scenarios: scenarios)
-                if !leaks.isEmpty {
-                    problems += leaks
+                let check = e.cachedHintCheck(text: f.text, file: f.path, course: course, scenarios: scenarios)
+                if !check.diagnostics.isEmpty {
+                    problems += check.diagnostics
                     continue
                 }
                 seen[e.id] = e.location
+                keys[e.id] = check.keys
                 out.append(e)
             } catch {
                 problems += error.diagnostics
@@ -49,7 +64,7 @@ public struct ExerciseCatalog: Sendable {
         }
         let order = Dictionary(uniqueKeysWithValues: course.sections.enumerated().map { ($1, $0) })
         out.sort { (order[$0.section] ?? Int.max, $0.location.file) < (order[$1.section] ?? Int.max, $1.location.file) }
-        return (ExerciseCatalog(exercises: out), problems)
+        return (ExerciseCatalog(exercises: out, checkedKeys: keys), problems)
     }
 }
 

@@ -320,7 +320,8 @@ extension AnswerSheet {
 /// the cursor nor recolour it, nor hide text (bidirectional overrides).
 public enum Text {
     public static func quoted(_ s: String) -> String {
-        "`" + visible(s, limit: 80).replacingOccurrences(of: "`", with: "'") + "`"
+        // Character by character: Foundation's replacingOccurrences was 2 % of a grading run.
+        "`" + String(visible(s, limit: 80).map { $0 == "`" ? "'" : $0 }) + "`"
     }
 
     /// `s` with every control or format character escaped, cut to `limit` characters.

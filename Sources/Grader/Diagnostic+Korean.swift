@@ -12,7 +12,8 @@ enum Korean {
 
     /// A question kind's Korean name, with the word a student types (`send`) as code.
     static func kindName(_ kind: QuestionKind) -> String {
-        kind.koreanName.replacingOccurrences(of: "send", with: "`send`")
+        // The standard library's replacing, not Foundation's: this runs for every unreadable answer.
+        kind.koreanName.replacing("send", with: "`send`")
     }
 
     /// `으로` or `로` after a Korean word (by its last syllable's final consonant; `ㄹ` takes `로`).

@@ -143,7 +143,8 @@ public struct Grader: Sendable {
         self.positions = Dictionary(catalog.exercises.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
         self.shapes = catalog.exercises.map(ExerciseShape.init)
         self.frozen = FrozenVariants(exercises: catalog.exercises.count)
-        self.keyCache = KeyCache(variantCounts: catalog.exercises.map(\.variantCount), frozen: frozen)
+        self.keyCache = KeyCache(variantCounts: catalog.exercises.map(\.variantCount), frozen: frozen,
+                                 checked: catalog.exercises.map { catalog.checkedKeys[$0.id] ?? [:] })
         self.chooser = VariantChooser(secret: secret)
         self.roster = roster
     }
@@ -497,10 +498,13 @@ final class KeyCache: @unchecked Sendable {
 
     /// Where the variants of negative ids (frozen in answer files, outside today's spaces) are.
     private let frozen: FrozenVariants
+    /// Keys the catalog's hint check already computed, by catalog position and variant index.
+    private let checked: [[Int: AnswerKey]]
 
-    init(variantCounts: [Int], frozen: FrozenVariants) {
+    init(variantCounts: [Int], frozen: FrozenVariants, checked: [[Int: AnswerKey]] = []) {
         done = [Table(variantCounts), Table(variantCounts)]
         self.frozen = frozen
+        self.checked = checked
     }
 
     /// One student's keys, taking the lock once for those already computed.
@@ -529,6 +533,8 @@ final class KeyCache: @unchecked Sendable {
         if let other {
             // The same key prepared for the other setting of --reveal: only the texts differ.
             computed = other.map { GradingKey($0.key, variantIndex: $0.variantIndex, exercise: e, reveal: reveal) }
+        } else if id.variant >= 0, id.exercise < checked.count, let key = checked[id.exercise][id.variant] {
+            computed = .success(GradingKey(key, variantIndex: id.variant, exercise: e, reveal: reveal))
         } else {
             do throws(DiagnosticError) {
                 let v = id.variant >= 0 ? e.variant(at: id.variant) : frozen.variant(id.variant, exercise: id.exercise)

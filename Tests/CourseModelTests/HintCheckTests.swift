@@ -220,9 +220,26 @@ import Testing
         let c = try Content.load()
         var keys: [String: [Variant: AnswerKey]] = [:]
         for e in c.catalog.exercises {
-            for v in e.hintCheckVariants { keys[e.id, default: [:]][v] = try e.answerKey(for: v) }
+            for v in e.hintCheckVariants { keys[e.id, default: [:]][v] = try c.catalog.checkedKey(e, v) ?? e.answerKey(for: v) }
         }
         return (c, keys)
+    }
+
+    @Test("the keys the hint check kept are the keys: those of every sampled variant, the default among them")
+    func checkedKeysAreTheKeys() throws {
+        let c = try Content.load()
+        var compared = 0
+        for e in c.catalog.exercises {
+            let kept = c.catalog.checkedKeys[e.id] ?? [:]
+            #expect(Set(kept.keys.map(e.variant(at:))) == Set(e.hintCheckVariants), "\(e.id)")
+            #expect(c.catalog.checkedKey(e, e.defaultVariant) != nil, "\(e.id): no key for the default variant")
+            // Every kept key against a fresh computation, for a few variants of each exercise.
+            for (index, key) in kept.sorted(by: { $0.key < $1.key }).prefix(3) {
+                #expect(key == (try e.answerKey(for: e.variant(at: index))), "\(e.id) variant \(index)")
+                compared += 1
+            }
+        }
+        #expect(compared > 50)
     }
 
     @Test("every misconception listed on an exercise predicts, for some variant, an answer other than the key")

@@ -37,6 +37,31 @@ import Testing
         }
     }
 
+    /// The grader starts from the keys the catalog's hint check computed; a catalog without them
+    /// (every key computed while grading) must give the same report, revealed or not.
+    @Test func keysFromTheHintCheckGradeAsFreshKeys() throws {
+        let catalog = try Self.catalog()
+        #expect(!catalog.checkedKeys.isEmpty)
+        var fresh = catalog
+        fresh.checkedKeys = [:]
+        let seeded = Grader(catalog: catalog, secret: "real-content-test"), unseeded = Grader(catalog: fresh, secret: "real-content-test")
+        var inputs: [AnswerInput] = []
+        for student in ["t101", "t102", "t103", "t104"] {
+            // Half the answers from the student's key, the other half from the default variant's.
+            let variants = seeded.variants(for: student)
+            var lines = ["student: \(student)", "exercises:"]
+            for (i, e) in catalog.exercises.enumerated() {
+                let key = try unseeded.key(e, i % 2 == 0 ? variants[e.id]! : e.defaultVariant)
+                lines += ["  \(e.id):", "    answers:"] + e.questions.map { "      \($0.id): \(Self.written(key.values[$0.id]!))" }
+            }
+            inputs.append(AnswerInput(path: "\(student).yaml", content: .success(Array((lines.joined(separator: "\n") + "\n").utf8))))
+        }
+        for reveal in [false, true] {
+            let a = try seeded.grade(inputs, reveal: reveal).json(), b = try unseeded.grade(inputs, reveal: reveal).json()
+            #expect(a == b, "reveal \(reveal)")
+        }
+    }
+
     @Test func perfectFilesGetFullMarksAndEmptyOnesZero() throws {
         let catalog = try Self.catalog()
         let grader = Grader(catalog: catalog, secret: "real-content-test")
