@@ -49,7 +49,9 @@ extension Exercise {
     /// Computes the key for a variant: one run of the scenario for every question (re-runs for
     /// searches and carried-forward questions), then one run per misconception for its predictions.
     /// A query that fails, or whose value does not fit the question's kind, is a content error.
-    public func answerKey(for variant: Variant) throws(DiagnosticError) -> AnswerKey {
+    /// `predicting: false` leaves out the misconceptions' predictions, about half the work, for a
+    /// caller that reads only the key's values (the hint check); `withPredictions` adds them later.
+    public func answerKey(for variant: Variant, predicting: Bool = true) throws(DiagnosticError) -> AnswerKey {
         let prepared = try run(for: variant).prepare()
         let variables = prepared.variables
         var problems: [Diagnostic] = []
@@ -109,16 +111,30 @@ extension Exercise {
         }
         if !problems.isEmpty { throw DiagnosticError(problems) }
 
-        // What each misconception predicts, for the questions it models.
+        if predicting { key.predictions = predictions(prepared, values: key.values) }
+        return key
+    }
+
+    /// `key` (computed with `predicting: false`) with its misconceptions' predictions added.
+    public func withPredictions(_ key: AnswerKey) throws(DiagnosticError) -> AnswerKey {
+        var key = key
+        key.predictions = predictions(try run(for: key.variant).prepare(), values: key.values)
+        return key
+    }
+
+    /// What each misconception predicts, for the questions it models, where it differs from the key.
+    func predictions(_ prepared: PreparedRun, values: [String: AnswerValue]) -> [String: [Misconception: AnswerValue]] {
+        var out: [String: [Misconception: AnswerValue]] = [:]
+        let direct = questions.filter { $0.carryForward == nil }
         for m in misconceptions {
             let applicable = direct.filter { m.applies(to: $0.answer) }
             guard !applicable.isEmpty else { continue }
             let predicted = prepared.evaluate(applicable.map(\.answer), transform: { m.transform($0) }, view: { m.view($0) })
             for (q, r) in zip(applicable, predicted) {
-                if case .success(let v) = r, v != key.values[q.id] { key.predictions[q.id, default: [:]][m] = v }
+                if case .success(let v) = r, v != values[q.id] { out[q.id, default: [:]][m] = v }
             }
         }
-        return key
+        return out
     }
 
     /// The value of a chained question when its `carryForward` variable is `value`.

@@ -50,23 +50,23 @@ extension Exercise {
     /// diagnostic per text and key).
     public func answerLeaks(variants: [Variant]? = nil) -> [Diagnostic] {
         guard let variants else { return hintCheck().diagnostics }
-        return answerLeaks(keys: variants.compactMap { try? answerKey(for: $0) })
+        return answerLeaks(keys: variants.compactMap { try? answerKey(for: $0, predicting: false) })
     }
 
-    /// The hint check on the sampled variants, with the keys it computed (by variant index) for
-    /// whoever needs them next: the grader and the site start from these instead of running the
-    /// same simulations again.
+    /// The hint check on the sampled variants, with the keys it computed (by variant index, without
+    /// the misconceptions' predictions, which no hint shows) for whoever needs them next: the
+    /// grader and the site start from these instead of running the same simulations again.
     func hintCheck() -> (diagnostics: [Diagnostic], keys: [Int: AnswerKey]) {
         var keys: [Int: AnswerKey] = [:]
         for i in hintCheckIndices {
             // A key that cannot be computed is the grader's content error (reported where it is used).
-            keys[i] = try? answerKey(for: variant(at: i))
+            keys[i] = try? answerKey(for: variant(at: i), predicting: false)
         }
         return (answerLeaks(keys: hintCheckIndices.compactMap { keys[$0] }), keys)
     }
 
     /// The hint check on keys already computed, in order.
-    func answerLeaks(keys: [AnswerKey]) -> [Diagnostic] {
+    public func answerLeaks(keys: [AnswerKey]) -> [Diagnostic] {
         var out: [Diagnostic] = []
         var reported: Set<String> = []
         let givens = givenNames

@@ -17,7 +17,8 @@ public struct ScenarioFile: Sendable, Hashable {
 public struct ExerciseCatalog: Sendable {
     public var exercises: [Exercise]
     /// The keys the hint check computed while loading, by exercise id and variant index (the
-    /// sampled variants, the default variant among them). The grader and the site start from
+    /// sampled variants, the default variant among them), without the misconceptions'
+    /// predictions (`Exercise.withPredictions` adds them). The grader and the site start from
     /// these rather than run the same simulations a second time.
     public var checkedKeys: [String: [Int: AnswerKey]]
 

@@ -534,7 +534,10 @@ final class KeyCache: @unchecked Sendable {
             // The same key prepared for the other setting of --reveal: only the texts differ.
             computed = other.map { GradingKey($0.key, variantIndex: $0.variantIndex, exercise: e, reveal: reveal) }
         } else if id.variant >= 0, id.exercise < checked.count, let key = checked[id.exercise][id.variant] {
-            computed = .success(GradingKey(key, variantIndex: id.variant, exercise: e, reveal: reveal))
+            // The catalog's key has the values; feedback needs the predictions too.
+            do throws(DiagnosticError) { computed = .success(GradingKey(try e.withPredictions(key), variantIndex: id.variant, exercise: e, reveal: reveal)) } catch {
+                computed = .failure(error)
+            }
         } else {
             do throws(DiagnosticError) {
                 let v = id.variant >= 0 ? e.variant(at: id.variant) : frozen.variant(id.variant, exercise: id.exercise)

@@ -96,8 +96,8 @@ enum Layout {
         }
         for i in entries.indices where entries[i].content.contains(FigureHTML.notationMarker) {
             let e = entries[i]
-            let content = notation.map { e.content.replacingOccurrences(of: "href=\"\(FigureHTML.notationMarker)\"", with: "href=\"\($0.xmlEscaped)\"") }
-                ?? e.content.replacingOccurrences(of: " <a class=\"notation\" href=\"\(FigureHTML.notationMarker)\">(그림 읽는 법)</a>", with: "")
+            let content = notation.map { e.content.replacing("href=\"\(FigureHTML.notationMarker)\"", with: "href=\"\($0.xmlEscaped)\"") }
+                ?? e.content.replacing(" <a class=\"notation\" href=\"\(FigureHTML.notationMarker)\">(그림 읽는 법)</a>", with: "")
             entries[i] = Entry(href: e.href, title: e.title, number: e.number, summary: e.summary, content: content, id: e.id)
         }
         let course = chapter.course

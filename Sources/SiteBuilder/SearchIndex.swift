@@ -32,14 +32,14 @@ struct SearchIndex {
         for e in entries {
             guard let r = Reading.find("id=\"\(e.id.xmlEscaped)\"", in: html[...]) else { continue }
             let rowEnd = Reading.find("</tr>", in: html[r.upperBound...])?.lowerBound ?? html.endIndex
-            let row = Reading.plainText(String(html[r.upperBound..<rowEnd]).replacingOccurrences(of: "</td>", with: " · </td>"))
+            let row = Reading.plainText(String(html[r.upperBound..<rowEnd]).replacing("</td>", with: " · </td>"))
             add(Document(href: "\(href)#\(e.id)", title: e.text, page: title, text: Self.snippet(row)))
         }
     }
 
     /// Plenty for matching and showing a line under the result; a section's text can run long.
     static func snippet(_ s: String) -> String {
-        let cleaned = s.replacingOccurrences(of: " #", with: "")
+        let cleaned = s.replacing(" #", with: "")
         return cleaned.count > 600 ? String(cleaned.prefix(600)) : cleaned
     }
 

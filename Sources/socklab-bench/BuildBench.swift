@@ -1,3 +1,4 @@
+import CourseModel
 import Foundation
 import SiteBuilder
 
@@ -45,9 +46,28 @@ enum BuildBench {
             let values = stages.map { $0[i].ms }
             print(String(format: "    %-36@ %7.1f ms", stage.stage as NSString, median(values)))
         }
+        try hintCheck(cwd.appendingPathComponent("content"))
         print(String(format: "  socklab build, full          %7.1f ms   (goal < 500 ms)", median(full)))
         print(String(format: "  socklab build, nothing new   %7.1f ms   (goal < 50 ms)", median(unchanged)))
         print(String(format: "  socklab build, RQS changed   %7.1f ms", median(changed)))
+    }
+
+    /// What the hint check (run while exercises load) costs, part by part, on one thread: the keys
+    /// of every sampled variant, the share of the misconceptions' predictions in them, and the
+    /// search of the rendered hints for the keys.
+    static func hintCheck(_ content: URL) throws {
+        let catalog = try GradeBench.loadCatalog(content)
+        let t0 = Date()
+        var keys: [[AnswerKey]] = []
+        for e in catalog.exercises { keys.append(e.hintCheckVariants.compactMap { try? e.answerKey(for: $0) }) }
+        let t1 = Date()
+        for e in catalog.exercises { for v in e.hintCheckVariants { _ = try? e.answerKey(for: v, predicting: false) } }
+        let t2 = Date()
+        for (e, k) in zip(catalog.exercises, keys) { _ = e.answerLeaks(keys: k) }
+        let t3 = Date()
+        let count = keys.reduce(0) { $0 + $1.count }
+        print(String(format: "  hint check (%d keys): keys %.1f ms (without predictions %.1f ms), search of the hints %.1f ms",
+                     count, t1.timeIntervalSince(t0) * 1000, t2.timeIntervalSince(t1) * 1000, t3.timeIntervalSince(t2) * 1000))
     }
 
     /// Wall time of one run, measured with posix_spawn and waitpid: Foundation's `Process` on
