@@ -61,7 +61,7 @@ let package = Package(
 
         // What several test targets share: golden files; the malformed-input corpus of the loaders.
         .target(name: "SocklabTestSupport", path: "Tests/SocklabTestSupport"),
-        .target(name: "CourseModelTestSupport", dependencies: ["CourseModel"], path: "Tests/CourseModelTestSupport"),
+        .target(name: "CourseModelTestSupport", dependencies: ["CourseModel", "SocketSim"], path: "Tests/CourseModelTestSupport"),
 
         .testTarget(name: "SocketSimTests", dependencies: ["SocketSim", "SocklabTestSupport"],
                     exclude: ["Golden"]),

@@ -7,7 +7,8 @@ import SocketSim
 /// The rule, precisely (README, "Hints and solutions"):
 /// - A key's *written forms* are what the grader would read as that answer, and a little more:
 ///   an integer as a number token (`400`, `400바이트`, `5번`, `3번째`, `1,000`, `5ms`) or a Korean
-///   ordinal (`세 번째`); `never` as `never`, `반환하지 않`, `돌아오지 않`; yes/no as any token the
+///   ordinal (`세 번째`), and a duration key (`Exercise.durationUnit`) as any written duration equal
+///   to it (`60초`, `1분`, `60000밀리초`); the text is read with durations in Korean, as shown; `never` as `never`, `반환하지 않`, `돌아오지 않`; yes/no as any token the
 ///   grader reads as that boolean (`예`, `아니요`, `yes`, ...); a TCP state as any spelling of it
 ///   (`TIME_WAIT`, `time-wait`, `TIME WAIT`); a choice as its text, and each `:`-part of it that no
 ///   other choice has; a list as all of its items, in order, anywhere in the text; counts as each
@@ -109,12 +110,72 @@ public struct AnswerLeak: Sendable, Hashable {
     public static func find(in text: ExerciseText.Traced, exercise: Exercise, key: AnswerKey, own: String?) -> [AnswerLeak] {
         var out: [AnswerLeak] = []
         let ordered = exercise.questions.filter { $0.id == own } + exercise.questions.filter { $0.id != own }
+        // The text as students read it, and (when durations were put in Korean) as written, so
+        // that rewording `60000ms` as `60초` never hides a number the check found before.
+        let views = [text] + (text.written.map { [ExerciseText.Traced(scalars: $0.scalars, mentions: $0.mentions)] } ?? [])
         for q in ordered {
             guard let v = key.values[q.id] else { continue }
             let others = q.choices.filter { !AnswerValue.literalMatches(v, $0) }
-            if let r = AnswerForms.occurrences(of: v, others: others, in: text.scalars).first(where: { !text.isMention($0) }) {
-                out.append(AnswerLeak(question: q.id, value: v, excerpt: text.excerpt(r)))
+            let unit = v.isInteger ? exercise.durationUnit(of: q) : nil
+            for view in views {
+                if let r = AnswerForms.occurrences(of: v, others: others, in: view.scalars, durationUnit: unit).first(where: { !view.isMention($0) }) {
+                    out.append(AnswerLeak(question: q.id, value: v, excerpt: view.excerpt(r)))
+                    break
+                }
             }
+        }
+        return out
+    }
+}
+
+extension AnswerValue {
+    var isInteger: Bool { if case .integer = self { return true } else { return false } }
+}
+
+extension Exercise {
+    /// Milliseconds per unit of question `q`'s key when the key is a duration, nil when it is not
+    /// one (bytes, a step, a return value). A key is a duration when its query is `param NAME` or a
+    /// `min`/`max NAME` search and NAME is: a duration parameter (`msl`, `rto`,
+    /// `finWait2Timeout`: milliseconds, as keys and JSON hold them), or a name the scenario writes
+    /// with a time unit right after its placeholder (`+{w}s` makes `w` seconds, `"{m}s"` too).
+    /// So the hint check knows that `60초` states the key 60000 of `param msl` and the key 60 of
+    /// `min w ... where` over `+{w}s`.
+    func durationUnit(of q: Question) -> Int? {
+        let name: String
+        switch q.answer.form {
+        case .param(let n): name = n
+        case .search(_, let n, _, _, _, _, _): name = n
+        default: return nil
+        }
+        if Parameters.durationNames.contains(name) { return 1 }
+        return ExerciseText.timeUnit(of: name, in: scenario.text)
+    }
+}
+
+extension ExerciseText {
+    /// The time unit (milliseconds per unit) written right after `{name}` in `text` (`{w}s`,
+    /// `{ w }ms`, `{t}min`), the first such; nil when `name` is never written with one.
+    static func timeUnit(of name: String, in text: String) -> Int? {
+        let units: [(String, Int)] = [("ms", 1), ("min", 60_000), ("s", 1_000), ("m", 60_000), ("h", 3_600_000)]
+        for p in placeholderEnds(in: text) where p.name == name {
+            let after = text[p.end...]
+            for (u, ms) in units where after.hasPrefix(u) {
+                let next = after.dropFirst(u.count).first
+                if next.map({ !($0.isLetter || $0.isNumber || $0 == "_") }) ?? true { return ms }
+            }
+        }
+        return nil
+    }
+
+    /// Each `{...}` of `text`: its trimmed inside, and where the text goes on after `}`.
+    static func placeholderEnds(in text: String) -> [(name: String, end: String.Index)] {
+        guard hasBrace(text) else { return [] }
+        var out: [(String, String.Index)] = []
+        var rest = Substring(text)
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            let end = rest.index(after: close)
+            out.append((String(rest[rest.index(after: open)..<close]).trimmed(), end))
+            rest = rest[end...]
         }
         return out
     }
@@ -127,8 +188,53 @@ extension ExerciseText {
         public var scalars: [Unicode.Scalar]
         /// Scalar ranges of the placeholders that render a given value as a mention.
         var mentions: [Range<Int>] = []
+        /// The text before `koreanDurations()` rewrote it, when it did (the check reads both).
+        var written: (scalars: [Unicode.Scalar], mentions: [Range<Int>])?
 
         public init(text: String) { scalars = Array(text.unicodeScalars) }
+
+        init(scalars: [Unicode.Scalar], mentions: [Range<Int>]) {
+            self.scalars = scalars
+            self.mentions = mentions
+        }
+
+        /// The text as students read it: every `30000ms` outside code written `30초`, exactly as
+        /// the site and feedback show it (`Duration.koreanMilliseconds`). A mention whose number
+        /// is rewritten stays a mention of the Korean duration (`{msl}ms` → `30초`); a rewrite that
+        /// takes in more than a mention's number ends the mention (the check then reads it like
+        /// any text, which can only find more).
+        func koreanDurations() -> Traced {
+            let edits = SocketSim.Duration.koreanMillisecondEdits(in: scalars)
+            guard !edits.isEmpty else { return self }
+            var out = Traced(scalars: [], mentions: [])
+            out.scalars.reserveCapacity(scalars.count)
+            // Old positions to new: `shift` of the edits wholly before.
+            var placed: [(edit: SocketSim.Duration.KoreanEdit, at: Range<Int>)] = []
+            var at = 0
+            for e in edits {
+                out.scalars += scalars[at..<e.range.lowerBound]
+                let start = out.scalars.count
+                out.scalars += e.replacement.unicodeScalars
+                placed.append((e, start..<out.scalars.count))
+                at = e.range.upperBound
+            }
+            out.scalars += scalars[at...]
+            func moved(_ p: Int) -> Int {
+                var shift = 0
+                for (e, r) in placed where e.range.upperBound <= p { shift += r.count - e.range.count }
+                return p + shift
+            }
+            for m in mentions {
+                let cut = placed.filter { $0.edit.range.overlaps(m) }
+                if cut.isEmpty {
+                    out.mentions.append(moved(m.lowerBound)..<moved(m.upperBound))
+                } else if cut.count == 1, cut[0].edit.digits == m {
+                    out.mentions.append(cut[0].at)
+                }
+            }
+            out.written = (scalars, mentions)
+            return out
+        }
 
         public var string: String {
             var s = ""
@@ -148,7 +254,7 @@ extension ExerciseText {
     }
 
     /// Renders like `render(_:key:)` with every query shown and `{answer}` hidden, recording which
-    /// placeholders mention a given value.
+    /// placeholders mention a given value; durations in Korean, as students read them.
     public static func renderTraced(_ text: String, key: AnswerKey, givens: Set<String>) -> Traced {
         var out = Traced(text: "")
         let t = Array(text.unicodeScalars)
@@ -171,7 +277,7 @@ extension ExerciseText {
             literalStart = i
         }
         out.scalars += t[literalStart...]
-        return out
+        return out.koreanDurations()
     }
 
     static let conclusionBefore: [String] = ["=", ":", "→", "<", ">", "≤", "≥", "답", "답은", "답이", "답:", "정답", "정답은"]
@@ -205,9 +311,14 @@ extension ExerciseText {
 enum AnswerForms {
     /// Scalar ranges of `value`'s written forms in `text`. `others` are the question's other
     /// choices (a choice's distinguishing parts count as forms of it).
-    static func occurrences(of value: AnswerValue, others: [String], in text: [Unicode.Scalar]) -> [Range<Int>] {
+    /// `durationUnit` (milliseconds per unit) makes an integer a duration: then every written
+    /// duration equal to it is a form of it too (`60초`, `1분`, `60000ms` for 60 seconds).
+    static func occurrences(of value: AnswerValue, others: [String], in text: [Unicode.Scalar], durationUnit: Int? = nil) -> [Range<Int>] {
         switch value {
-        case .integer(let n): return integers(n, in: text)
+        case .integer(let n):
+            guard let unit = durationUnit else { return integers(n, in: text) }
+            let (ms, over) = n.multipliedReportingOverflow(by: unit)
+            return integers(n, in: text) + (over ? [] : durations(ms, in: text))
         case .never:
             return words(in: text).filter { $0.text.lowercased() == "never" }.map(\.range)
                 + substrings(["반환하지 않", "돌아오지 않", "영원히 블록"], in: text)
@@ -284,6 +395,54 @@ enum AnswerForms {
             let ordinal = ["첫", "두", "세", "네", "다섯", "여섯", "일곱", "여덟", "아홉", "열"][n - 1]
             out += substrings(["\(ordinal) 번째", "\(ordinal)번째"], in: text).filter { r in
                 r.lowerBound == 0 || !isHangul(text[r.lowerBound - 1])
+            }
+        }
+        return out
+    }
+
+    /// Written durations equal to `ms` milliseconds: a number (thousands groups `1,000`, a decimal
+    /// `1.5`), an optional space, and a unit in Korean (`밀리초`, `초`, `분`, `시간`) or as scenarios
+    /// write it (`ms`, `s`, `sec`, `min`, `h`); not inside an identifier or a dotted address. The
+    /// range is the number's, as for `integers`: a given value's placeholder (`{f}초`) renders the
+    /// number, so the mention of it covers the number and not the unit after it.
+    static func durations(_ ms: Int, in text: [Unicode.Scalar]) -> [Range<Int>] {
+        let units: [(String, Int)] = [("밀리초", 1), ("초", 1_000), ("분", 60_000), ("시간", 3_600_000),
+                                      ("ms", 1), ("sec", 1_000), ("s", 1_000), ("min", 60_000), ("h", 3_600_000)]
+        var out: [Range<Int>] = []
+        func isDigit(_ k: Int) -> Bool { k >= 0 && k < text.count && ("0"..."9").contains(text[k]) }
+        var i = 0
+        while i < text.count {
+            guard isDigit(i) else { i += 1; continue }
+            let before = i > 0 ? text[i - 1] : " "
+            var j = i
+            var whole = ""
+            while true {
+                while isDigit(j) { whole.unicodeScalars.append(text[j]); j += 1 }
+                if j < text.count, text[j] == ",", isDigit(j + 1), isDigit(j + 2), isDigit(j + 3), !isDigit(j + 4) { j += 1; continue }
+                break
+            }
+            var fraction = ""
+            if j + 1 < text.count, text[j] == ".", isDigit(j + 1) {
+                j += 1
+                while isDigit(j) { fraction.unicodeScalars.append(text[j]); j += 1 }
+            }
+            defer { i = j }
+            let inIdentifier = before.isASCII && (before.properties.isAlphabetic || before == "_" || before == ".")
+            guard !inIdentifier, whole.count <= 15, fraction.count <= 3, let w = Int(whole), let f = Int(fraction.isEmpty ? "0" : fraction) else { continue }
+            var k = j
+            if k < text.count, text[k] == " " { k += 1 }
+            for (u, perUnit) in units {
+                let us = Array(u.unicodeScalars)
+                guard k + us.count <= text.count, Array(text[k..<(k + us.count)]) == us else { continue }
+                // A Latin unit is a whole word (`5s`, not `5sec` read as `5s` nor `5send`).
+                if u.unicodeScalars.first!.isASCII, k + us.count < text.count, isWordScalar(text[k + us.count]) { continue }
+                var scale = 1
+                for _ in 0..<fraction.count { scale *= 10 }
+                let (a, o1) = w.multipliedReportingOverflow(by: perUnit)
+                let (b, o2) = f.multipliedReportingOverflow(by: perUnit)
+                let (sum, o3) = a.addingReportingOverflow(b / scale)
+                if !o1, !o2, !o3, b % scale == 0, sum == ms { out.append(i..<j) }
+                break
             }
         }
         return out

@@ -93,7 +93,8 @@ public enum ExerciseText {
     }
 
     static func fill(_ inner: String, key: AnswerKey, answer: AnswerValue?, showQueries: Bool = true) -> String? {
-        if inner == "answer" { return answer?.korean ?? hiddenAnswer }
+        // A key the student types as a word (`none`, `TIME_WAIT`) reads as code, as the choices do.
+        if inner == "answer" { return answer?.koreanMarkdown ?? hiddenAnswer }
         if inner.hasPrefix("q:") { return showQueries ? key.queryValues[inner.dropFirst(2).trimmed()]?.korean : hiddenAnswer }
         if let w = key.textVariables[inner] { return w }
         if let v = key.variables[inner] { return String(v) }

@@ -46,6 +46,14 @@ public struct Frame: Sendable, Hashable {
         self.label = label
         self.svg = svg
     }
+
+    /// `label` split where the step in the scenario's notation begins (`3단계 후: ` and
+    /// `client: send 5000`), so that a page can show the notation as code inside the Korean
+    /// words; the whole label and "" when it names no step.
+    public var labelParts: (words: String, step: String) {
+        guard let r = label.firstRange(of: FrameSteps.labelSeparator) else { return (label, "") }
+        return (String(label[..<r.upperBound]), String(label[r.upperBound...]))
+    }
 }
 
 /// A rendered figure: its frames in order and a Korean text alternative for the whole.

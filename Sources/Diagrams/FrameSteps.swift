@@ -25,8 +25,11 @@ enum FrameSteps {
     /// `3단계 후: client: send 5000`.
     static func label(_ trace: Trace, _ k: Int) -> String {
         let step = trace.steps[k - 1]
-        return "\(k)단계 후: \(step.actor): \(step.shownCall)"
+        return "\(k)\(labelSeparator)\(step.actor): \(step.shownCall)"
     }
+
+    /// What comes between a frame's step number and its step (`Frame.labelParts`).
+    static let labelSeparator = "단계 후: "
 
     /// The root id of frame `n` (1-based) of a figure: unique across figures and frames of a page.
     static func prefix(_ request: FigureRequest, frame n: Int) -> String {

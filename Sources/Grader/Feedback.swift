@@ -36,7 +36,7 @@ enum Feedback {
     }
 
     static func revealed(_ key: AnswerValue?) -> String {
-        key.map { "정답: \($0.korean)" } ?? ""
+        key.map { "정답: \($0.koreanMarkdown)" } ?? ""
     }
 
     static func join(_ parts: [String]) -> String {

@@ -431,7 +431,8 @@ final class GradingKey: Sendable {
             lock.lock()
             defer { lock.unlock() }
             if let rendered { return rendered }
-            let text = ExerciseText.render(template, key: key, answer: revealed ? value : nil).trimmed()
+            // Durations read as the site writes them (`60초`, not `60000ms`); the hint check read it so.
+            let text = SocketSim.Duration.koreanMilliseconds(in: ExerciseText.render(template, key: key, answer: revealed ? value : nil)).trimmed()
             rendered = text
             return text
         }

@@ -71,6 +71,12 @@ struct ExercisePages {
         return out
     }
 
+    /// A key as the solutions show it: a choice as code, like the choices listed above it; a state
+    /// and any other value in Korean (`반환하지 않음`), as `AnswerValue.koreanMarkdown` writes it.
+    static func answerHTML(_ value: AnswerValue) -> String {
+        value.isShownAsCode ? "<code>\(value.korean.xmlEscaped)</code>" : value.korean.xmlEscaped
+    }
+
     /// One exercise, as a block of the section page.
     static func html(_ e: Exercise, number: Int, key: AnswerKey, solutions: Bool) -> String {
         let varying = Set(e.parameters.filter { $0.candidates.count > 1 }.map(\.name))
@@ -89,7 +95,7 @@ struct ExercisePages {
         if !varying.isEmpty {
             let names = e.parameters.filter { varying.contains($0.name) }.map { "<var>\($0.name.xmlEscaped)</var>" }.joined(separator: ", ")
             h += solutions
-                ? "<p class=\"variant-note\">학생마다 다른 값: \(names). 아래는 기본 변형(\(SocketSim.Duration.koreanMilliseconds(in: key.variant.description).xmlEscaped))입니다.</p>\n"
+                ? "<p class=\"variant-note\">학생마다 다른 값: \(names). 아래는 기본 변형(<code>\(SocketSim.Duration.koreanMilliseconds(in: key.variant.description).xmlEscaped)</code>)입니다.</p>\n"
                 : "<p class=\"variant-note\">\(names)의 값은 학생마다 다르며, 각자의 답안 파일에 적혀 있습니다.</p>\n"
         }
         h += md(e.prose) + "\n"
@@ -103,9 +109,9 @@ struct ExercisePages {
                 h += "<ul class=\"choices\">" + q.choices.map { "<li><code>\($0.xmlEscaped)</code></li>" }.joined() + "</ul>"
             }
             if solutions, let value = key.values[q.id] {
-                h += "<div class=\"answer-key\"><p><strong>정답:</strong> \(value.korean.xmlEscaped)"
+                h += "<div class=\"answer-key\"><p><strong>정답:</strong> \(answerHTML(value))"
                 if let t = key.tolerances[q.id], t > 0 { h += " (±\(t) 허용)" }
-                if let cf = q.carryForward { h += " (앞 문항 \(cf.from.xmlEscaped)의 답으로 채점)" }
+                if let cf = q.carryForward { h += " (앞 문항 <code>\(cf.from.xmlEscaped)</code>의 답으로 채점)" }
                 h += "</p>"
                 if !q.hint.isEmpty { h += "<div class=\"hint\"><p><strong>힌트</strong> (채점 피드백에 보임)</p>" + md(q.hint) + "</div>" }
                 if !q.solution.isEmpty { h += "<div class=\"solution\"><p><strong>풀이</strong></p>" + md(q.solution, answer: value) + "</div>" }

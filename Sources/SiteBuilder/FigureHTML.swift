@@ -12,7 +12,10 @@ enum FigureHTML {
             let skipped = !printed.isEmpty && !printed.contains(i + 1)
             s += "<div class=\"frame\(skipped ? " no-print" : "")\" data-frame=\"\(i + 1)\">"
             if count > 1 || !frame.label.isEmpty {
-                s += "<p class=\"frame-label\"><span class=\"frame-no\">\(i + 1)/\(count)</span> \(frame.label.xmlEscaped)</p>"
+                // The step is in the scenario's notation (explained by the caption's link): code.
+                let (words, step) = frame.labelParts
+                s += "<p class=\"frame-label\"><span class=\"frame-no\">\(i + 1)/\(count)</span> \(words.xmlEscaped)"
+                s += (step.isEmpty ? "" : "<code>\(step.xmlEscaped)</code>") + "</p>"
             }
             s += "\n" + sized(stripDeclaration(frame.svg)) + "\n"
             s += "<p class=\"frame-file\"><a href=\"\(fileStem.xmlEscaped)-\(i + 1).svg\">SVG</a></p>"

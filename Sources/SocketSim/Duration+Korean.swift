@@ -29,42 +29,57 @@ extension Duration {
     /// placeholder for a value that differs per student): `MARKERms` becomes `MARKER밀리초`.
     public static func koreanMilliseconds(in text: String, markerSuffix: String? = nil) -> String {
         guard text.contains("ms") else { return text }
-        let chars = Array(text)
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        var i = 0
-        var inCode = false
-        func isWordChar(_ c: Character) -> Bool { c.isLetter || c.isNumber || c == "_" || c == "." }
-        while i < chars.count {
-            let c = chars[i]
-            if c == "`" { inCode.toggle(); out.append(c); i += 1; continue }
-            if !inCode, c == "m", i + 1 < chars.count, chars[i + 1] == "s",
-               i + 2 >= chars.count || !(chars[i + 2].isASCII && chars[i + 2].isLetter) {
-                // Digits just before, as a whole word.
-                var start = out.endIndex
-                var digits = ""
-                while start > out.startIndex {
-                    let p = out.index(before: start)
-                    guard out[p].isASCII, out[p].isNumber else { break }
-                    digits.insert(out[p], at: digits.startIndex)
-                    start = p
-                }
-                let before = start > out.startIndex ? out[out.index(before: start)] : nil
-                if !digits.isEmpty, digits.count <= 12, before.map({ !isWordChar($0) }) ?? true, let ms = Int(digits) {
-                    out.removeSubrange(start...)
-                    out += korean(ms)
-                    i += 2
-                    continue
-                }
-                if let markerSuffix, out.hasSuffix(markerSuffix) {
-                    out += "밀리초"
-                    i += 2
-                    continue
-                }
-            }
-            out.append(c)
-            i += 1
+        let scalars = Array(text.unicodeScalars)
+        var out = String.UnicodeScalarView()
+        var at = 0
+        for edit in koreanMillisecondEdits(in: scalars, markerSuffix: markerSuffix) {
+            out.append(contentsOf: scalars[at..<edit.range.lowerBound])
+            out.append(contentsOf: edit.replacement.unicodeScalars)
+            at = edit.range.upperBound
         }
-        return out
+        out.append(contentsOf: scalars[at...])
+        return String(out)
+    }
+
+    /// One rewrite `koreanMilliseconds` makes: the scalars `range` (a number and its `ms`, or the
+    /// `ms` after a marker) become `replacement`; `digits` is where the number was (empty after a
+    /// marker). The hint check applies the same rewrites to a traced text, so it reads exactly
+    /// what students read and still knows which part of it came from which placeholder.
+    public struct KoreanEdit: Sendable, Hashable {
+        public var range: Range<Int>
+        public var digits: Range<Int>
+        public var replacement: String
+    }
+
+    /// The rewrites of `koreanMilliseconds(in:markerSuffix:)`, in order, not overlapping.
+    public static func koreanMillisecondEdits(in t: [Unicode.Scalar], markerSuffix: String? = nil) -> [KoreanEdit] {
+        var edits: [KoreanEdit] = []
+        let marker = markerSuffix.map { Array($0.unicodeScalars) } ?? []
+        func isWordScalar(_ c: Unicode.Scalar) -> Bool {
+            c.properties.isAlphabetic || c.properties.numericType != nil || c == "_" || c == "."
+        }
+        func isDigit(_ c: Unicode.Scalar) -> Bool { ("0"..."9").contains(c) }
+        var inCode = false
+        var i = 0
+        while i < t.count {
+            let c = t[i]
+            if c == "`" { inCode.toggle(); i += 1; continue }
+            guard !inCode, c == "m", i + 1 < t.count, t[i + 1] == "s",
+                  i + 2 >= t.count || !(t[i + 2].isASCII && t[i + 2].properties.isAlphabetic) else { i += 1; continue }
+            // Digits just before, as a whole word.
+            var start = i
+            while start > 0, isDigit(t[start - 1]) { start -= 1 }
+            let wordBefore = start > 0 && isWordScalar(t[start - 1])
+            if start < i, i - start <= 12, !wordBefore, let ms = Int(String(String.UnicodeScalarView(t[start..<i]))) {
+                edits.append(KoreanEdit(range: start..<(i + 2), digits: start..<i, replacement: korean(ms)))
+            } else if !marker.isEmpty, i >= marker.count, Array(t[(i - marker.count)..<i]) == marker {
+                edits.append(KoreanEdit(range: i..<(i + 2), digits: i..<i, replacement: "밀리초"))
+            } else {
+                i += 1
+                continue
+            }
+            i += 2
+        }
+        return edits
     }
 }

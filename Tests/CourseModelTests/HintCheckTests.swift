@@ -8,7 +8,8 @@ import Testing
     /// An exercise on the `deadlock` scenario file (client and server each send n bytes) whose
     /// question `q` has the given kind, answer and hint.
     static func exercise(hint: String, answer: String, kind: String = "integer", extra: String = "",
-                         parameters: String = "  sqs: { choices: [300, 400] }\n  d: { choices: [1, 50] }") -> String {
+                         parameters: String = "  sqs: { choices: [300, 400] }\n  d: { choices: [1, 50] }",
+                         steps: String = "    - client: send {n}\n    - server: send {n}") -> String {
         """
         id: hinted
         section: deadlock
@@ -18,8 +19,7 @@ import Testing
           let:
             n: "{sqs + rqs + d}"
           steps:
-            - client: send {n}
-            - server: send {n}
+        \(steps)
         parameters:
         \(parameters)
         misconceptions: none
@@ -46,9 +46,14 @@ import Testing
         let hint: String
         let answer: String
         var kind = "integer"
+        /// For a key that is a duration in seconds: `d` is 120 (2분) and the scenario waits `+{d}s`.
+        var seconds = false
         let leaks: Bool
         var testDescription: String { name }
     }
+
+    static let secondsParameters = "  sqs: { choices: [300, 400] }\n  d: { choices: [120] }"
+    static let secondsSteps = "    - client: send {n}\n    - time: +{d}s\n    - server: send {n}"
 
     /// The issue's examples and one case per written form. Keys: `queue server.recvq after 1` is
     /// RQS = 500; `returnedAt 1` is never (both sides block); `deadlock` is yes;
@@ -73,11 +78,28 @@ import Testing
         Case(name: "a state in words apart", hint: "소켓은 ESTAB 로 남습니다.", answer: "state client after 1", kind: "state", leaks: true),
         Case(name: "a list written out", hint: "상태는 ESTABLISHED 하나뿐입니다.", answer: "states client", kind: "list", leaks: true),
         Case(name: "a hint that teaches", hint: "SQS({sqs}바이트)와 RQS({rqs}바이트)의 합과 n을 비교하세요.", answer: "deadlock", kind: "yesno", leaks: false),
+        // Durations: `param msl` is 30000 (milliseconds); students read `{msl}ms` as `30초`.
+        Case(name: "a millisecond key written in Korean seconds", hint: "MSL은 30초로 잡습니다.", answer: "param msl", leaks: true),
+        Case(name: "a millisecond key written in minutes and seconds forms", hint: "MSL은 0.5분이라 합니다.", answer: "param msl", leaks: true),
+        Case(name: "a given duration {msl}ms reads 30초 and stays a mention", hint: "MSL({msl}ms)을 보낸 뒤의 시간과 비교하세요.", answer: "param msl", leaks: false),
+        Case(name: "a given duration {msl}ms as a conclusion", hint: "MSL은 {msl}ms입니다.", answer: "param msl", leaks: true),
+        Case(name: "a computed duration in ms, shown in seconds", hint: "두 배는 {2 * msl}ms, 그 절반을 보세요.", answer: "param msl", leaks: false),
+        Case(name: "a computed duration equal to the key", hint: "두 배의 절반은 {2 * msl / 2}ms가 됩니다.", answer: "param msl", leaks: true),
+        Case(name: "a duration key is found as a bare number too", hint: "30,000바이트를 보냅니다.", answer: "param msl", leaks: true),
+        // A key in seconds (`+{d}s`, d = 120).
+        Case(name: "a key in seconds written in minutes", hint: "기다린 시간은 2분이 넘습니다.", answer: "param d", seconds: true, leaks: true),
+        Case(name: "a key in seconds written in milliseconds", hint: "120000밀리초를 기다립니다.", answer: "param d", seconds: true, leaks: true),
+        Case(name: "a key in seconds written in seconds", hint: "120초를 기다립니다.", answer: "param d", seconds: true, leaks: true),
+        Case(name: "another duration is no leak", hint: "2MSL = 60초와 비교하세요.", answer: "param d", seconds: true, leaks: false),
+        Case(name: "a bare number is found whatever unit follows", hint: "120분을 기다리지는 않습니다.", answer: "param d", seconds: true, leaks: true),
+        Case(name: "a byte key is not read as a duration", hint: "MSL은 0.5초가 아니라 30초입니다.", answer: "queue server.recvq after 1", leaks: false),
     ]
 
     @Test(arguments: cases)
     func writtenForms(_ c: Case) throws {
-        let problems = try Self.leaks(Self.exercise(hint: c.hint, answer: c.answer, kind: c.kind))
+        let problems = try Self.leaks(c.seconds
+            ? Self.exercise(hint: c.hint, answer: c.answer, kind: c.kind, parameters: Self.secondsParameters, steps: Self.secondsSteps)
+            : Self.exercise(hint: c.hint, answer: c.answer, kind: c.kind))
         let ids = problems.map(\.id)
         if c.leaks {
             #expect(ids.contains("exercise.hint-reveals-answer"), "\(problems)")
@@ -113,6 +135,86 @@ import Testing
         #expect(found(.text("10.0.0.1:49153"), "포트 49153", others: ["10.0.0.1:49152"]))
         #expect(!found(.text("10.0.0.2:80"), "포트 80", others: ["*:80"]))
         #expect(found(.text("none"), "답은 none"))
+    }
+
+    @Test("durations: a key that is one is found in every written form of it; other keys only as numbers")
+    func durationForms() {
+        func found(_ n: Int, _ text: String, unit: Int?) -> Bool {
+            !AnswerForms.occurrences(of: .integer(n), others: [], in: Array(text.unicodeScalars), durationUnit: unit).isEmpty
+        }
+        // A key in milliseconds.
+        #expect(found(60_000, "2MSL은 60초입니다", unit: 1))
+        #expect(found(60_000, "1분", unit: 1))
+        #expect(found(1_500, "1.5초 뒤", unit: 1))
+        #expect(found(500, "500밀리초", unit: 1))
+        #expect(found(60_000, "60,000ms", unit: 1))
+        #expect(found(60_000, "60 s", unit: 1))
+        #expect(found(7_200_000, "2시간", unit: 1))
+        // A key in seconds.
+        #expect(found(120, "2분이 지나면", unit: 1_000))
+        #expect(found(60, "60000밀리초", unit: 1_000))
+        #expect(found(60, "60초", unit: 1_000))
+        #expect(!found(60_000, "60초", unit: 1_000))
+        // Not a duration: only its number.
+        #expect(!found(60_000, "60초", unit: nil))
+        #expect(found(60_000, "60000밀리초", unit: nil))
+        // Not durations: an identifier, a version, a longer word, too many decimals.
+        #expect(!found(30_000, "v1.30초", unit: 1))
+        #expect(!found(5_000, "5second", unit: 1))
+        #expect(!found(5_000, "x5s", unit: 1))
+        #expect(!found(1_000, "1.0005초", unit: 1))
+        #expect(!found(1_000, "1.0005", unit: 1))
+    }
+
+    @Test("a key's unit: milliseconds for duration parameters, the unit its name carries in the scenario, else none")
+    func durationUnits() throws {
+        let c = try Content.load()
+        let extra = """
+          - id: wait
+            prompt: "p"
+            kind: integer
+            answer: param d
+            hint: "h"
+          - id: bytes
+            prompt: "p"
+            kind: integer
+            answer: param n
+            hint: "h"
+          - id: smallest
+            prompt: "p"
+            kind: integer
+            answer: min d in 0..600 monotone where deadlock
+            hint: "h"
+        """
+        let e = try c.load(Self.exercise(hint: "h", answer: "param msl", extra: extra, parameters: Self.secondsParameters, steps: Self.secondsSteps))
+        #expect(e.questions.map { e.durationUnit(of: $0) } == [1, 1_000, nil, 1_000])
+        #expect(ExerciseText.timeUnit(of: "w", in: "- time: +{ w }ms\n") == 1)
+        #expect(ExerciseText.timeUnit(of: "w", in: "msl: \"{w}min\"") == 60_000)
+        #expect(ExerciseText.timeUnit(of: "w", in: "- client: send {w}\n- x: {w}sx") == nil)
+    }
+
+    @Test("the hint check reads what students read: durations in Korean, mentions kept on them")
+    func tracedDurations() throws {
+        let c = try Content.load()
+        let e = try c.load(Self.exercise(hint: "h", answer: "deadlock", kind: "yesno"))
+        let key = try e.answerKey(for: e.defaultVariant)
+        let t = ExerciseText.renderTraced("MSL({msl}ms) 뒤 {2 * msl}ms와 `+{msl}ms` 뒤", key: key, givens: e.givenNames)
+        #expect(t.string == "MSL(30초) 뒤 60초와 `+30000ms` 뒤")
+        let mentioned = t.mentions.map { r in String(String.UnicodeScalarView(t.scalars[r])) }
+        #expect(mentioned == ["30초", "30000"], "the mention of {msl} covers the Korean duration, in code the number; an expression is no mention")
+        #expect(t.written.map { String(String.UnicodeScalarView($0.scalars)) } == "MSL(30000ms) 뒤 60000ms와 `+30000ms` 뒤")
+        // A rewrite that takes in more than the mention's number ends the mention.
+        let glued = ExerciseText.renderTraced("{msl}0ms 뒤", key: key, givens: e.givenNames)
+        #expect(glued.string == "5분 뒤")
+        #expect(glued.mentions.isEmpty)
+        // The same text the site and feedback show, for every hint of the chapter.
+        for ex in c.catalog.exercises {
+            let k = try ex.answerKey(for: ex.defaultVariant)
+            for q in ex.questions {
+                let shown = SocketSim.Duration.koreanMilliseconds(in: ExerciseText.render(q.hint, key: k))
+                #expect(ExerciseText.renderTraced(q.hint, key: k, givens: ex.givenNames).string == shown, "\(ex.id)/\(q.id)")
+            }
+        }
     }
 
     @Test("a leak names the exercise, question and variant, at the hint's line")

@@ -1,4 +1,5 @@
 @testable import CourseModel
+import CourseModelTestSupport
 import Foundation
 @testable import Grader
 import Testing
@@ -205,6 +206,47 @@ struct FeedbackLeakTests {
         }
         #expect(checked == 50 * catalog.exercises.flatMap(\.questions).count)
         #expect(misconceptions > 50, "misconception feedback is part of what is checked")
+    }
+}
+
+extension FeedbackLeakTests {
+    /// One voice in Korean (issue #12) in what `socklab grade` tells a student: for wrong answers of
+    /// every question (misconception corrections included), with and without `--reveal`, the
+    /// feedback has no English word in a Korean sentence (the site's rules: `KoreanText`) and every
+    /// duration is written the Korean way (`60초`, not `60000ms`).
+    @Test("feedback, revealed or not, reads in Korean: no English words, durations as 60초", arguments: [false, true])
+    func feedbackInKorean(reveal: Bool) throws {
+        let (catalog, grader) = try RealChapterTests.load()
+        var inputs: [AnswerInput] = []
+        for s in (0..<8).map({ "2026\(2000 + $0 * 53)" }) {
+            let variants = grader.variants(for: s)
+            var lines = ["student: \"\(s)\"", "exercises:"]
+            for e in catalog.exercises {
+                let key = try e.answerKey(for: try #require(variants[e.id]))
+                lines += ["  \(e.id):", "    answers:"] + e.questions.map { "      \($0.id): \(Self.wrong($0, key: key))" }
+            }
+            inputs.append(AnswerInput(path: "\(s).yaml", content: .success(Array((lines.joined(separator: "\n") + "\n").utf8))))
+        }
+        let report = try grader.grade(inputs, reveal: reveal)
+        var english: [String: String] = [:]
+        var durations: [String] = []
+        var sentences = 0
+        for r in report.results {
+            #expect(r.errors.isEmpty, "\(r.errors)")
+            for ex in r.exercises {
+                for m in ex.questions {
+                    let where_ = "\(ex.exerciseID)/\(m.questionID)"
+                    for sentence in KoreanText.sentences(ofMarkdown: m.feedback) {
+                        sentences += 1
+                        for w in KoreanText.englishInProse(sentence) where english[w] == nil { english[w] = "\(where_): \(sentence.prefix(160))" }
+                    }
+                    durations += try KoreanText.latinDurations(inMarkdown: m.feedback).map { "\(where_): \($0)" }
+                }
+            }
+        }
+        #expect(sentences > 500, "sentences read: \(sentences)")
+        #expect(english.isEmpty, "English in feedback (reveal \(reveal)):\n\(english.sorted { $0.key < $1.key }.map { "\($0.key) — \($0.value)" }.joined(separator: "\n"))")
+        #expect(durations.isEmpty, "Latin durations in feedback (reveal \(reveal)): \(durations.prefix(5))")
     }
 }
 

@@ -1,4 +1,5 @@
 import CourseModel
+import CourseModelTestSupport
 import Foundation
 import SocketSim
 import Testing
@@ -9,32 +10,8 @@ import Testing
 /// list of identifiers, and every duration a student reads is written the Korean way (`30초`).
 @Suite("Korean text in the built site")
 struct KoreanTextTests {
-    /// Words that are identifiers, not English: state names, errno names, call names, host names,
-    /// segment flags and the chapter's symbols. C constants with an underscore (SO_REUSEADDR,
-    /// SHUT_WR, INADDR_ANY) are identifiers by their form.
-    static let identifiers: Set<String> = {
-        var s = Set(TCPState.allCases.map(\.rawValue)).union(Errno.allCases.map(\.rawValue))
-        s.formUnion(["socket", "bind", "listen", "connect", "accept", "send", "recv", "close", "shutdown", "setsockopt",
-                     "SQS", "RQS", "SendQ", "RecvQ", "Delivered", "TCP", "IP", "RFC", "SYN", "ACK", "FIN", "RST", "URG", "PSH", "DATA",
-                     "MSL", "EOF", "B", "fd", "head", "tail"])
-        return s
-    }()
-
-    /// The words of `text` that are neither Korean nor an identifier.
-    static func englishWords(_ text: String) -> [String] {
-        text.matches(of: /[A-Za-z][A-Za-z0-9_]*/).map { String($0.output) }.filter { w in
-            !identifiers.contains(w)
-                && w.wholeMatch(of: /[A-Z][A-Z0-9]*(_[A-Z0-9]+)+/) == nil   // C constants
-                && w.wholeMatch(of: /(client|server)[0-9]*/) == nil            // the scenarios' host names
-                && w.wholeMatch(of: /[A-Z]/) == nil                            // a name such as 타이밍 A
-        }
-    }
-
-    static func unescaped(_ s: String) -> String {
-        s.replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
-            .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
-            .replacingOccurrences(of: "&amp;", with: "&")
-    }
+    static func englishWords(_ text: String) -> [String] { KoreanText.englishWords(text) }
+    static func unescaped(_ s: String) -> String { KoreanText.unescaped(s) }
 
     /// Every text a figure says in words: each frame's SVG `<title>` and `<desc>` (the standalone
     /// files are the frames as inlined), and in the pages each figure's description and caption.
@@ -76,6 +53,34 @@ struct KoreanTextTests {
         #expect(all.contains("SYN 수신 / SYN+ACK 송신"))
     }
 
+    @Test("prose, exercises, hints, solutions and page text have no English words in Korean sentences",
+          arguments: [false, true])
+    func proseInKorean(solutions: Bool) throws {
+        let result = SiteBuilder.build(try realTree(), options: BuildOptions(solutions: solutions))
+        #expect(result.errors == [])
+        var found: [String: String] = [:]
+        var sentences = 0
+        for file in result.files where file.path.hasSuffix(".html") {
+            sentences += KoreanText.sentences(ofHTML: file.contents).count
+            for (w, s) in KoreanText.englishInHTML(file.contents) where found[w] == nil { found[w] = "\(file.path): \(s.prefix(160))" }
+        }
+        #expect(sentences > 1000, "every page's Korean sentences: \(sentences)")
+        #expect(found.isEmpty, "English in Korean sentences (\(solutions ? "instructor" : "student") build):\n\(found.sorted { $0.key < $1.key }.map { "\($0.key) — \($0.value)" }.joined(separator: "\n"))")
+    }
+
+    @Test("the prose check: glosses and code pass, English in a sentence does not")
+    func proseCheck() {
+        #expect(KoreanText.englishInProse("흐름 제어(flow control)다. MSL(maximum segment lifetime)은 30초") == [])
+        #expect(KoreanText.englishInProse("세그먼트 최대 크기(MSS, maximum segment size, 여기서는 536바이트)") == [])
+        #expect(KoreanText.englishInProse("순환 배열(circular array, 원형 버퍼 ring buffer라고도 한다)") == ["ring", "buffer"])
+        #expect(KoreanText.englishInProse("auto 네트워크에서 half-close한다") == ["auto", "half-close"])
+        #expect(KoreanText.englishInProse("유실 (lost in the network)") == ["lost", "in", "the", "network"], "a gloss is attached to its term")
+        #expect(KoreanText.englishInProse("상태(ESTAB, TIME-WAIT, CLOSE-WAIT 등), FIFO 순서, n − SQS, SockLab") == [])
+        #expect(KoreanText.englishInProse("소켓이 closed 상태") == ["closed"], "a state spelling counts only in capitals")
+        let page = "<p>기다리는 <code>recv()</code>와 <strong>교착 상태</strong>(deadlock)이며 <var>wait</var>밀리초 <span class=\"qid\">q-id</span> 판정은 \"completed\"이다.</p>"
+        #expect(KoreanText.englishInHTML(page).map(\.word) == ["completed"])
+    }
+
     @Test("the word check finds English and lets identifiers through")
     func wordCheck() {
         #expect(Self.englishWords("client→server ACK(확인 번호 1001) 유실 (lost in the network)") == ["lost", "in", "the", "network"])
@@ -83,17 +88,7 @@ struct KoreanTextTests {
         #expect(Self.englishWords("3단계 후: net: deliver") == ["net", "deliver"])
     }
 
-    /// `30000ms`, `30s`, `2min` as a student reads them: outside code, a number with a Latin unit.
-    static func latinDurations(_ html: String) throws -> [String] {
-        let text = html.replacing(try Regex("<(code|pre|script|style|svg)[^>]*>.*?</(code|pre|script|style|svg)>").dotMatchesNewlines(), with: " ")
-            .replacing(try Regex("<[^>]+>"), with: "")
-        // A number is digits with optional thousands groups: in "ports=49152-65535, s=2" the comma ends the number.
-        let unit = try Regex("(^|[^A-Za-z0-9_.])[0-9]+(?:,[0-9]{3})*\\s?(ms|s|sec|min|h)(?![A-Za-z])").anchorsMatchLineEndings()
-        return text.matches(of: unit).map { m -> String in
-            let from = text.index(m.range.lowerBound, offsetBy: -20, limitedBy: text.startIndex) ?? text.startIndex
-            return String(text[from..<m.range.upperBound])
-        }
-    }
+    static func latinDurations(_ html: String) throws -> [String] { try KoreanText.latinDurations(html) }
 
     @Test("durations in prose, exercises, hints and solutions read the Korean way (30초, not 30000ms)",
           arguments: [false, true])

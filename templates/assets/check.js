@@ -351,7 +351,7 @@
       var e = null;
       for (var i = 0; i < schema.exercises.length; i++) if (schema.exercises[i].id === ex.key) e = schema.exercises[i];
       if (!e) {
-        problems.push(Problem(ex.line, 'answer.unknown-exercise', '알 수 없는 연습 id ‘' + ex.key + '’입니다.' + suggest(ex.key, exerciseIDs)));
+        problems.push(Problem(ex.line, 'answer.unknown-exercise', '알 수 없는 연습 ID ‘' + ex.key + '’입니다.' + suggest(ex.key, exerciseIDs)));
         return;
       }
       seen[e.id] = ex;
@@ -387,7 +387,7 @@
       var qids = e.questions.map(function (q) { return q.id; });
       if (fields.answers) {
         if (fields.answers.value.type !== 'empty' && fields.answers.value.type !== 'bad') {
-          problems.push(Problem(fields.answers.line, 'answer.shape', 'answers: 아래에 문항 id마다 한 줄씩 씁니다'));
+          problems.push(Problem(fields.answers.line, 'answer.shape', 'answers: 아래에 문항 ID마다 한 줄씩 씁니다'));
         }
         fields.answers.children.forEach(function (a) {
           var q = null;
