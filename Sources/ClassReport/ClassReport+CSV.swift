@@ -62,9 +62,13 @@ extension ClassReport {
 
     static func csvCell(_ s: String) -> String {
         var v = s
-        if Double(v) == nil, let f = v.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(f) { v = "'" + v }
-        if v.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) || v.first == " " || v.last == " " {
-            v = "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        if let f = v.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(f), Double(v) == nil { v = "'" + v }
+        // Bytes, not characters: a comma or line break is one whatever follows it, and scanning
+        // bytes is what keeps question-variants.csv (a cell per variant) quick to write.
+        let bytes = v.utf8
+        if bytes.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") })
+            || bytes.first == UInt8(ascii: " ") || bytes.last == UInt8(ascii: " ") {
+            v = "\"" + (bytes.contains(UInt8(ascii: "\"")) ? v.replacingOccurrences(of: "\"", with: "\"\"") : v) + "\""
         }
         return v
     }

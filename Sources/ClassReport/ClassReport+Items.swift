@@ -9,20 +9,28 @@ extension ClassReport {
         // Students ordered by total (ties by id) for the 27 % groups.
         let order = c.totals.indices.sorted { c.totals[$0] != c.totals[$1] ? c.totals[$0] > c.totals[$1] : c.ids[$0] < c.ids[$1] }
         let group = max(1, Int((Double(n) * 0.27).rounded()))
+        // Blanks and unreadable answers per column, counted student by student (status is stored
+        // by student: reading it column by column was a third of this function's time).
+        var blanks = [Int](repeating: 0, count: c.columns), unreadables = [Int](repeating: 0, count: c.columns)
+        for row in c.status {
+            for (column, status) in row.enumerated() {
+                switch status {
+                case .missing: blanks[column] += 1
+                case .unreadable: unreadables[column] += 1
+                case .correct, .partial, .wrong, .refused: break
+                }
+            }
+        }
         var out: [QuestionStats] = []
         for e in c.exercises {
+            // The variants in the order the report lists them (by name), named once per exercise
+            // rather than once per question.
+            let names = e.variants.map(\.description)
+            let byName = names.indices.sorted { names[$0] < names[$1] }
             for (k, qid) in e.questionIDs.enumerated() {
                 let points = e.points[k]
                 let column = e.firstColumn + k
                 let scores = c.scores[column]
-                var blank = 0, unreadable = 0
-                for i in 0..<n {
-                    switch c.status[i][column] {
-                    case .missing: blank += 1
-                    case .unreadable: unreadable += 1
-                    case .correct, .partial, .wrong, .refused: break
-                    }
-                }
                 let fractions = scores.map { points > 0 ? $0 / points : 0 }
                 let rest = zip(c.totals, scores).map { $0 - $1 }
                 var upperLower: Double?
@@ -31,13 +39,10 @@ extension ClassReport {
                     let lower = order.suffix(group).map { fractions[$0] }
                     upperLower = Stats.round(Stats.mean(upper) - Stats.mean(lower))
                 }
-                var variants: [VariantStats] = []
-                for (s, v) in e.variants.enumerated() {
-                    let members = e.studentsBySlot[s]
-                    variants.append(VariantStats(variant: v.description, students: members.count,
-                                                 mean: Stats.round(Stats.mean(members.map { fractions[$0] }))))
+                let variants = byName.map { s in
+                    VariantStats(variant: names[s], students: e.studentsBySlot[s].count,
+                                 mean: Stats.round(Stats.mean(e.studentsBySlot[s].map { fractions[$0] })))
                 }
-                variants.sort { $0.variant < $1.variant }
                 let overall = Stats.mean(fractions)
                 let big = variants.filter { $0.students >= options.minVariantStudents }
                 var spread: Double?
@@ -53,7 +58,7 @@ extension ClassReport {
                 out.append(QuestionStats(column: "\(e.id).\(qid)", exerciseID: e.id, questionID: qid, points: points, students: n,
                                          difficulty: Stats.round(overall),
                                          discrimination: Stats.correlation(scores, rest).map { Stats.round($0) },
-                                         upperLower: upperLower, blank: blank, unreadable: unreadable, variants: variants,
+                                         upperLower: upperLower, blank: blanks[column], unreadable: unreadables[column], variants: variants,
                                          variantSpread: spread, hardVariant: hard))
             }
         }
@@ -73,22 +78,24 @@ extension ClassReport {
         let columns = c.exercises.flatMap { e in e.questionIDs.map { "\(e.id).\($0)" } }
         var perQuestion = all.map { _ in [(students: Int, opportunities: Int)](repeating: (0, 0), count: columns.count) }
         var perStudent: [[(student: Int, hits: Int, opportunities: Int)]] = all.map { _ in [] }
+        // predictions[exercise][slot][question], each misconception as its position in `all`: looked
+        // up once here, not for every student (nor is an exercise's whole table copied for each).
+        let predictions = c.exercises.map { e in e.predictions.map { $0.map { $0.map { (misconception: index[$0.misconception]!, id: $0.id) } } } }
+        let firstColumns = c.exercises.map(\.firstColumn)
         for i in 0..<c.count {
             var hits = [Int](repeating: 0, count: all.count)
             var opportunities = [Int](repeating: 0, count: all.count)
             var any = [Bool](repeating: false, count: all.count)
-            for (j, e) in c.exercises.enumerated() {
-                let s = c.slot[i][j]
-                for k in e.questionIDs.indices {
-                    let preds = e.predictions[s][k]
+            for j in predictions.indices {
+                for (k, preds) in predictions[j][c.slot[i][j]].enumerated() {
                     if preds.isEmpty { continue }
-                    let column = e.firstColumn + k
+                    let column = firstColumns[j] + k
                     let status = c.status[i][column]
                     let answered = status != .missing && status != .unreadable
                     // The wrong answer's number (predictions are numbered, so a match is an equal number).
                     let answer = c.answers[i][column]
                     for p in preds {
-                        let mi = index[p.misconception]!
+                        let mi = p.misconception
                         let matched = answer == p.id
                         perQuestion[mi][column].opportunities += 1
                         if matched {

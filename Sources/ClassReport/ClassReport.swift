@@ -139,13 +139,30 @@ public struct ClassReport: Sendable {
     /// The report of a grading run. Error rows (files that could not be graded) are counted but
     /// take no part in the statistics.
     public init(_ report: GradeReport, options: Options = Options()) {
+        self.init(report, options: options, afterStage: { _ in })
+    }
+
+    /// The parts of the analysis, in the order they run.
+    public enum Stage: String, Sendable, CaseIterable {
+        case answers, summary, questions, exercises, misconceptions, copies
+    }
+
+    /// The same report, calling `afterStage` as each stage ends: `socklab-bench report` times the
+    /// stages this way (the report itself reads no clock).
+    public init(_ report: GradeReport, options: Options = Options(), afterStage: (Stage) -> Void) {
         self.options = options
         let graded = GradedClass(report)
+        afterStage(.answers)
         summary = Self.summary(graded, files: report.results.count, maxScore: report.maxScore)
+        afterStage(.summary)
         questions = Self.questionStats(graded, options: options)
+        afterStage(.questions)
         exercises = Self.exerciseStats(graded)
+        afterStage(.exercises)
         misconceptions = Self.misconceptionStats(graded, options: options)
+        afterStage(.misconceptions)
         copies = CopyDetector(graded, options: options).leads()
+        afterStage(.copies)
     }
 }
 
@@ -171,6 +188,9 @@ struct GradedClass {
         /// Variants in the order first seen (students are sorted by id, so this is deterministic).
         var variants: [Variant] = []
         var slots: [Variant: Int] = [:]
+        /// The same slots by variant index (`ExerciseMark.variantIndex`), looked up first: an
+        /// integer hashes in a fraction of the time a variant's values take, for every mark.
+        var slotsByIndex: [Int: Int] = [:]
         /// keys[slot][question]
         var keys: [[AnswerToken]] = []
         /// keyIDs[slot][question]: the key's number in the question's table. Keys are numbered
@@ -212,8 +232,10 @@ struct GradedClass {
 
     init(_ report: GradeReport) {
         let catalog = report.catalog.exercises
-        results = report.results.filter { !$0.isError && $0.exercises.count == catalog.count
-            && zip($0.exercises, catalog).allSatisfy { $0.exerciseID == $1.id } }
+        // (By index: iterating over the catalog would copy an `Exercise` for every mark.)
+        let exerciseIDs = catalog.map(\.id)
+        results = report.results.filter { r in !r.isError && r.exercises.count == exerciseIDs.count
+            && r.exercises.indices.allSatisfy { r.exercises[$0].exerciseID == exerciseIDs[$0] } }
         ids = results.map { $0.student ?? $0.file }
         var first = 0
         exercises = catalog.map { e in
@@ -229,8 +251,16 @@ struct GradedClass {
         for (i, r) in results.enumerated() {
             var row: [Int] = []
             row.reserveCapacity(catalog.count)
-            for (j, e) in r.exercises.enumerated() {
+            for j in r.exercises.indices {
+                // (The mark is copied only below, for a variant not seen by index.)
+                if let index = r.exercises[j].variantIndex, let s = exercises[j].slotsByIndex[index] {
+                    row.append(s)
+                    exercises[j].studentsBySlot[s].append(i)
+                    continue
+                }
+                let e = r.exercises[j]
                 if let s = exercises[j].slots[e.variant] {
+                    if let index = e.variantIndex { exercises[j].slotsByIndex[index] = s }
                     row.append(s)
                     exercises[j].studentsBySlot[s].append(i)
                     continue
@@ -238,6 +268,7 @@ struct GradedClass {
                 let s = exercises[j].variants.count
                 exercises[j].variants.append(e.variant)
                 exercises[j].slots[e.variant] = s
+                if let index = e.variantIndex { exercises[j].slotsByIndex[index] = s }
                 exercises[j].keys.append(e.questions.map(\.keyToken))
                 predictionTokens[j].append(e.questions.map(\.predictionTokens))
                 exercises[j].studentsBySlot.append([i])
@@ -285,15 +316,19 @@ struct GradedClass {
             row.scores.reserveCapacity(tables.count)
             row.status.reserveCapacity(tables.count)
             row.answers.reserveCapacity(tables.count)
-            for e in r.exercises {
+            // By index: the marks are read in place, not copied (a copy retains the mark's key,
+            // which every student with the variant shares, and two cores retaining one object at
+            // once made copying most of the time spent here).
+            for j in r.exercises.indices {
                 var sum = 0.0
-                for m in e.questions {
+                for k in r.exercises[j].questions.indices {
                     let column = row.scores.count
-                    row.scores.append(m.score)
-                    sum += m.score
-                    row.status.append(m.status)
+                    let score = r.exercises[j].questions[k].score, status = r.exercises[j].questions[k].status
+                    row.scores.append(score)
+                    sum += score
+                    row.status.append(status)
                     var n = GradedClass.unnumbered
-                    if m.status == .wrong || m.status == .partial, let t = m.answerToken, let id = tables[column][t] { n = id }
+                    if status == .wrong || status == .partial, let t = r.exercises[j].questions[k].answerToken, let id = tables[column][t] { n = id }
                     row.answers.append(n)
                 }
                 row.exerciseScores.append(sum)

@@ -77,6 +77,9 @@ struct CopyDetector {
         var exercise: Int
         var slots: [Int]
         var questions: [[Int]]
+        /// slot -> whether `slots` has it: every candidate is tested against every match, and a
+        /// match can have many slots.
+        var has: [Bool]
     }
 
     /// The key values of one question (numbered as in `GradedClass.ExerciseInfo.keyIDs`): who holds
@@ -172,7 +175,10 @@ struct CopyDetector {
             }
             if found.isEmpty { continue }
             let slots = found.keys.sorted().filter { chance(exercise: j, own, $0, student: i) <= informative }
-            if !slots.isEmpty { out.append(Match(exercise: j, slots: slots, questions: slots.map { found[$0]! })) }
+            if slots.isEmpty { continue }
+            var has = [Bool](repeating: false, count: c.exercises[j].variants.count)
+            for s in slots { has[s] = true }
+            out.append(Match(exercise: j, slots: slots, questions: slots.map { found[$0]! }, has: has))
         }
         return out
     }
@@ -226,7 +232,7 @@ struct CopyDetector {
             }
             var strong: [Strong] = []
             for b in candidates.sorted() {
-                let matched = ms.indices.filter { ms[$0].slots.contains(c.slot[b][ms[$0].exercise]) }
+                let matched = ms.indices.filter { ms[$0].has[c.slot[b][ms[$0].exercise]] }
                 guard matched.count >= need else { continue }
                 var lambda = 0.0
                 var comparable = 0
@@ -304,9 +310,23 @@ struct CopyDetector {
         return min(1, sum)
     }
 
-    /// Three significant digits, the same on every machine.
+    /// Three significant digits, the same on every machine: the number `%.2e` prints, read back.
+    ///
+    /// The three digits are worked out by arithmetic, and the formatting is left to the cases
+    /// where that could round differently (a value within a millionth of a digit of a rounding
+    /// boundary): every strong candidate of a copier gets its chance rounded, by the thousand, and
+    /// formatting each one was a third of the copy detector's time. `significantIsFormatting`
+    /// (ClassReportTests) holds the two ways equal.
     static func significant(_ x: Double) -> Double {
         guard x > 0, x.isFinite else { return x }
+        let exponent = Int(log10(x).rounded(.down)) - 2
+        if abs(exponent) < 300 {
+            // x = m · 10^exponent, m in [100, 1000) but for a few units in the last place of m.
+            let m = exponent < 0 ? x * pow(10, Double(-exponent)) : x / pow(10, Double(exponent))
+            if m >= 100.000001 && m < 999.49 && abs(m - m.rounded(.down) - 0.5) > 1e-6 {
+                return Double("\(Int(m.rounded()))e\(exponent)")!
+            }
+        }
         return Double(String(format: "%.2e", x)) ?? x
     }
 }

@@ -85,6 +85,10 @@ public struct ExerciseMark: Sendable {
     let key: GradingKey
     public var exerciseID: String { key.key.exerciseID }
     public var variant: Variant { key.key.variant }
+    /// The variant's index (`Exercise.variant(at:)`), an integer to tell variants apart by
+    /// where hashing `variant` would be the cost (the class report); nil for a variant frozen in
+    /// an answer file outside the exercise's current space.
+    public var variantIndex: Int? { key.variantIndex }
     public var questions: [QuestionMark]
     public var score: Double { questions.reduce(0) { $0 + $1.score } }
     public var maxScore: Double { questions.reduce(0) { $0 + $1.maxScore } }
@@ -452,11 +456,13 @@ final class GradingKey: Sendable {
         }
     }
     let key: AnswerKey
+    let variantIndex: Int?
     /// In the exercise's question order.
     let questions: [PerQuestion]
 
-    init(_ key: AnswerKey, exercise e: Exercise, reveal: Bool) {
+    init(_ key: AnswerKey, variantIndex: Int?, exercise e: Exercise, reveal: Bool) {
         self.key = key
+        self.variantIndex = variantIndex
         questions = e.questions.map { PerQuestion($0, key: key, reveal: reveal) }
     }
 }
@@ -527,16 +533,16 @@ final class KeyCache: @unchecked Sendable {
         let computed: Entry
         if let other {
             // The same key prepared for the other setting of --reveal: only the texts differ.
-            computed = other.map { GradingKey($0.key, exercise: e, reveal: reveal) }
+            computed = other.map { GradingKey($0.key, variantIndex: $0.variantIndex, exercise: e, reveal: reveal) }
         } else if id.variant >= 0, id.exercise < checked.count, let key = checked[id.exercise][id.variant] {
             // The catalog's key has the values; feedback needs the predictions too.
-            do throws(DiagnosticError) { computed = .success(GradingKey(try e.withPredictions(key), exercise: e, reveal: reveal)) } catch {
+            do throws(DiagnosticError) { computed = .success(GradingKey(try e.withPredictions(key), variantIndex: id.variant, exercise: e, reveal: reveal)) } catch {
                 computed = .failure(error)
             }
         } else {
             do throws(DiagnosticError) {
                 let v = id.variant >= 0 ? e.variant(at: id.variant) : frozen.variant(id.variant, exercise: id.exercise)
-                computed = .success(GradingKey(try e.answerKey(for: v), exercise: e, reveal: reveal))
+                computed = .success(GradingKey(try e.answerKey(for: v), variantIndex: id.variant >= 0 ? id.variant : nil, exercise: e, reveal: reveal))
             } catch {
                 computed = .failure(error)
             }

@@ -66,20 +66,32 @@ enum ReportBench {
         print(String(format: "report:   grading (not part of the report figure): %.3f s, CPU %.3f s", gradeWall, gradeCPU))
 
         // Timed: the report and its renderings, as `socklab report` makes them (writing excluded).
+        // Each stage's CPU time, as the report and the renderings end them.
+        var stages: [(name: String, cpu: Double)] = []
+        var last = GradeBench.cpuSeconds()
+        func stage(_ name: String) {
+            let now = GradeBench.cpuSeconds()
+            stages.append((name, now - last))
+            last = now
+        }
         let t0 = Date()
-        let cpu0 = GradeBench.cpuSeconds()
-        let report = ClassReport(graded)
+        let cpu0 = last
+        let report = ClassReport(graded) { stage($0.rawValue) }
         let t1 = Date()
         let cpu1 = GradeBench.cpuSeconds()
         let json = try report.json()
+        stage("report.json")
         let csv = report.csvFiles()
+        stage("CSV")
         let html = report.html(style: "", courseTitle: "bench")
+        stage("index.html")
         let t2 = Date()
         let cpu = GradeBench.cpuSeconds() - cpu0
         let total = t2.timeIntervalSince(t0)
         print(String(format: "report:   analysis %.3f s (CPU %.3f s), renderings %.3f s (CPU %.3f s; report.json %d KB, %d CSV files, index.html %d KB)",
                      t1.timeIntervalSince(t0), cpu1 - cpu0, t2.timeIntervalSince(t1), cpu - (cpu1 - cpu0),
                      json.utf8.count / 1024, csv.count, html.utf8.count / 1024))
+        print("report:   CPU by stage: " + stages.map { String(format: "%@ %.3f s", $0.name, $0.cpu) }.joined(separator: ", "))
         print(String(format: "report:   report generation for %d students: %.3f s wall, CPU %.3f s%@; peak memory so far %@",
                      count, total, cpu, count == 10_000 ? " (goal < 2 s)" : "", GradeBench.peakMemory()))
         func planted(_ l: CopyLead) -> Bool {
