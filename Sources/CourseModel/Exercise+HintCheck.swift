@@ -71,11 +71,12 @@ extension Exercise {
         var out: [Diagnostic] = []
         var reported: Set<String> = []
         let givens = givenNames
+        let units = durationUnits
         for key in keys {
             let variant = key.variant
             for q in questions where !q.hint.isEmpty {
                 let rendered = ExerciseText.renderTraced(q.hint, key: key, givens: givens)
-                for leak in AnswerLeak.find(in: rendered, exercise: self, key: key, own: q.id) {
+                for leak in AnswerLeak.find(in: rendered, exercise: self, key: key, own: q.id, durationUnits: units) {
                     guard reported.insert("\(q.id)|\(leak.question)").inserted else { continue }
                     let whose = leak.question == q.id ? "its own key" : "the key of question '\(leak.question)'"
                     out.append(Diagnostic(at: q.hintLocation ?? q.location, id: "exercise.hint-reveals-answer",
@@ -86,7 +87,7 @@ extension Exercise {
             for m in misconceptions {
                 // Feedback shows the misconception's title and its correction.
                 let rendered = ExerciseText.Traced(text: m.title + "\n" + m.correction)
-                for leak in AnswerLeak.find(in: rendered, exercise: self, key: key, own: nil) {
+                for leak in AnswerLeak.find(in: rendered, exercise: self, key: key, own: nil, durationUnits: units) {
                     guard reported.insert("misconception \(m.rawValue)|\(leak.question)").inserted else { continue }
                     out.append(Diagnostic(at: location, id: "exercise.misconception-reveals-answer",
                                           "exercise \(id), variant \(variant): the feedback for misconception '\(m.rawValue)' states the key of question '\(leak.question)' (\(leak.value.display)) in ‘\(leak.excerpt)’",
@@ -107,7 +108,10 @@ public struct AnswerLeak: Sendable, Hashable {
     public var excerpt: String
 
     /// The keys of `exercise`'s questions (own question first) that `text` states.
-    public static func find(in text: ExerciseText.Traced, exercise: Exercise, key: AnswerKey, own: String?) -> [AnswerLeak] {
+    /// `durationUnits` are the exercise's `durationUnits` (computed here when not given).
+    public static func find(in text: ExerciseText.Traced, exercise: Exercise, key: AnswerKey, own: String?,
+                            durationUnits: [String: Int]? = nil) -> [AnswerLeak] {
+        let units = durationUnits ?? exercise.durationUnits
         var out: [AnswerLeak] = []
         let ordered = exercise.questions.filter { $0.id == own } + exercise.questions.filter { $0.id != own }
         // The text as students read it, and (when durations were put in Korean) as written, so
@@ -117,7 +121,7 @@ public struct AnswerLeak: Sendable, Hashable {
         for q in ordered {
             guard let v = key.values[q.id] else { continue }
             let others = q.choices.filter { !AnswerValue.literalMatches(v, $0) }
-            let unit = v.isInteger ? exercise.durationUnit(of: q) : nil
+            let unit = v.isInteger ? units[q.id] : nil
             for (view, hay) in zip(views, haystacks) {
                 if let r = AnswerForms.occurrences(of: v, others: others, in: hay, durationUnit: unit).first(where: { !view.isMention($0) }) {
                     out.append(AnswerLeak(question: q.id, value: v, excerpt: view.excerpt(r)))
@@ -141,6 +145,11 @@ extension Exercise {
     /// with a time unit right after its placeholder (`+{w}s` makes `w` seconds, `"{m}s"` too).
     /// So the hint check knows that `60초` states the key 60000 of `param msl` and the key 60 of
     /// `min w ... where` over `+{w}s`.
+    /// `durationUnit(of:)` of every question whose key is a duration, by question id.
+    var durationUnits: [String: Int] {
+        Dictionary(questions.compactMap { q in durationUnit(of: q).map { (q.id, $0) } }, uniquingKeysWith: { a, _ in a })
+    }
+
     func durationUnit(of q: Question) -> Int? {
         let name: String
         switch q.answer.form {
@@ -316,31 +325,33 @@ enum AnswerForms {
     /// A text as the search reads it, its words and spelled states found once: every form of
     /// every key of an exercise is looked for in the same text (before, each search split the text
     /// into words again, about a third of a site build's CPU time).
-    struct Haystack {
+    /// (A class for its lazy parts: most keys are numbers, which need neither.)
+    final class Haystack {
         let scalars: [Unicode.Scalar]
-        /// Words with their lowercased text.
-        let words: [(text: String, lowered: String, range: Range<Int>)]
-        /// Every spelling of a state (one word, or up to three apart by single spaces, not a
-        /// call), each with the state it spells: as `states(_:in:)` finds them.
-        let spelledStates: [(state: TCPState, start: Int, range: Range<Int>)]
+        init(_ scalars: [Unicode.Scalar]) { self.scalars = scalars }
 
-        init(_ scalars: [Unicode.Scalar]) {
-            self.scalars = scalars
-            words = AnswerForms.words(in: scalars).map { ($0.text, $0.text.lowercased(), $0.range) }
+        /// Words with their lowercased text.
+        lazy var words: [(text: String, lowered: String, range: Range<Int>)] =
+            AnswerForms.words(in: scalars).map { ($0.text, $0.text.lowercased(), $0.range) }
+
+        /// Every spelling of a state (one word, or up to three apart by single spaces, not a
+        /// call), each with the state it spells and its first word's index.
+        lazy var spelledStates: [(state: TCPState, start: Int, range: Range<Int>)] = {
+            let text = scalars
             let ws = words.filter {
-                $0.text.unicodeScalars.allSatisfy(\.isASCII) && ($0.range.upperBound == scalars.count || scalars[$0.range.upperBound] != "(")
+                $0.text.unicodeScalars.allSatisfy(\.isASCII) && ($0.range.upperBound == text.count || text[$0.range.upperBound] != "(")
             }
             var spelled: [(TCPState, Int, Range<Int>)] = []
             for a in ws.indices {
                 var joined = ""
                 for b in a..<min(ws.count, a + 3) {
-                    if b > a, ws[b].range.lowerBound != ws[b - 1].range.upperBound + 1 || scalars[ws[b - 1].range.upperBound] != " " { break }
+                    if b > a, ws[b].range.lowerBound != ws[b - 1].range.upperBound + 1 || text[ws[b - 1].range.upperBound] != " " { break }
                     joined += ws[b].text
                     if let state = TCPState(spelling: joined) { spelled.append((state, a, ws[a].range.lowerBound..<ws[b].range.upperBound)) }
                 }
             }
-            spelledStates = spelled
-        }
+            return spelled
+        }()
     }
 
     static func occurrences(of value: AnswerValue, others: [String], in text: [Unicode.Scalar], durationUnit: Int? = nil) -> [Range<Int>] {
