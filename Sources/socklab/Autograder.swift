@@ -32,8 +32,7 @@ struct AutograderGradescope: ParsableCommand {
     @Option(help: "The socklab binary to pack (default: \(AutograderGradescope.defaultBinary), made by scripts/autograder-binary).")
     var binary: String = AutograderGradescope.defaultBinary
 
-    @Option(help: "The content folder (course.yaml, scenarios/, exercises/).")
-    var content: String = "content"
+    @OptionGroup var folder: ContentFolder
 
     @Option(help: "Gradescope visibility of the results.")
     var visibility: GradeReport.Visibility = .visible
@@ -48,12 +47,12 @@ struct AutograderGradescope: ParsableCommand {
     }
 
     func run() throws {
-        let loaded = try GradingContent.load(content)  // refuses content with errors before packing it
+        let loaded = try GradingContent.load(folder.content)  // refuses content with errors before packing it
         let secret = try loaded.secret()
         let fm = FileManager.default
         let stage = fm.temporaryDirectory.appendingPathComponent("socklab-autograder-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
         defer { try? fm.removeItem(at: stage) }
-        let root = URL(fileURLWithPath: content)
+        let root = URL(fileURLWithPath: folder.content)
         do {
             try fm.createDirectory(at: stage.appendingPathComponent("content/scenarios"), withIntermediateDirectories: true)
             try fm.createDirectory(at: stage.appendingPathComponent("content/exercises"), withIntermediateDirectories: true)
@@ -160,8 +159,7 @@ struct AutograderRun: ParsableCommand {
     @Option(help: "The autograder root (default: $AUTOGRADER_ROOT, else /autograder).")
     var root: String = ProcessInfo.processInfo.environment["AUTOGRADER_ROOT"].flatMap { $0.isEmpty ? nil : $0 } ?? "/autograder"
 
-    @Option(help: "The content folder.")
-    var content: String = "content"
+    @OptionGroup var folder: ContentFolder
 
     @Option(help: "Gradescope visibility of the results.")
     var visibility: GradeReport.Visibility = .visible
@@ -178,10 +176,10 @@ struct AutograderRun: ParsableCommand {
         let loaded: GradingContent
         let grader: Grader
         do {
-            loaded = try GradingContent.load(content)
+            loaded = try GradingContent.load(folder.content)
             grader = try loaded.grader()
         } catch {
-            try message("채점기 설정에 문제가 있어 채점하지 못했습니다. 강사에게 알려 주세요. (content: \(content))")
+            try message("채점기 설정에 문제가 있어 채점하지 못했습니다. 강사에게 알려 주세요. (content: \(folder.content))")
             return
         }
         let submitters = Submitters.read(rootURL.appendingPathComponent("submission_metadata.json").path)

@@ -12,8 +12,7 @@ struct Build: ParsableCommand {
         Without --solutions nothing in the output reveals an answer.
         """)
 
-    @Option(help: "The content folder (course.yaml, sections/, pages/, scenarios/, exercises/).")
-    var content: String = "content"
+    @OptionGroup var folder: ContentFolder
 
     @Option(help: "The templates folder (Mustache templates and assets/).")
     var templates: String = "templates"
@@ -36,8 +35,8 @@ struct Build: ParsableCommand {
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         let outDir = URL(fileURLWithPath: out ?? (solutions ? "_site-instructor" : "_site"), relativeTo: cwd).standardizedFileURL
         // Not a success with nothing built: a script that builds from the wrong folder must hear about it.
-        guard FileManager.default.fileExists(atPath: URL(fileURLWithPath: content, relativeTo: cwd).appendingPathComponent("course.yaml").path) else {
-            let missing = Diagnostic(at: SourceLocation(file: "\(content)/course.yaml"), id: "build.no-course",
+        guard FileManager.default.fileExists(atPath: URL(fileURLWithPath: folder.content, relativeTo: cwd).appendingPathComponent("course.yaml").path) else {
+            let missing = Diagnostic(at: SourceLocation(file: "\(folder.content)/course.yaml"), id: "build.no-course",
                                      "no course to build: run socklab build where content/ is, or pass --content DIR")
             FileHandle.standardError.write(Data((missing.description + "\n").utf8))
             throw ExitCode.failure
@@ -46,8 +45,8 @@ struct Build: ParsableCommand {
         do {
             // Paths in diagnostics read "content/…" and "templates/…" whatever the folders are called.
             var files: [String: String] = [:]
-            for (folder, alias) in [(content, "content"), (templates, "templates")] {
-                let base = URL(fileURLWithPath: folder, relativeTo: cwd).standardizedFileURL
+            for (path, alias) in [(folder.content, "content"), (templates, "templates")] {
+                let base = URL(fileURLWithPath: path, relativeTo: cwd).standardizedFileURL
                 let t = try readTree(base: base.deletingLastPathComponent(), folders: [base.lastPathComponent])
                 for (k, v) in t.files { files[alias + k.dropFirst(base.lastPathComponent.count)] = v }
             }

@@ -18,8 +18,7 @@ struct Check: ParsableCommand {
     @Argument(help: "Answer files (YAML or JSON) or folders of them.")
     var paths: [String] = []
 
-    @Option(help: "The content folder (course.yaml, scenarios/, exercises/).")
-    var content: String = "content"
+    @OptionGroup var folder: ContentFolder
 
     func validate() throws {
         if paths.isEmpty { throw ValidationError("give an answer file or a folder, e.g. 'socklab check answers.yaml'") }
@@ -29,7 +28,7 @@ struct Check: ParsableCommand {
     }
 
     func run() throws {
-        let content = try GradingContent.load(self.content)
+        let content = try GradingContent.load(folder.content)
         let grader = try content.grader()
         let files = AnswerFiles.find(paths)
         if files.isEmpty {

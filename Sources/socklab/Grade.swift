@@ -113,8 +113,7 @@ struct Grade: ParsableCommand {
     @Option(help: "Gradescope visibility of the results.")
     var visibility: GradeReport.Visibility = .visible
 
-    @Option(help: "The content folder (course.yaml, scenarios/, exercises/).")
-    var content: String = "content"
+    @OptionGroup var folder: ContentFolder
 
     @Flag(help: "Exit with status 2 when any file was an error row (the report is still written).")
     var strict = false
@@ -127,7 +126,7 @@ struct Grade: ParsableCommand {
     }
 
     func run() throws {
-        let content = try GradingContent.load(self.content)
+        let content = try GradingContent.load(folder.content)
         let roster = try self.roster.map(loadRoster)
         let grader = try content.grader(roster: roster?.ids)
         let files = AnswerFiles.find(paths)

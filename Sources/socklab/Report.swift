@@ -25,8 +25,7 @@ struct Report: ParsableCommand {
     @Option(help: "A roster (as for 'grade'); ids not in it are error rows.")
     var roster: String?
 
-    @Option(help: "The content folder (course.yaml, scenarios/, exercises/).")
-    var content: String = "content"
+    @OptionGroup var folder: ContentFolder
 
     @Option(help: "The site's templates folder, whose assets/style.css the page inlines.")
     var templates: String = "templates"
@@ -39,7 +38,7 @@ struct Report: ParsableCommand {
     }
 
     func run() throws {
-        let content = try GradingContent.load(self.content)
+        let content = try GradingContent.load(folder.content)
         let stylePath = URL(fileURLWithPath: templates).appendingPathComponent("assets/style.css").path
         let style = try report { () throws(DiagnosticError) in try readText(stylePath) }
         let roster = try self.roster.map(loadRoster)

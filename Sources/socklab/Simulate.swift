@@ -24,13 +24,12 @@ struct Simulate: ParsableCommand {
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a parameter, e.g. --set sqs=1000 (repeatable).", valueName: "KEY=VALUE"))
     var settings: [String] = []
 
-    @Option(help: "The content folder whose course.yaml gives default parameters.")
-    var content: String = "content"
+    @OptionGroup var folder: ContentFolder
 
     func run() throws {
         let overrides = try parseSettings(settings)
         var variables: [String: Int] = [:]
-        let coursePath = (content as NSString).appendingPathComponent("course.yaml")
+        let coursePath = (folder.content as NSString).appendingPathComponent("course.yaml")
         if FileManager.default.fileExists(atPath: coursePath) {
             let course = try report { () throws(DiagnosticError) in try CourseConfig.load(text: try readText(coursePath), file: coursePath) }
             variables = course.parameters

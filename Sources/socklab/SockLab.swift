@@ -10,3 +10,10 @@ struct SockLab: ParsableCommand {
         discussion: "Every figure, worked example and answer key is computed by the socket simulator.",
         subcommands: [Build.self, Simulate.self, Template.self, Check.self, Grade.self, Report.self, Autograder.self])
 }
+
+/// `--content DIR`, the course's content folder, shared by every command that reads the course
+/// (one declaration, one help text, one default).
+struct ContentFolder: ParsableArguments {
+    @Option(help: "The content folder: course.yaml, and the sections/, pages/, scenarios/ and exercises/ a command reads.")
+    var content: String = "content"
+}

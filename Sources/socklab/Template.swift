@@ -13,8 +13,7 @@ struct Template: ParsableCommand {
     @Option(help: "Write to this file (atomically) instead of standard output.")
     var out: String?
 
-    @Option(help: "The content folder (course.yaml, scenarios/, exercises/).")
-    var content: String = "content"
+    @OptionGroup var folder: ContentFolder
 
     func validate() throws {
         guard AnswerSheet.isValidStudentID(student) else {
@@ -23,7 +22,7 @@ struct Template: ParsableCommand {
     }
 
     func run() throws {
-        let content = try GradingContent.load(self.content)
+        let content = try GradingContent.load(folder.content)
         let grader = try content.grader()
         let text = try report { () throws(DiagnosticError) in try AnswerTemplate.render(student: student, catalog: content.catalog, grader: grader) }
         if let out { try writeAtomically(text, to: out) } else { print(text, terminator: "") }
