@@ -423,17 +423,10 @@ enum AnswerForms {
     static func integers(_ n: Int, in text: [Unicode.Scalar]) -> [Range<Int>] {
         var out: [Range<Int>] = []
         var i = 0
-        func isDigit(_ k: Int) -> Bool { k >= 0 && k < text.count && ("0"..."9").contains(text[k]) }
+        func isDigit(_ k: Int) -> Bool { Self.isDigit(text, k) }
         while i < text.count {
             guard isDigit(i) else { i += 1; continue }
-            var j = i
-            var digits = ""
-            while true {
-                while isDigit(j) { digits.unicodeScalars.append(text[j]); j += 1 }
-                // "1,000": a comma followed by exactly three digits continues the number.
-                if j < text.count, text[j] == ",", isDigit(j + 1), isDigit(j + 2), isDigit(j + 3), !isDigit(j + 4) { j += 1; continue }
-                break
-            }
+            let (digits, j) = digitRun(in: text, from: i)
             let before = i > 0 ? text[i - 1] : " "
             let inIdentifier = before.isASCII && (before.properties.isAlphabetic || before == "_")
             let dotted = (j < text.count && text[j] == "." && isDigit(j + 1)) || (before == "." && isDigit(i - 2))
@@ -450,6 +443,20 @@ enum AnswerForms {
         return out
     }
 
+    static func isDigit(_ text: [Unicode.Scalar], _ k: Int) -> Bool { k >= 0 && k < text.count && ("0"..."9").contains(text[k]) }
+
+    /// The digits of the number that starts at `i` and where it ends: a run of digits, with `,`
+    /// thousands groups continuing it ("1,000": a comma followed by exactly three digits).
+    static func digitRun(in text: [Unicode.Scalar], from i: Int) -> (digits: String, end: Int) {
+        var j = i
+        var digits = ""
+        while true {
+            while isDigit(text, j) { digits.unicodeScalars.append(text[j]); j += 1 }
+            if j < text.count, text[j] == ",", isDigit(text, j + 1), isDigit(text, j + 2), isDigit(text, j + 3), !isDigit(text, j + 4) { j += 1; continue }
+            return (digits, j)
+        }
+    }
+
     /// Written durations equal to `ms` milliseconds: a number (thousands groups `1,000`, a decimal
     /// `1.5`), an optional space, and a unit in Korean (`밀리초`, `초`, `분`, `시간`) or as scenarios
     /// write it (`ms`, `s`, `sec`, `min`, `h`); not inside an identifier or a dotted address. The
@@ -459,18 +466,13 @@ enum AnswerForms {
         let units: [(String, Int)] = [("밀리초", 1), ("초", 1_000), ("분", 60_000), ("시간", 3_600_000),
                                       ("ms", 1), ("sec", 1_000), ("s", 1_000), ("min", 60_000), ("h", 3_600_000)]
         var out: [Range<Int>] = []
-        func isDigit(_ k: Int) -> Bool { k >= 0 && k < text.count && ("0"..."9").contains(text[k]) }
+        func isDigit(_ k: Int) -> Bool { Self.isDigit(text, k) }
         var i = 0
         while i < text.count {
             guard isDigit(i) else { i += 1; continue }
             let before = i > 0 ? text[i - 1] : " "
-            var j = i
-            var whole = ""
-            while true {
-                while isDigit(j) { whole.unicodeScalars.append(text[j]); j += 1 }
-                if j < text.count, text[j] == ",", isDigit(j + 1), isDigit(j + 2), isDigit(j + 3), !isDigit(j + 4) { j += 1; continue }
-                break
-            }
+            let (whole, end) = digitRun(in: text, from: i)
+            var j = end
             var fraction = ""
             if j + 1 < text.count, text[j] == ".", isDigit(j + 1) {
                 j += 1
