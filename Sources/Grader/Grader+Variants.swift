@@ -98,7 +98,7 @@ extension Grader {
             let written = block.variantEntries ?? []
             if let tag = block.tag {
                 // As name-value pairs: the collection-generic `verify` is not specialised across
-                // the module boundary, and ran unspecialised it was 9 of a run's 11 % in tags.
+                // the module boundary (`perf record` of grading 4,000 files: tags 1.29 s → 0.38 s).
                 switch chooser.verify(tag: tag, student: sheet.student, exercise: shape.id, values: written.map { (name: $0.name, value: $0.value) }) {
                 case .forged:
                     out.refused[p] = true
