@@ -29,10 +29,28 @@ import Yams
         AnswerTree(try #require(try Yams.compose(yaml: text, .basic)))
     }
 
+    /// `tree` with every empty plain value placed at 0:0. Where an empty value "is" differs
+    /// between libyaml (at the next token) and the line reader (after the key's colon), and no
+    /// diagnostic or sheet ever names it (an empty answer is located at its key), so the trees
+    /// are compared without it; everything else, positions included, must match.
+    static func unplacingEmptyValues(_ tree: AnswerTree) -> AnswerTree {
+        switch tree {
+        case .scalar("", true, _): return .scalar("", plain: true, AnswerTree.Position(line: 0, column: 0))
+        case .scalar, .broken: return tree
+        case .sequence(let items, let p): return .sequence(items.map(unplacingEmptyValues), p)
+        case .mapping(let pairs, let p): return .mapping(pairs.map { (unplacingEmptyValues($0.key), unplacingEmptyValues($0.value)) }, p)
+        }
+    }
+
+    /// Whether the line reader read `text` as Yams does (see `unplacingEmptyValues`).
+    static func agree(_ line: AnswerTree?, _ yams: AnswerTree) -> Bool {
+        line.map(unplacingEmptyValues) == unplacingEmptyValues(yams)
+    }
+
     @Test(arguments: samples)
     func sameTreeAsYams(_ text: String) throws {
         let tree = try #require(AnswerLineReader.read(Array(text.utf8), file: "f.yaml"), "the line reader should read this")
-        #expect(tree == (try Self.yams(text)))
+        #expect(Self.agree(tree, try Self.yams(text)))
     }
 
     @Test(arguments: ["{\"student\": \"s1\", \"exercises\": {}}", "---\nstudent: s1\nexercises: {}\n", "- a\n- b\n", "[1, 2]"])
@@ -47,7 +65,7 @@ import Yams
             guard let text = try? String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8),
                   let node = try? Yams.compose(yaml: text, .basic) else { continue }
             guard let tree = AnswerLineReader.read(Array(text.utf8), file: name) else { continue }
-            #expect(tree == AnswerTree(node), "\(name)")
+            #expect(Self.agree(tree, AnswerTree(node)), "\(name)")
             read += 1
         }
         #expect(read >= 6)
@@ -56,7 +74,7 @@ import Yams
     @Test func templateReadsAsYamsDoes() throws {
         let c = try FixtureCourse.load()
         let text = try AnswerTemplate.render(student: "s001", catalog: c.catalog, grader: c.grader)
-        #expect(AnswerLineReader.read(Array(text.utf8), file: "t.yaml") == (try Self.yams(text)))
+        #expect(Self.agree(AnswerLineReader.read(Array(text.utf8), file: "t.yaml"), try Self.yams(text)))
     }
 }
 
