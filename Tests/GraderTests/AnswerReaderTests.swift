@@ -29,10 +29,28 @@ import Yams
         AnswerTree(try #require(try Yams.compose(yaml: text, .basic)))
     }
 
+    /// `tree` with every empty plain value placed at 0:0. Where an empty value "is" differs
+    /// between libyaml (at the next token) and the line reader (after the key's colon), and no
+    /// diagnostic or sheet ever names it (an empty answer is located at its key), so the trees
+    /// are compared without it; everything else, positions included, must match.
+    static func unplacingEmptyValues(_ tree: AnswerTree) -> AnswerTree {
+        switch tree {
+        case .scalar("", true, _): return .scalar("", plain: true, AnswerTree.Position(line: 0, column: 0))
+        case .scalar, .broken: return tree
+        case .sequence(let items, let p): return .sequence(items.map(unplacingEmptyValues), p)
+        case .mapping(let pairs, let p): return .mapping(pairs.map { (unplacingEmptyValues($0.key), unplacingEmptyValues($0.value)) }, p)
+        }
+    }
+
+    /// Whether the line reader read `text` as Yams does (see `unplacingEmptyValues`).
+    static func agree(_ line: AnswerTree?, _ yams: AnswerTree) -> Bool {
+        line.map(unplacingEmptyValues) == unplacingEmptyValues(yams)
+    }
+
     @Test(arguments: samples)
     func sameTreeAsYams(_ text: String) throws {
         let tree = try #require(AnswerLineReader.read(Array(text.utf8), file: "f.yaml"), "the line reader should read this")
-        #expect(tree == (try Self.yams(text)))
+        #expect(Self.agree(tree, try Self.yams(text)))
     }
 
     @Test(arguments: ["{\"student\": \"s1\", \"exercises\": {}}", "---\nstudent: s1\nexercises: {}\n", "- a\n- b\n", "[1, 2]"])
@@ -47,7 +65,7 @@ import Yams
             guard let text = try? String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8),
                   let node = try? Yams.compose(yaml: text, .basic) else { continue }
             guard let tree = AnswerLineReader.read(Array(text.utf8), file: name) else { continue }
-            #expect(tree == AnswerTree(node), "\(name)")
+            #expect(Self.agree(tree, AnswerTree(node)), "\(name)")
             read += 1
         }
         #expect(read >= 6)
@@ -56,7 +74,7 @@ import Yams
     @Test func templateReadsAsYamsDoes() throws {
         let c = try FixtureCourse.load()
         let text = try AnswerTemplate.render(student: "s001", catalog: c.catalog, grader: c.grader)
-        #expect(AnswerLineReader.read(Array(text.utf8), file: "t.yaml") == (try Self.yams(text)))
+        #expect(Self.agree(AnswerLineReader.read(Array(text.utf8), file: "t.yaml"), try Self.yams(text)))
     }
 }
 
@@ -165,5 +183,67 @@ import Yams
             #expect(sheet == (try AnswerSheet.parseGeneral(bytes: Array(text.utf8), file: "f.yaml")))
         }
         #expect(fast >= 6)
+    }
+}
+
+/// The fast path against values written out by hand: what it reads, and where it says each
+/// thing was (the locations every diagnostic and report names).
+@Suite struct FastPathReadsTheTemplateShape {
+    static let text = """
+        student: "s2024001"   # 학번
+        exercises:
+          a:
+            variant: {n: 700, mode: auto}
+            tag: 9f86d081
+            answers:
+              q1: 500
+              q2: [SYN, SYN+ACK, ACK]
+              q3: {send 1: 300, send 2: 200}
+              q4:
+              q5: ~
+              q6: 'it''s'
+              q7: 한국어 답 # 주석
+          b:
+            answers:
+              r: "ESTABLISHED"
+
+        """
+
+    @Test func readsEveryValueAndPlace() throws {
+        let sheet = try #require(AnswerLineReader.sheet(Array(Self.text.utf8), file: "f.yaml"), "the fast path should read the template's shape")
+        func at(_ line: Int, _ column: Int) -> CourseModel.SourceLocation { CourseModel.SourceLocation(file: "f.yaml", line: line, column: column) }
+        #expect(sheet.student == "s2024001" && sheet.studentLocation == at(1, 10))
+        #expect(sheet.diagnostics.isEmpty)
+        try #require(sheet.exercises.map(\.id) == ["a", "b"])
+        let a = sheet.exercises[0]
+        #expect(a.location == at(3, 3))
+        #expect(a.variantEntries == [VariantEntry(name: "n", value: "700"), VariantEntry(name: "mode", value: "auto")])
+        #expect(a.variantLocation == at(4, 14) && a.tag == "9f86d081" && a.tagLocation == at(5, 10))
+        let expected: [(String, RawAnswer, Int)] = [
+            ("q1", .scalar("500"), 7), ("q2", .list(["SYN", "SYN+ACK", "ACK"]), 8),
+            ("q3", .mapping(["send 1": "300", "send 2": "200"]), 9), ("q4", .empty, 10), ("q5", .empty, 11),
+            ("q6", .scalar("it's"), 12), ("q7", .scalar("한국어 답"), 13),
+        ]
+        #expect(a.answers.map(\.questionID) == expected.map(\.0))
+        for (answer, (id, raw, line)) in zip(a.answers, expected) {
+            #expect(answer.raw == raw && answer.location == at(line, 7) && answer.problem == nil, "\(id)")
+        }
+        let b = sheet.exercises[1]
+        #expect(b.variantEntries == nil && b.tag == nil && b.location == at(14, 3))
+        #expect(b.answers == [StudentAnswer(questionID: "r", raw: .scalar("ESTABLISHED"), location: at(16, 7))])
+        // And `parse` takes the same sheet from it.
+        #expect(try AnswerSheet.parse(text: Self.text, file: "f.yaml") == sheet)
+    }
+
+    @Test(arguments: [
+        "student: s1\nexercises:\n  a:\n    answers:\n      q:\n      - SYN\n",         // a block list
+        "student: s1\nexercises:\n  a:\n    variant:\n      n: 700\n",                 // a block variant
+        "student: s1\nexercises:\n  a:\n    answers:\n      q: 1\n      q: 2\n",       // a question answered twice
+        "student: s1\nname: x\nexercises: {}\n",                                        // an unknown key
+        "{\"student\": \"s1\", \"exercises\": {}}",                                     // JSON
+        "student: s1\nexercises:\n  a:\n    answers:\n       q: 1\n      r: 2\n",     // a line indented wrongly
+    ])
+    func stepsAsideForAnythingElse(_ text: String) {
+        #expect(AnswerLineReader.sheet(Array(text.utf8), file: "f.yaml") == nil)
     }
 }
