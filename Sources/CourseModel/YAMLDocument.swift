@@ -28,25 +28,23 @@ public struct YAMLDocument {
             root = node
         } catch let e as DiagnosticError {
             throw e
-        } catch let e as YamlError {
-            throw DiagnosticError(Self.diagnostic(for: e, file: file))
         } catch {
-            throw DiagnosticError(Diagnostic(at: SourceLocation(file: file), id: .yamlMalformed, "not valid YAML: \(error)"))
+            throw DiagnosticError(Self.diagnostic(for: YAMLFailure(error), file: file))
         }
     }
 
-    static func diagnostic(for e: YamlError, file: String) -> Diagnostic {
-        switch e {
-        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
-             .composer(let context, let problem, let mark, _):
+    /// What Yams could not read, in content files' words and under their ids (`yaml.*`).
+    static func diagnostic(for failure: YAMLFailure, file: String) -> Diagnostic {
+        switch failure {
+        case .malformed(let problem, let context, let line, let column):
             var msg = "not valid YAML: \(problem)"
-            if let context { msg += " (\(context.text))" }
-            return Diagnostic(at: SourceLocation(file: file, line: mark.line, column: mark.column), id: .yamlMalformed, msg)
-        case .duplicatedKeysInMapping(let duplicates, let context):
-            return Diagnostic(at: SourceLocation(file: file, line: context.mark.line, column: context.mark.column),
+            if let context { msg += " (\(context))" }
+            return Diagnostic(at: SourceLocation(file: file, line: line, column: column), id: .yamlMalformed, msg)
+        case .duplicateKeys(let duplicates, let line, let column):
+            return Diagnostic(at: SourceLocation(file: file, line: line, column: column),
                               id: .yamlDuplicateKey, "duplicate key \(duplicates.joined(separator: ", "))")
-        default:
-            return Diagnostic(at: SourceLocation(file: file), id: .yamlMalformed, "not valid YAML: \(e)")
+        case .other(let description):
+            return Diagnostic(at: SourceLocation(file: file), id: .yamlMalformed, "not valid YAML: \(description)")
         }
     }
 
