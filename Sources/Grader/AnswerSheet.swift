@@ -248,21 +248,16 @@ extension AnswerSheet {
     static func malformed(_ error: Error, file: String, text: String) -> Diagnostic {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).count
         var d: Diagnostic
-        if let e = error as? YamlError {
-            switch e {
-            case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
-                 .composer(let context, let problem, let mark, _):
-                var msg = "YAML로 읽을 수 없습니다: \(Korean.yamlProblem(problem))"
-                if let context { msg += " (\(Korean.yamlContext(context.text)))" }
-                d = Diagnostic(at: SourceLocation(file: file, line: mark.line, column: mark.column), id: .answerMalformed, msg)
-            case .duplicatedKeysInMapping(let duplicates, let context):
-                d = Diagnostic(at: SourceLocation(file: file, line: context.mark.line, column: context.mark.column),
-                               id: .answerDuplicateKey, "같은 키를 두 번 썼습니다: \(Korean.codes(duplicates))")
-            default:
-                d = Diagnostic(at: SourceLocation(file: file), id: .answerMalformed, "YAML로 읽을 수 없습니다: \(Text.quoted("\(e)"))")
-            }
-        } else {
-            d = Diagnostic(at: SourceLocation(file: file), id: .answerMalformed, "YAML로 읽을 수 없습니다: \(Text.quoted("\(error)"))")
+        switch YAMLFailure(error) {
+        case .malformed(let problem, let context, let line, let column):
+            var msg = "YAML로 읽을 수 없습니다: \(Korean.yamlProblem(problem))"
+            if let context { msg += " (\(Korean.yamlContext(context)))" }
+            d = Diagnostic(at: SourceLocation(file: file, line: line, column: column), id: .answerMalformed, msg)
+        case .duplicateKeys(let duplicates, let line, let column):
+            d = Diagnostic(at: SourceLocation(file: file, line: line, column: column),
+                           id: .answerDuplicateKey, "같은 키를 두 번 썼습니다: \(Korean.codes(duplicates))")
+        case .other(let description):
+            d = Diagnostic(at: SourceLocation(file: file), id: .answerMalformed, "YAML로 읽을 수 없습니다: \(Text.quoted(description))")
         }
         if let l = d.location.line, l > lines { d.location.line = lines; d.location.column = nil }
         // A file that stops without its last line break and fails at its end was most likely cut short.
