@@ -184,9 +184,11 @@ extension GradeReport {
     /// gives: the students are encoded a chunk at a time (in parallel) and handed to `write`, so
     /// the feedback of only one chunk is in memory at once, whatever the number of students.
     public func writeJSON(_ write: (String) throws -> Void) throws {
-        let results = self.results
+        let (results, workers) = (self.results, self.workers)
         try Self.writeJSON(maxScore: maxScore, revealed: revealed, count: results.count, pieces: { range in
-            try parallelMap(Array(results[range])) { r in Result { try Self.jsonPiece(r) }.mapError { EncodingFailure(description: "\($0)") } }
+            try workers.map(range.count) { i in
+                Result { try Self.jsonPiece(results[range.lowerBound + i]) }.mapError { EncodingFailure(description: "\($0)") }
+            }
                 .map { try $0.get() }
         }, to: write)
     }
@@ -331,9 +333,9 @@ extension GradeReport {
 
     /// The gradebook written a chunk of rows at a time (rows formatted on every core).
     public func writeCSV(_ write: (String) throws -> Void) rethrows {
-        let (results, catalog) = (self.results, self.catalog)
+        let (results, catalog, workers) = (self.results, self.catalog, self.workers)
         try Self.writeCSV(catalog: catalog, count: results.count, rows: { range in
-            parallelMap(Array(results[range])) { Self.csvRow($0, catalog: catalog) }
+            workers.map(range.count) { Self.csvRow(results[range.lowerBound + $0], catalog: catalog) }
         }, to: write)
     }
 

@@ -21,12 +21,12 @@ struct ExercisePages {
 
     static let templateFile = "answers-template.yaml"
 
-    static func build(chapter: Chapter, context: inout BuildContext, options: BuildOptions) -> ExercisePages {
+    static func build(chapter: Chapter, context: inout BuildContext, options: BuildOptions, workers: Workers = .one) -> ExercisePages {
         var out = ExercisePages()
         guard !chapter.exercises.isEmpty else { return out }
         let scenarios = chapter.scenarios.map { ScenarioFile(name: $0.key, path: $0.value.path, text: $0.value.text) }
         let files = chapter.exercises.map { (path: $0.key, text: $0.value) }
-        let (catalog, problems) = ExerciseCatalog.load(files: files, course: chapter.course, scenarios: scenarios)
+        let (catalog, problems) = ExerciseCatalog.load(files: files, course: chapter.course, scenarios: scenarios, workers: workers)
         out.diagnostics += problems
         out.catalog = catalog
         let sectionIDs = Set(chapter.sections.map(\.id))

@@ -30,7 +30,7 @@ enum GradeBench {
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("socklab-grade-bench-\(ProcessInfo.processInfo.processIdentifier)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { if keep == nil { try? FileManager.default.removeItem(at: dir) } }
-        let generator = Grader(catalog: catalog, secret: secret)
+        let generator = Grader(catalog: catalog, secret: secret, workers: .machine)
         var rng = SplitMix64(seed: 42)
         var bytes = 0
         for i in 0..<count {
@@ -64,7 +64,7 @@ enum GradeBench {
             print(String(format: "grade: one thread: parse %.1f µs per file", Date().timeIntervalSince(p0) / Double(n * inputs.count) * 1e6))
             return
         }
-        let grader = Grader(catalog: catalog, secret: secret)
+        let grader = Grader(catalog: catalog, secret: secret, workers: .machine)
         let report = try grader.grade(inputs)
         let end = Date()
         let cpu1 = cpuSeconds()
