@@ -209,17 +209,17 @@ extension ExerciseText {
         }
 
         /// The text as students read it: every `30000ms` outside code written `30초`, exactly as
-        /// the site and feedback show it (`Duration.koreanMilliseconds`). A mention whose number
+        /// the site and feedback show it (`DurationText.koreanMilliseconds`). A mention whose number
         /// is rewritten stays a mention of the Korean duration (`{msl}ms` → `30초`); a rewrite that
         /// takes in more than a mention's number ends the mention (the check then reads it like
         /// any text, which can only find more).
         func koreanDurations() -> Traced {
-            let edits = SocketSim.Duration.koreanMillisecondEdits(in: scalars)
+            let edits = DurationText.koreanMillisecondEdits(in: scalars)
             guard !edits.isEmpty else { return self }
             var out = Traced(scalars: [], mentions: [])
             out.scalars.reserveCapacity(scalars.count)
             // Old positions to new: `shift` of the edits wholly before.
-            var placed: [(edit: SocketSim.Duration.KoreanEdit, at: Range<Int>)] = []
+            var placed: [(edit: DurationText.KoreanEdit, at: Range<Int>)] = []
             var at = 0
             for e in edits {
                 out.scalars += scalars[at..<e.range.lowerBound]

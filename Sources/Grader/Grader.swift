@@ -438,7 +438,7 @@ final class GradingKey: Sendable {
             defer { lock.unlock() }
             if let rendered { return rendered }
             // Durations read as the site writes them (`60초`, not `60000ms`); the hint check read it so.
-            let text = SocketSim.Duration.koreanMilliseconds(in: ExerciseText.render(template, key: key, answer: revealed ? value : nil)).trimmed()
+            let text = DurationText.koreanMilliseconds(in: ExerciseText.render(template, key: key, answer: revealed ? value : nil)).trimmed()
             rendered = text
             return text
         }

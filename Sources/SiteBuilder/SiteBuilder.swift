@@ -250,9 +250,9 @@ struct BuildContext {
     var parameterNames: [String: String] {
         var out: [String: String] = [:]
         for (k, v) in chapter.course.parameters {
-            out[k] = Parameters.durationNames.contains(k) ? SocketSim.Duration.korean(v) : String(v)
+            out[k] = Parameters.durationNames.contains(k) ? DurationText.korean(v) : String(v)
         }
-        if let msl = chapter.course.parameters["msl"] { out["twoMsl"] = SocketSim.Duration.korean(2 * msl) }
+        if let msl = chapter.course.parameters["msl"] { out["twoMsl"] = DurationText.korean(2 * msl) }
         return out
     }
 

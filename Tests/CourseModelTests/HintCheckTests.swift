@@ -211,7 +211,7 @@ import Testing
         for ex in c.catalog.exercises {
             let k = try ex.answerKey(for: ex.defaultVariant)
             for q in ex.questions {
-                let shown = SocketSim.Duration.koreanMilliseconds(in: ExerciseText.render(q.hint, key: k))
+                let shown = DurationText.koreanMilliseconds(in: ExerciseText.render(q.hint, key: k))
                 #expect(ExerciseText.renderTraced(q.hint, key: k, givens: ex.givenNames).string == shown, "\(ex.id)/\(q.id)")
             }
         }
