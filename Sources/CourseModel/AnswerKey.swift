@@ -64,25 +64,25 @@ extension Exercise {
             switch parsed {
             case .success(let q): placeholderQueries.append(q)
             case .failure(let error):
-                problems.append(Diagnostic(at: location, id: "exercise.placeholder", "{q:\(text)}: \(error.message)"))
+                problems.append(Diagnostic(at: location, id: .exercisePlaceholder, "{q:\(text)}: \(error.message)"))
             }
         }
         let results = prepared.evaluate(direct.map(\.answer) + placeholderQueries)
         for (q, r) in zip(direct, results) {
             switch r {
             case .success(let v): key.values[q.id] = v
-            case .failure(let e): problems.append(Diagnostic(at: q.location, id: "exercise.answer", "question '\(q.id)' (\(variant)): \(e.message)"))
+            case .failure(let e): problems.append(Diagnostic(at: q.location, id: .exerciseAnswer, "question '\(q.id)' (\(variant)): \(e.message)"))
             }
         }
         for (q, r) in zip(placeholderQueries, results.dropFirst(direct.count)) {
             if case .success(let v) = r { key.queryValues[q.text] = v } else if case .failure(let e) = r {
-                problems.append(Diagnostic(at: location, id: "exercise.placeholder", "{q:\(q.text)} (\(variant)): \(e.message)"))
+                problems.append(Diagnostic(at: location, id: .exercisePlaceholder, "{q:\(q.text)} (\(variant)): \(e.message)"))
             }
         }
         // Chained questions, in order: each sees the key of the question it depends on.
         for q in questions where q.carryForward != nil {
             guard case .integer(let from)? = key.values[q.carryForward!.from] else {
-                problems.append(Diagnostic(at: q.location, id: "exercise.carry-forward",
+                problems.append(Diagnostic(at: q.location, id: .exerciseCarryForward,
                                            "question '\(q.id)' carries forward '\(q.carryForward!.from)', whose key is not a number (\(variant))"))
                 continue
             }
@@ -95,19 +95,19 @@ extension Exercise {
         for q in questions {
             guard let v = key.values[q.id] else { continue }
             if !q.kind.accepts(v, choices: q.choices) {
-                problems.append(Diagnostic(at: q.location, id: "exercise.kind-mismatch",
+                problems.append(Diagnostic(at: q.location, id: .exerciseKindMismatch,
                                            "question '\(q.id)' is a \(q.kind.rawValue) question, but its query gives '\(v.display)' (\(variant))",
                                            notes: q.kind == .choice ? ["choices: \(q.choices.joined(separator: ", "))"] : []))
             }
             if let t = q.tolerance {
                 let inner = t.hasPrefix("{") ? String(t.dropFirst().dropLast()) : t
                 do throws(Arithmetic.Failure) { key.tolerances[q.id] = try Arithmetic.evaluate(inner, variables: variables) } catch {
-                    problems.append(Diagnostic(at: q.location, id: "exercise.tolerance", "tolerance of '\(q.id)': \(error.message)"))
+                    problems.append(Diagnostic(at: q.location, id: .exerciseTolerance, "tolerance of '\(q.id)': \(error.message)"))
                 }
             }
         }
         for name in needs.unknownNames(key: key) {
-            problems.append(Diagnostic(at: location, id: "exercise.placeholder", "'{\(name)}' names no parameter, variant value or let name"))
+            problems.append(Diagnostic(at: location, id: .exercisePlaceholder, "'{\(name)}' names no parameter, variant value or let name"))
         }
         if !problems.isEmpty { throw DiagnosticError(problems) }
 
@@ -139,7 +139,7 @@ extension Exercise {
 
     /// The value of a chained question when its `carryForward` variable is `value`.
     public func carriedValue(_ q: Question, variant: Variant, value: Int) -> Result<AnswerValue, DiagnosticError> {
-        guard let cf = q.carryForward else { return .failure(DiagnosticError(Diagnostic(at: q.location, id: "exercise.carry-forward", "'\(q.id)' carries nothing forward"))) }
+        guard let cf = q.carryForward else { return .failure(DiagnosticError(Diagnostic(at: q.location, id: .exerciseCarryForward, "'\(q.id)' carries nothing forward"))) }
         let base = run(for: variant)
         do throws(DiagnosticError) {
             let (_, _, lets) = try base.load()
@@ -147,7 +147,7 @@ extension Exercise {
             switch try again.evaluate([q.answer])[0] {
             case .success(let v): return .success(v)
             case .failure(let e):
-                return .failure(DiagnosticError(Diagnostic(at: q.location, id: "exercise.answer", "question '\(q.id)' with \(cf.variable) = \(value): \(e.message)")))
+                return .failure(DiagnosticError(Diagnostic(at: q.location, id: .exerciseAnswer, "question '\(q.id)' with \(cf.variable) = \(value): \(e.message)")))
             }
         } catch {
             return .failure(error)

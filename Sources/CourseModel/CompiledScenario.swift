@@ -196,7 +196,7 @@ public final class CompiledScenario: @unchecked Sendable {
                 if parts.count == 2, parts[0] >= 1, parts[0] <= parts[1], parts[1] <= 65_535 {
                     ephemeralPorts = .success((parts[0], parts[1]))
                 } else {
-                    ephemeralPorts = .failure(doc.error(p.value, "scenario.ephemeral-ports", "ephemeralPorts must be a range like 49152-65535, got '\(text)'"))
+                    ephemeralPorts = .failure(doc.error(p.value, .scenarioEphemeralPorts, "ephemeralPorts must be a range like 49152-65535, got '\(text)'"))
                 }
             }
         } else {
@@ -207,7 +207,7 @@ public final class CompiledScenario: @unchecked Sendable {
             case .failure(let d): network = .failure(d)
             case .text(let text):
                 if let mode = NetworkMode(rawValue: text) { network = .success(mode) }
-                else { network = .failure(doc.error(n.value, "scenario.network", "network must be 'auto' or 'manual', got '\(text)'")) }
+                else { network = .failure(doc.error(n.value, .scenarioNetwork, "network must be 'auto' or 'manual', got '\(text)'")) }
             }
         } else {
             network = nil
@@ -217,7 +217,7 @@ public final class CompiledScenario: @unchecked Sendable {
             case .failure(let d): start = .failure(d)
             case .text(let text):
                 if let m = StartMode(rawValue: text) { start = .success(m) }
-                else { start = .failure(doc.error(s.value, "scenario.start", "start must be 'established' or 'closed', got '\(text)'")) }
+                else { start = .failure(doc.error(s.value, .scenarioStart, "start must be 'established' or 'closed', got '\(text)'")) }
             }
         } else {
             start = nil
@@ -230,7 +230,7 @@ public final class CompiledScenario: @unchecked Sendable {
                 letSection = .pairs(pairs.map { p in
                     letNames.append(p.key)
                     guard ScenarioLoader.isIdentifier(p.key) else {
-                        return LetPair(key: p.key, nameError: doc.error(p.keyNode, "scenario.let-name", "'\(p.key)' is not a name: use letters, digits and _"),
+                        return LetPair(key: p.key, nameError: doc.error(p.keyNode, .scenarioLetName, "'\(p.key)' is not a name: use letters, digits and _"),
                                        source: nil)
                     }
                     return LetPair(key: p.key, nameError: nil, source: source(p.value, "let \(p.key)"))
@@ -247,14 +247,14 @@ public final class CompiledScenario: @unchecked Sendable {
         if let hn = byKey["hosts"] {
             var hr = YAMLReader(doc)
             if let pairs = hr.mapping(hn.value, "hosts"), pairs.count > Limits.maxHosts {
-                hostsSection = .notMapping(doc.error(pairs[Limits.maxHosts].keyNode, "scenario.too-large",
+                hostsSection = .notMapping(doc.error(pairs[Limits.maxHosts].keyNode, .scenarioTooLarge,
                                                      "scenario too large: more than \(Limits.maxHosts) hosts (\(pairs.count))"))
             } else if let pairs = hr.mapping(hn.value, "hosts") {
                 hostNames = []
                 var items: [HostItem] = []
                 for (i, p) in pairs.enumerated() {
                     guard ScenarioLoader.isIdentifier(p.key), p.key != "net", p.key != "time" else {
-                        items.append(.badName(doc.error(p.keyNode, "scenario.host-name", "'\(p.key)' cannot name a host (use letters and digits; 'net' and 'time' are reserved)")))
+                        items.append(.badName(doc.error(p.keyNode, .scenarioHostName, "'\(p.key)' cannot name a host (use letters and digits; 'net' and 'time' are reserved)")))
                         continue
                     }
                     hostNames.append(p.key)
@@ -283,7 +283,7 @@ public final class CompiledScenario: @unchecked Sendable {
                             }
                         }
                         let addressDiagnostics = addresses.filter { !ScenarioLoader.isIPv4($0) }.map {
-                            doc.error(p.value, "scenario.address", "'\($0)' is not an IPv4 address like 10.0.0.2")
+                            doc.error(p.value, .scenarioAddress, "'\($0)' is not an IPv4 address like 10.0.0.2")
                         }
                         items.append(.host(name: p.key, index: i, body: .fields(ops, addresses: addresses, addressDiagnostics: addressDiagnostics,
                                                                                location: doc.location(p.value))))
@@ -291,7 +291,7 @@ public final class CompiledScenario: @unchecked Sendable {
                         items.append(.host(name: p.key, index: i, body: .empty))
                     } else {
                         items.append(.host(name: p.key, index: i,
-                                           body: .failure(doc.error(p.value, "yaml.type", "host \(p.key) must be a mapping with addresses, sqs, rqs"))))
+                                           body: .failure(doc.error(p.value, .yamlType, "host \(p.key) must be a mapping with addresses, sqs, rqs"))))
                     }
                 }
                 hostsSection = .hosts(items, location: doc.location(hn.value))
@@ -313,16 +313,16 @@ public final class CompiledScenario: @unchecked Sendable {
             if case .scalar(let s) = sn.value, s.string.isEmpty || s.string == "~" || s.string == "null" {
                 steps = .none
             } else if let items = sr.sequence(sn.value, "steps"), items.count > WorkBudget.maxSteps {
-                steps = .notSequence(doc.error(items[WorkBudget.maxSteps], "scenario.too-large",
+                steps = .notSequence(doc.error(items[WorkBudget.maxSteps], .scenarioTooLarge,
                                                "scenario too large: more than \(WorkBudget.maxSteps) steps (\(items.count))"))
             } else if let items = sr.sequence(sn.value, "steps") {
                 steps = .items(items.map { item in
                     guard case .mapping(let m) = item, m.count == 1, let (k, v) = m.first.map({ ($0.key, $0.value) }),
                           let actor = k.string, !actor.isEmpty else {
-                        return .fixed(.failure(doc.error(item, "scenario.step", "each step must be one 'actor: call' pair, e.g. '- client: send 1000'")))
+                        return .fixed(.failure(doc.error(item, .scenarioStep, "each step must be one 'actor: call' pair, e.g. '- client: send 1000'")))
                     }
                     guard case .scalar(let callScalar) = v else {
-                        return .fixed(.failure(doc.error(v, "scenario.step", "the call after '\(actor):' must be text such as 'send 1000'")))
+                        return .fixed(.failure(doc.error(v, .scenarioStep, "the call after '\(actor):' must be text such as 'send 1000'")))
                     }
                     let errorLocation = doc.location(actor == "net" || actor == "time" || hostNames.contains(actor) ? v : k)
                     let template = Arithmetic.Template(callScalar.string)
@@ -332,14 +332,14 @@ public final class CompiledScenario: @unchecked Sendable {
                     do throws(StepParser.Failure) {
                         return .fixed(.success(try StepParser.parse(actor: actor, text: callScalar.string, hosts: hostNames, variables: [:])))
                     } catch {
-                        return .fixed(.failure(Diagnostic(at: errorLocation, id: "scenario.step", "\(error.message)")))
+                        return .fixed(.failure(Diagnostic(at: errorLocation, id: .scenarioStep, "\(error.message)")))
                     }
                 })
             } else {
                 steps = .notSequence(sr.diagnostics[0])
             }
         } else {
-            steps = .missing(doc.error(doc.root, "scenario.no-steps", "a scenario needs 'steps:' (a list of 'actor: call' lines)"))
+            steps = .missing(doc.error(doc.root, .scenarioNoSteps, "a scenario needs 'steps:' (a list of 'actor: call' lines)"))
         }
     }
 
@@ -351,7 +351,7 @@ public final class CompiledScenario: @unchecked Sendable {
     static func letRange(_ name: String, _ v: Int, at location: SourceLocation, fromSet: Bool) -> Diagnostic? {
         let range = Quantity.value.range
         guard !range.contains(v) else { return nil }
-        return Diagnostic(at: location, id: "scenario.range",
+        return Diagnostic(at: location, id: .scenarioRange,
                           "\(fromSet ? "--set" : "let") \(name) must be between \(range.lowerBound) and \(range.upperBound), got \(v)")
     }
 
@@ -359,12 +359,12 @@ public final class CompiledScenario: @unchecked Sendable {
     static func convert(_ substituted: String, raw: String, location: SourceLocation, what: String, duration: Bool) -> Result<Int, Diagnostic> {
         if duration {
             guard let ms = DurationText.milliseconds(substituted) else {
-                return .failure(Diagnostic(at: location, id: "scenario.duration", "\(what) must be a duration such as 30s, 500ms or 2min, got '\(raw)'"))
+                return .failure(Diagnostic(at: location, id: .scenarioDuration, "\(what) must be a duration such as 30s, 500ms or 2min, got '\(raw)'"))
             }
             return .success(ms)
         }
         guard let v = Int(substituted.trimmed()) else {
-            return .failure(Diagnostic(at: location, id: "scenario.number", "\(what) must be a whole number or {expression}, got '\(raw)'"))
+            return .failure(Diagnostic(at: location, id: .scenarioNumber, "\(what) must be a whole number or {expression}, got '\(raw)'"))
         }
         return .success(v)
     }
@@ -377,7 +377,7 @@ public final class CompiledScenario: @unchecked Sendable {
             notes.insert("figures, prose values and answer keys keep every segment of a run, so such a run may make at most "
                          + "\(WorkBudget.kept.segments); socklab simulate streams its trace and allows \(WorkBudget.standard.segments)", at: 0)
         }
-        return Diagnostic(at: location, id: "scenario.too-large", e.description, notes: notes)
+        return Diagnostic(at: location, id: .scenarioTooLarge, e.description, notes: notes)
     }
 
     /// Runs a scenario loaded from this one; a run over the work budget is a diagnostic.
@@ -405,7 +405,7 @@ public final class CompiledScenario: @unchecked Sendable {
         func value(_ raw: String, _ template: Arithmetic.Template, location: SourceLocation, what: String, duration: Bool) -> Int? {
             var t = raw
             do { t = try template.substitute(variables: variables) } catch {
-                diagnostics.append(Diagnostic(at: location, id: "scenario.expression", "\(what): \(error.message)"))
+                diagnostics.append(Diagnostic(at: location, id: .scenarioExpression, "\(what): \(error.message)"))
                 return nil
             }
             switch Self.convert(t, raw: raw, location: location, what: what, duration: duration) {
@@ -464,10 +464,10 @@ public final class CompiledScenario: @unchecked Sendable {
                 if let v = override(text, what: what, duration: Parameters.durationNames.contains(key)) { params[integer: key] = v }
             } else if key == "network" {
                 if let mode = NetworkMode(rawValue: text) { params.network = mode }
-                else { diagnostics.append(Diagnostic(at: SourceLocation(file: "--set"), id: "cli.set", "--set network must be auto or manual, got '\(text)'")) }
+                else { diagnostics.append(Diagnostic(at: SourceLocation(file: "--set"), id: .cliSet, "--set network must be auto or manual, got '\(text)'")) }
             } else if key == "start" {
                 if let m = StartMode(rawValue: text) { start = m }
-                else { diagnostics.append(Diagnostic(at: SourceLocation(file: "--set"), id: "cli.set", "--set start must be established or closed, got '\(text)'")) }
+                else { diagnostics.append(Diagnostic(at: SourceLocation(file: "--set"), id: .cliSet, "--set start must be established or closed, got '\(text)'")) }
             } else {
                 letOverrides[key] = text
             }
@@ -502,7 +502,7 @@ public final class CompiledScenario: @unchecked Sendable {
         }
         if !letOverrides.isEmpty {
             for key in letOverrides.keys.sorted() where !letNames.contains(key) {
-                diagnostics.append(Diagnostic(at: SourceLocation(file: "--set"), id: "cli.set-unknown",
+                diagnostics.append(Diagnostic(at: SourceLocation(file: "--set"), id: .cliSetUnknown,
                                               "--set \(key)=... names no parameter of \(file)",
                                               notes: ["parameters: \((ScenarioLoader.settableNames + letNames).joined(separator: ", "))"]))
             }
@@ -514,7 +514,7 @@ public final class CompiledScenario: @unchecked Sendable {
             guard !range.contains(v) else { continue }
             // Where the value came from: --set, the file's own line, or (a course value) the file.
             let fromSet = overrides[name] != nil
-            diagnostics.append(Diagnostic(at: fromSet ? SourceLocation(file: "--set") : parameterLocations[name] ?? nowhere, id: "scenario.range",
+            diagnostics.append(Diagnostic(at: fromSet ? SourceLocation(file: "--set") : parameterLocations[name] ?? nowhere, id: .scenarioRange,
                                           "\(fromSet ? "--set " : "")\(name) must be between \(range.lowerBound) and \(range.upperBound), got \(v)"))
         }
 
@@ -544,7 +544,7 @@ public final class CompiledScenario: @unchecked Sendable {
                         config.addresses = addresses
                         diagnostics += addressDiagnostics
                         for q in [config.sqs, config.rqs].compactMap({ $0 }) where q < 1 || q > Parameters.maxQueueSize {
-                            diagnostics.append(Diagnostic(at: hostLocation, id: "scenario.queue-size",
+                            diagnostics.append(Diagnostic(at: hostLocation, id: .scenarioQueueSize,
                                                           "queue sizes must be between 1 and \(Parameters.maxQueueSize), got \(q)"))
                         }
                     case .empty:
@@ -555,7 +555,7 @@ public final class CompiledScenario: @unchecked Sendable {
                     hosts.append(config)
                 }
             }
-            if hosts.count < 1 { diagnostics.append(Diagnostic(at: location, id: "scenario.hosts", "a scenario needs at least one host")) }
+            if hosts.count < 1 { diagnostics.append(Diagnostic(at: location, id: .scenarioHosts, "a scenario needs at least one host")) }
         }
 
         // Steps.
@@ -575,7 +575,7 @@ public final class CompiledScenario: @unchecked Sendable {
                     // (which has no `{` left, so it reads the same with any variables: memoized).
                     let text: String
                     do throws(Arithmetic.Failure) { text = try template.substitute(variables: variables) } catch {
-                        diagnostics.append(Diagnostic(at: errorLocation, id: "scenario.step", "\(error.message)"))
+                        diagnostics.append(Diagnostic(at: errorLocation, id: .scenarioStep, "\(error.message)"))
                         continue
                     }
                     let parsed = memo.step(for: text) { () throws(StepParser.Failure) in
@@ -583,7 +583,7 @@ public final class CompiledScenario: @unchecked Sendable {
                     }
                     switch parsed {
                     case .success(let step): steps.append(step)
-                    case .failure(let error): diagnostics.append(Diagnostic(at: errorLocation, id: "scenario.step", "\(error.message)"))
+                    case .failure(let error): diagnostics.append(Diagnostic(at: errorLocation, id: .scenarioStep, "\(error.message)"))
                     }
                 }
             }
@@ -592,7 +592,7 @@ public final class CompiledScenario: @unchecked Sendable {
         if !diagnostics.isEmpty { throw DiagnosticError(diagnostics) }
         let startMode = start ?? (Scenario.stepsBuildConnections(steps) ? .closed : .established)
         if startMode == .established && hosts.count < 2 {
-            throw DiagnosticError(Diagnostic(at: rootLocation, id: "scenario.start", "start: established needs two hosts"))
+            throw DiagnosticError(Diagnostic(at: rootLocation, id: .scenarioStart, "start: established needs two hosts"))
         }
         return LoadedScenario(scenario: Scenario(title: title, parameters: params, hosts: hosts, start: startMode, steps: steps),
                               variables: variables)

@@ -44,7 +44,7 @@ public struct CourseConfig: Sendable, Hashable {
                 for item in r.sequence(e.value, e.key) ?? [] {
                     guard let id = r.string(item, "a \(e.key) id") else { continue }
                     guard listed.insert(id).inserted else {
-                        r.add(doc.error(item, "course.duplicate-id", "'\(id)' is listed twice under sections and pages: each page is built once"))
+                        r.add(doc.error(item, .courseDuplicateID, "'\(id)' is listed twice under sections and pages: each page is built once"))
                         continue
                     }
                     ids.append(id)
@@ -72,14 +72,14 @@ public struct CourseConfig: Sendable, Hashable {
         for (key, text) in overrides.sorted(by: { $0.key < $1.key }) {
             let known = Set(Parameters.integerNames).union(parameters.keys)
             guard known.contains(key) else {
-                problems.append(Diagnostic(at: SourceLocation(file: "--set"), id: "cli.set-unknown", "--set \(key)=... names no course parameter",
+                problems.append(Diagnostic(at: SourceLocation(file: "--set"), id: .cliSetUnknown, "--set \(key)=... names no course parameter",
                                            notes: ["parameters: \(known.sorted().joined(separator: ", "))"]))
                 continue
             }
             switch Self.read(key, text) {
             case .success(let v): parameters[key] = v
             case .failure(let message):
-                problems.append(Diagnostic(at: SourceLocation(file: "--set"), id: message.id == "course.range" ? "cli.set-range" : "cli.set",
+                problems.append(Diagnostic(at: SourceLocation(file: "--set"), id: message.id == .courseRange ? .cliSetRange : .cliSet,
                                            "--set \(key) \(message.text)"))
             }
         }
@@ -87,7 +87,7 @@ public struct CourseConfig: Sendable, Hashable {
     }
 
     struct ReadFailure: Error {
-        var id: String
+        var id: DiagnosticID
         var text: String
     }
 
@@ -100,9 +100,9 @@ public struct CourseConfig: Sendable, Hashable {
         switch quantity.read(text) {
         case .success(let v): return .success(v)
         case .failure(.notANumber):
-            return .failure(ReadFailure(id: "course.parameter", text: "must be \(isDuration ? "a duration such as 30s" : "a whole number"), got '\(text)'"))
+            return .failure(ReadFailure(id: .courseParameter, text: "must be \(isDuration ? "a duration such as 30s" : "a whole number"), got '\(text)'"))
         case .failure(.outOfRange(let v)):
-            return .failure(ReadFailure(id: "course.range", text: quantity.rangeMessage(got: v)))
+            return .failure(ReadFailure(id: .courseRange, text: quantity.rangeMessage(got: v)))
         }
     }
 }

@@ -26,12 +26,12 @@ public enum CourseSecret {
         if let environment {
             let bytes = environment.utf8.count
             if bytes == 0 {
-                return (nil, [Diagnostic(at: env, id: "secret.empty",
+                return (nil, [Diagnostic(at: env, id: .secretEmpty,
                                          "SOCKLAB_SECRET is set but empty; unset it to use course.yaml's demo secret, or set a real one",
                                          notes: [advice])])
             }
             if bytes < minimumBytes {
-                return (nil, [Diagnostic(at: env, id: "secret.too-short",
+                return (nil, [Diagnostic(at: env, id: .secretTooShort,
                                          "SOCKLAB_SECRET is \(bytes) byte\(bytes == 1 ? "" : "s"); a course secret is at least \(minimumBytes) bytes",
                                          notes: [advice])])
             }
@@ -39,12 +39,12 @@ public enum CourseSecret {
         }
         if let course, !course.isEmpty {
             let what = course == demo ? "the demo secret from course.yaml" : "the secret written in course.yaml"
-            return (course, [Diagnostic(.warning, at: SourceLocation(file: courseFile), id: "secret.from-content",
+            return (course, [Diagnostic(.warning, at: SourceLocation(file: courseFile), id: .secretFromContent,
                                         "using \(what): anyone who has content/ can make any student's answer file and tags",
                                         notes: [advice])])
         }
         if !needed { return ("", []) }
-        return (nil, [Diagnostic(at: SourceLocation(file: courseFile), id: "content.no-secret",
+        return (nil, [Diagnostic(at: SourceLocation(file: courseFile), id: .contentNoSecret,
                                  "exercises have per-student variants but no course secret is set",
                                  notes: ["set the environment variable SOCKLAB_SECRET (at least \(minimumBytes) bytes), or 'secret:' in course.yaml to try SockLab out"])])
     }

@@ -30,12 +30,12 @@ public struct Diagnostic: Hashable, Sendable, Error, CustomStringConvertible {
 
     public var severity: Severity
     public var location: SourceLocation
-    /// A stable identifier such as `scenario.unknown-key`, for tests and for people searching docs.
-    public var id: String
+    /// A stable identifier such as `scenario.range`, for tests and for people searching docs.
+    public var id: DiagnosticID
     public var message: String
     public var notes: [String]
 
-    public init(_ severity: Severity = .error, at location: SourceLocation, id: String, _ message: String, notes: [String] = []) {
+    public init(_ severity: Severity = .error, at location: SourceLocation, id: DiagnosticID, _ message: String, notes: [String] = []) {
         self.severity = severity
         self.location = location
         self.id = id

@@ -79,7 +79,7 @@ extension Exercise {
                 for leak in AnswerLeak.find(in: rendered, exercise: self, key: key, own: q.id, durationUnits: units) {
                     guard reported.insert("\(q.id)|\(leak.question)").inserted else { continue }
                     let whose = leak.question == q.id ? "its own key" : "the key of question '\(leak.question)'"
-                    out.append(Diagnostic(at: q.hintLocation ?? q.location, id: "exercise.hint-reveals-answer",
+                    out.append(Diagnostic(at: q.hintLocation ?? q.location, id: .exerciseHintRevealsAnswer,
                                           "exercise \(id), question '\(q.id)', variant \(variant): the hint states \(whose) (\(leak.value.display)) in ‘\(leak.excerpt)’",
                                           notes: ["a hint is shown without --reveal: teach the rule with the student's numbers and move the result to 'solution:'"]))
                 }
@@ -89,7 +89,7 @@ extension Exercise {
                 let rendered = ExerciseText.Traced(text: m.title + "\n" + m.correction)
                 for leak in AnswerLeak.find(in: rendered, exercise: self, key: key, own: nil, durationUnits: units) {
                     guard reported.insert("misconception \(m.rawValue)|\(leak.question)").inserted else { continue }
-                    out.append(Diagnostic(at: location, id: "exercise.misconception-reveals-answer",
+                    out.append(Diagnostic(at: location, id: .exerciseMisconceptionRevealsAnswer,
                                           "exercise \(id), variant \(variant): the feedback for misconception '\(m.rawValue)' states the key of question '\(leak.question)' (\(leak.value.display)) in ‘\(leak.excerpt)’",
                                           notes: ["take the misconception off this exercise's 'misconceptions:' or reword Misconception.correction"]))
                 }

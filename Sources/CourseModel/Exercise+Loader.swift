@@ -62,7 +62,7 @@ public struct ExerciseCatalog: Sendable {
                 problems += error.diagnostics
             case .success(let (e, check)):
                 if let first = seen[e.id] {
-                    problems.append(Diagnostic(at: e.location, id: "exercise.duplicate-id", "exercise id '\(e.id)' is also used by \(first)"))
+                    problems.append(Diagnostic(at: e.location, id: .exerciseDuplicateID, "exercise id '\(e.id)' is also used by \(first)"))
                     continue
                 }
                 // A hint or misconception that gives a key away refuses the exercise: feedback shows them.
@@ -124,7 +124,7 @@ public enum ExerciseLoader {
         }
         func required(_ key: String) -> Node? {
             guard let v = byKey[key]?.value else {
-                r.add(Diagnostic(at: SourceLocation(file: file, line: 1), id: "exercise.missing-field", "an exercise needs '\(key):'"))
+                r.add(Diagnostic(at: SourceLocation(file: file, line: 1), id: .exerciseMissingField, "an exercise needs '\(key):'"))
                 return nil
             }
             return v
@@ -133,14 +133,14 @@ public enum ExerciseLoader {
         var id = ""
         if let n = required("id"), let s = r.string(n, "id") {
             if isSlug(s) { id = s } else {
-                r.add(doc.error(n, "exercise.id", "id must use lowercase letters, digits and '-', e.g. 'deadlock-smallest-n'; got '\(s)'"))
+                r.add(doc.error(n, .exerciseID, "id must use lowercase letters, digits and '-', e.g. 'deadlock-smallest-n'; got '\(s)'"))
             }
         }
         var section = ""
         if let n = required("section"), let s = r.string(n, "section") {
             section = s
             if !course.sections.isEmpty && !course.sections.contains(s) {
-                r.add(doc.error(n, "exercise.section", "unknown section '\(s)'", notes: ["course.yaml sections: \(course.sections.joined(separator: ", "))"]))
+                r.add(doc.error(n, .exerciseSection, "unknown section '\(s)'", notes: ["course.yaml sections: \(course.sections.joined(separator: ", "))"]))
             }
         }
         let title = required("title").flatMap { r.string($0, "title") } ?? ""
@@ -151,7 +151,7 @@ public enum ExerciseLoader {
         if let pn = byKey["parameters"]?.value, let pairs = r.mapping(pn, "parameters") {
             for p in pairs {
                 guard isIdentifier(p.key) else {
-                    r.add(doc.error(p.keyNode, "exercise.parameter-name", "'\(p.key)' is not a parameter name: use letters, digits and _"))
+                    r.add(doc.error(p.keyNode, .exerciseParameterName, "'\(p.key)' is not a parameter name: use letters, digits and _"))
                     continue
                 }
                 if let spec = parameter(p.key, p.value, &r) { params.append(spec) }
@@ -168,7 +168,7 @@ public enum ExerciseLoader {
                     scenarioName = name
                     scenarioRun = ScenarioRun(text: f.text, file: f.path)
                 } else {
-                    r.add(doc.error(sn, "exercise.unknown-scenario", "no scenario file named '\(s.string)'",
+                    r.add(doc.error(sn, .exerciseUnknownScenario, "no scenario file named '\(s.string)'",
                                     notes: ["scenarios: \(scenarios.map(\.name).sorted().joined(separator: ", "))"]))
                 }
             case .mapping:
@@ -177,7 +177,7 @@ public enum ExerciseLoader {
                 let end = keyLines.filter { $0 > (byKey["scenario"]?.keyNode.mark?.line ?? 0) }.min().map { $0 - 1 }
                 scenarioRun = ScenarioRun(text: blankOutside(text, from: start, toLine: end), file: file)
             default:
-                r.add(doc.error(sn, "exercise.scenario", "scenario must be a scenario file's name or a scenario written as a mapping"))
+                r.add(doc.error(sn, .exerciseScenario, "scenario must be a scenario file's name or a scenario written as a mapping"))
             }
         }
 
@@ -190,7 +190,7 @@ public enum ExerciseLoader {
                 for item in items {
                     guard let s = r.string(item, "a misconception") else { continue }
                     if let m = Misconception(rawValue: s) { misconceptions.append(m) } else {
-                        r.add(doc.error(item, "exercise.misconception", "unknown misconception '\(s)'",
+                        r.add(doc.error(item, .exerciseMisconception, "unknown misconception '\(s)'",
                                         notes: ["misconceptions: \(Misconception.allCases.map(\.rawValue).joined(separator: ", "))"]))
                     }
                 }
@@ -199,11 +199,11 @@ public enum ExerciseLoader {
 
         var questions: [Question] = []
         if let qn = required("questions"), let items = r.sequence(qn, "questions") {
-            if items.isEmpty { r.add(doc.error(qn, "exercise.no-questions", "an exercise needs at least one question")) }
+            if items.isEmpty { r.add(doc.error(qn, .exerciseNoQuestions, "an exercise needs at least one question")) }
             for item in items {
                 if let q = question(item, doc: doc, earlier: questions, &r) {
                     if questions.contains(where: { $0.id == q.id }) {
-                        r.add(Diagnostic(at: q.location, id: "exercise.duplicate-question", "question id '\(q.id)' is used twice in this exercise"))
+                        r.add(Diagnostic(at: q.location, id: .exerciseDuplicateQuestion, "question id '\(q.id)' is used twice in this exercise"))
                     } else {
                         questions.append(q)
                     }
@@ -242,7 +242,7 @@ public enum ExerciseLoader {
                 case "choices":
                     guard let items = r.sequence(f.value, "choices of \(name)") else { continue }
                     let values = items.compactMap { r.string($0, "a choice of \(name)") }.map(VariantValue.init)
-                    if values.isEmpty { r.add(doc.error(f.value, "exercise.parameter", "choices of \(name) must list at least one value")) }
+                    if values.isEmpty { r.add(doc.error(f.value, .exerciseParameter, "choices of \(name) must list at least one value")) }
                     else { kind = .choices(values) }
                 case "default":
                     if let s = r.string(f.value, "default of \(name)") { defaultText = (s, f.value) }
@@ -259,13 +259,13 @@ public enum ExerciseLoader {
                 if bounds.count == 2, bounds[0] <= bounds[1] {
                     kind = .range(from: bounds[0], to: bounds[1], step: step)
                 } else if bounds.count == items.count {
-                    r.add(doc.error(rn, "exercise.parameter", "range of \(name) must be [low, high] with low <= high"))
+                    r.add(doc.error(rn, .exerciseParameter, "range of \(name) must be [low, high] with low <= high"))
                 }
             }
             guard let kind else {
                 // A range already reported (a bound out of bounds, say) needs no second, vaguer error.
                 if r.diagnostics.count == beforeRange {
-                    r.add(doc.error(node, "exercise.parameter", "parameter \(name) needs a value, 'range: [low, high]' or 'choices: [...]'"))
+                    r.add(doc.error(node, .exerciseParameter, "parameter \(name) needs a value, 'range: [low, high]' or 'choices: [...]'"))
                 }
                 return nil
             }
@@ -274,12 +274,12 @@ public enum ExerciseLoader {
             if let (text, dn) = defaultText {
                 let v = VariantValue(text)
                 if spec.candidateIndex(of: v) != nil { spec.defaultValue = v } else {
-                    r.add(doc.error(dn, "exercise.parameter", "default of \(name) (\(text)) is not one of its values"))
+                    r.add(doc.error(dn, .exerciseParameter, "default of \(name) (\(text)) is not one of its values"))
                 }
             }
             return spec
         default:
-            r.add(doc.error(node, "exercise.parameter", "parameter \(name) must be a value or a mapping with range or choices"))
+            r.add(doc.error(node, .exerciseParameter, "parameter \(name) must be a value or a mapping with range or choices"))
             return nil
         }
     }
@@ -292,7 +292,7 @@ public enum ExerciseLoader {
         for p in params {
             let (next, over) = product.multipliedReportingOverflow(by: max(1, p.candidateCount))
             if over || next > VariantBounds.maxVariants {
-                r.add(Diagnostic(at: p.location, id: "exercise.too-many-variants",
+                r.add(Diagnostic(at: p.location, id: .exerciseTooManyVariants,
                                  "parameter \(p.name) brings the exercise to more than \(VariantBounds.maxVariants) (2^48) variants",
                                  notes: ["the product of the parameters' numbers of values must stay within 2^48: use a 'step' or a smaller range"]))
                 return
@@ -310,20 +310,20 @@ public enum ExerciseLoader {
         let before = r.diagnostics.count
         func need(_ key: String) -> Node? {
             guard let v = byKey[key]?.value else {
-                r.add(doc.error(node, "exercise.missing-field", "a question needs '\(key):'"))
+                r.add(doc.error(node, .exerciseMissingField, "a question needs '\(key):'"))
                 return nil
             }
             return v
         }
         var id = ""
         if let n = need("id"), let s = r.string(n, "question id") {
-            if isIdentifier(s) || isSlug(s) { id = s } else { r.add(doc.error(n, "exercise.question-id", "question id must use letters, digits, '-' and '_', got '\(s)'")) }
+            if isIdentifier(s) || isSlug(s) { id = s } else { r.add(doc.error(n, .exerciseQuestionID, "question id must use letters, digits, '-' and '_', got '\(s)'")) }
         }
         let prompt = need("prompt").flatMap { r.string($0, "prompt") } ?? ""
         var kind = QuestionKind.integer
         if let n = need("kind"), let s = r.string(n, "kind") {
             if let k = QuestionKind(rawValue: s) { kind = k } else {
-                r.add(doc.error(n, "exercise.kind", "unknown kind '\(s)'", notes: ["kinds: \(QuestionKind.allCases.map(\.rawValue).joined(separator: ", "))"]))
+                r.add(doc.error(n, .exerciseKind, "unknown kind '\(s)'", notes: ["kinds: \(QuestionKind.allCases.map(\.rawValue).joined(separator: ", "))"]))
             }
         }
         var choices: [String] = []
@@ -331,12 +331,12 @@ public enum ExerciseLoader {
             choices = items.compactMap { r.string($0, "a choice") }
         }
         if kind == .choice && choices.count < 2 {
-            r.add(doc.error(byKey["choices"]?.value ?? node, "exercise.choices", "a choice question needs 'choices:' with at least two entries"))
+            r.add(doc.error(byKey["choices"]?.value ?? node, .exerciseChoices, "a choice question needs 'choices:' with at least two entries"))
         }
         var points = 1.0
         if let pn = byKey["points"]?.value, let s = r.string(pn, "points") {
             if let p = Double(s.trimmed()), p >= 0, p <= 1000 { points = p } else {
-                r.add(doc.error(pn, "exercise.points", "points must be a number from 0 to 1000, got '\(s)'"))
+                r.add(doc.error(pn, .exercisePoints, "points must be a number from 0 to 1000, got '\(s)'"))
             }
         }
         var answer: Query?
@@ -345,27 +345,27 @@ public enum ExerciseLoader {
             case .scalar(let s):
                 let text = s.string.trimmed()
                 if isLiteral(text, choices: choices) {
-                    r.add(doc.error(an, "exercise.literal-answer",
+                    r.add(doc.error(an, .exerciseLiteralAnswer,
                                     "answer of question '\(id)' is a literal value ('\(text)'): an answer must be a query over the trace, so that the simulation computes the key",
                                     notes: ["for example: 'queue server.recvq after 3', 'returnedAt 1', 'deadlock', 'states client'"]))
                 } else {
                     do throws(QueryError) { answer = try Query.parse(text) } catch {
-                        r.add(doc.error(an, "exercise.query", "answer of question '\(id)': \(error.message)"))
+                        r.add(doc.error(an, .exerciseQuery, "answer of question '\(id)': \(error.message)"))
                     }
                 }
             default:
-                r.add(doc.error(an, "exercise.literal-answer",
+                r.add(doc.error(an, .exerciseLiteralAnswer,
                                 "answer of question '\(id)' is a literal list or mapping: an answer must be a query over the trace, such as 'segments' or 'origins server.recvq after 4'"))
             }
         }
         var tolerance: String?
         if let tn = byKey["tolerance"]?.value, let s = r.string(tn, "tolerance") {
             if kind != .integer && kind != .counts {
-                r.add(doc.error(tn, "exercise.tolerance", "tolerance applies to integer and counts questions only"))
+                r.add(doc.error(tn, .exerciseTolerance, "tolerance applies to integer and counts questions only"))
             } else if Int(s.trimmed()).map({ $0 >= 0 }) == true || (s.hasPrefix("{") && s.hasSuffix("}")) {
                 tolerance = s.trimmed()
             } else {
-                r.add(doc.error(tn, "exercise.tolerance", "tolerance must be a whole number or an {expression} such as {mss}, got '\(s)'"))
+                r.add(doc.error(tn, .exerciseTolerance, "tolerance must be a whole number or an {expression} such as {mss}, got '\(s)'"))
             }
         }
         var partial: PartialCredit?
@@ -373,22 +373,22 @@ public enum ExerciseLoader {
             if let p = PartialCredit(rawValue: s) {
                 let fits = (kind == .list && p != .perKey) || (kind == .counts && p == .perKey)
                 if fits { partial = p } else {
-                    r.add(doc.error(pn, "exercise.partial", "partial: \(s) does not apply to a \(kind.rawValue) question",
+                    r.add(doc.error(pn, .exercisePartial, "partial: \(s) does not apply to a \(kind.rawValue) question",
                                     notes: ["lists take 'prefix' or 'position'; counts take 'per-key'"]))
                 }
             } else {
-                r.add(doc.error(pn, "exercise.partial", "partial must be one of \(PartialCredit.allCases.map(\.rawValue).joined(separator: ", ")), got '\(s)'"))
+                r.add(doc.error(pn, .exercisePartial, "partial must be one of \(PartialCredit.allCases.map(\.rawValue).joined(separator: ", ")), got '\(s)'"))
             }
         }
         let hint = byKey["hint"].flatMap { r.string($0.value, "hint") } ?? ""
         if let hn = byKey["hint"]?.value, ExerciseText.placeholders(in: hint).contains("answer") {
-            r.add(doc.error(hn, "exercise.hint-answer", "the hint of question '\(id)' uses {answer}: a hint is shown without --reveal, so it may not state the key",
+            r.add(doc.error(hn, .exerciseHintAnswer, "the hint of question '\(id)' uses {answer}: a hint is shown without --reveal, so it may not state the key",
                             notes: ["put the worked answer in 'solution:'"]))
         }
         var solution = byKey["solution"].flatMap { r.string($0.value, "solution") } ?? ""
         if let en = byKey["explanation"] {
             if byKey["solution"] != nil {
-                r.add(doc.error(en.keyNode, "exercise.explanation", "question '\(id)' has both 'explanation:' and 'solution:'",
+                r.add(doc.error(en.keyNode, .exerciseExplanation, "question '\(id)' has both 'explanation:' and 'solution:'",
                                 notes: ["'explanation:' is the old name of 'solution:'; keep one"]))
             } else {
                 solution = r.string(en.value, "explanation") ?? ""
@@ -407,13 +407,13 @@ public enum ExerciseLoader {
             if let from, let variable, isIdentifier(variable) {
                 if let q = earlier.first(where: { $0.id == from }) {
                     if q.kind == .integer { carry = CarryForward(from: from, variable: variable) } else {
-                        r.add(doc.error(cn, "exercise.carry-forward", "carryForward.from names '\(from)', which is not an integer question"))
+                        r.add(doc.error(cn, .exerciseCarryForward, "carryForward.from names '\(from)', which is not an integer question"))
                     }
                 } else {
-                    r.add(doc.error(cn, "exercise.carry-forward", "carryForward.from must name an earlier question of this exercise, got '\(from)'"))
+                    r.add(doc.error(cn, .exerciseCarryForward, "carryForward.from must name an earlier question of this exercise, got '\(from)'"))
                 }
             } else {
-                r.add(doc.error(cn, "exercise.carry-forward", "carryForward needs 'from: QUESTION_ID' and 'as: VARIABLE' (the scenario name set to that answer)"))
+                r.add(doc.error(cn, .exerciseCarryForward, "carryForward needs 'from: QUESTION_ID' and 'as: VARIABLE' (the scenario name set to that answer)"))
             }
         }
         guard r.diagnostics.count == before, let answer else { return nil }

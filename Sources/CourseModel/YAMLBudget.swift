@@ -55,11 +55,11 @@ public struct YAMLBudget: Sendable {
             SourceLocation(file: file, line: Int(mark.line) + 1, column: Int(mark.column) + 1)
         }
         func tooDeep(_ mark: yaml_mark_t) -> Diagnostic {
-            Diagnostic(at: at(mark), id: "yaml.too-deep",
+            Diagnostic(at: at(mark), id: .yamlTooDeep,
                        "the document nests lists and mappings more than \(maxDepth) levels deep (aliases expanded)")
         }
         func tooLarge(_ mark: yaml_mark_t) -> Diagnostic {
-            Diagnostic(at: at(mark), id: "yaml.too-many-nodes",
+            Diagnostic(at: at(mark), id: .yamlTooManyNodes,
                        "the document has more than \(maxNodes) values (aliases expanded)",
                        notes: ["anchors and aliases (&name, *name) count once for every place they are used"])
         }

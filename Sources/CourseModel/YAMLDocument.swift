@@ -13,40 +13,38 @@ public struct YAMLDocument {
     public init(text: String, file: String) throws(DiagnosticError) {
         self.file = file
         if text.utf8.count > Self.maxBytes {
-            throw DiagnosticError(Diagnostic(at: SourceLocation(file: file), id: "yaml.too-large",
+            throw DiagnosticError(Diagnostic(at: SourceLocation(file: file), id: .yamlTooLarge,
                                              "the file is \(text.utf8.count) bytes; at most \(Self.maxBytes) are read"))
         }
         if text.utf8.contains(0) {
-            throw DiagnosticError(Diagnostic(at: SourceLocation(file: file), id: "yaml.binary",
+            throw DiagnosticError(Diagnostic(at: SourceLocation(file: file), id: .yamlBinary,
                                              "the file contains NUL bytes: it is binary, not YAML text"))
         }
         try YAMLBudget.standard.check(text, file: file)
         do {
             guard let node = try Yams.compose(yaml: text) else {
-                throw DiagnosticError(Diagnostic(at: SourceLocation(file: file, line: 1), id: "yaml.empty", "the file is empty"))
+                throw DiagnosticError(Diagnostic(at: SourceLocation(file: file, line: 1), id: .yamlEmpty, "the file is empty"))
             }
             root = node
         } catch let e as DiagnosticError {
             throw e
-        } catch let e as YamlError {
-            throw DiagnosticError(Self.diagnostic(for: e, file: file))
         } catch {
-            throw DiagnosticError(Diagnostic(at: SourceLocation(file: file), id: "yaml.malformed", "not valid YAML: \(error)"))
+            throw DiagnosticError(Self.diagnostic(for: YAMLFailure(error), file: file))
         }
     }
 
-    static func diagnostic(for e: YamlError, file: String) -> Diagnostic {
-        switch e {
-        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
-             .composer(let context, let problem, let mark, _):
+    /// What Yams could not read, in content files' words and under their ids (`yaml.*`).
+    static func diagnostic(for failure: YAMLFailure, file: String) -> Diagnostic {
+        switch failure {
+        case .malformed(let problem, let context, let line, let column):
             var msg = "not valid YAML: \(problem)"
-            if let context { msg += " (\(context.text))" }
-            return Diagnostic(at: SourceLocation(file: file, line: mark.line, column: mark.column), id: "yaml.malformed", msg)
-        case .duplicatedKeysInMapping(let duplicates, let context):
-            return Diagnostic(at: SourceLocation(file: file, line: context.mark.line, column: context.mark.column),
-                              id: "yaml.duplicate-key", "duplicate key \(duplicates.joined(separator: ", "))")
-        default:
-            return Diagnostic(at: SourceLocation(file: file), id: "yaml.malformed", "not valid YAML: \(e)")
+            if let context { msg += " (\(context))" }
+            return Diagnostic(at: SourceLocation(file: file, line: line, column: column), id: .yamlMalformed, msg)
+        case .duplicateKeys(let duplicates, let line, let column):
+            return Diagnostic(at: SourceLocation(file: file, line: line, column: column),
+                              id: .yamlDuplicateKey, "duplicate key \(duplicates.joined(separator: ", "))")
+        case .other(let description):
+            return Diagnostic(at: SourceLocation(file: file), id: .yamlMalformed, "not valid YAML: \(description)")
         }
     }
 
@@ -54,7 +52,7 @@ public struct YAMLDocument {
         SourceLocation(file: file, line: node?.mark?.line, column: node?.mark?.column)
     }
 
-    public func error(_ node: Node?, _ id: String, _ message: String, notes: [String] = []) -> Diagnostic {
+    public func error(_ node: Node?, _ id: DiagnosticID, _ message: String, notes: [String] = []) -> Diagnostic {
         Diagnostic(at: location(node), id: id, message, notes: notes)
     }
 }
@@ -69,7 +67,7 @@ public struct YAMLReader {
     /// The key/value pairs of a mapping, in file order, or a diagnostic.
     public mutating func mapping(_ node: Node, _ what: String) -> [(key: String, keyNode: Node, value: Node)]? {
         guard case .mapping(let m) = node else {
-            diagnostics.append(doc.error(node, "yaml.type", "\(what) must be a mapping (key: value lines)"))
+            diagnostics.append(doc.error(node, .yamlType, "\(what) must be a mapping (key: value lines)"))
             return nil
         }
         return m.map { (key: $0.key.string ?? "", keyNode: $0.key, value: $0.value) }
@@ -77,7 +75,7 @@ public struct YAMLReader {
 
     public mutating func sequence(_ node: Node, _ what: String) -> [Node]? {
         guard case .sequence(let s) = node else {
-            diagnostics.append(doc.error(node, "yaml.type", "\(what) must be a list (lines starting with '- ')"))
+            diagnostics.append(doc.error(node, .yamlType, "\(what) must be a list (lines starting with '- ')"))
             return nil
         }
         return Array(s)
@@ -85,7 +83,7 @@ public struct YAMLReader {
 
     public mutating func string(_ node: Node, _ what: String) -> String? {
         guard case .scalar(let s) = node else {
-            diagnostics.append(doc.error(node, "yaml.type", "\(what) must be text, not a list or mapping"))
+            diagnostics.append(doc.error(node, .yamlType, "\(what) must be text, not a list or mapping"))
             return nil
         }
         return s.string
@@ -93,11 +91,11 @@ public struct YAMLReader {
 
     public mutating func integer(_ node: Node, _ what: String, range: ClosedRange<Int>? = nil) -> Int? {
         guard case .scalar(let s) = node, let v = Int(s.string.trimmed()) else {
-            diagnostics.append(doc.error(node, "yaml.type", "\(what) must be a whole number, got '\(node.scalar?.string ?? "a list or mapping")'"))
+            diagnostics.append(doc.error(node, .yamlType, "\(what) must be a whole number, got '\(node.scalar?.string ?? "a list or mapping")'"))
             return nil
         }
         if let range, !range.contains(v) {
-            diagnostics.append(doc.error(node, "yaml.range", "\(what) must be between \(range.lowerBound) and \(range.upperBound), got \(v)"))
+            diagnostics.append(doc.error(node, .yamlRange, "\(what) must be between \(range.lowerBound) and \(range.upperBound), got \(v)"))
             return nil
         }
         return v
@@ -106,7 +104,7 @@ public struct YAMLReader {
     public mutating func add(_ d: Diagnostic) { diagnostics.append(d) }
 
     public mutating func unknownKey(_ key: String, _ node: Node, in what: String, known: [String]) {
-        diagnostics.append(doc.error(node, "yaml.unknown-key", "unknown key '\(key)' in \(what)",
+        diagnostics.append(doc.error(node, .yamlUnknownKey, "unknown key '\(key)' in \(what)",
                                      notes: ["expected one of: \(known.joined(separator: ", "))"]))
     }
 }

@@ -67,7 +67,7 @@ public final class FuzzHarness: Sendable {
     public init(files: [String: String]) throws(DiagnosticError) {
         self.files = files
         guard let courseText = files["content/course.yaml"] else {
-            throw DiagnosticError(Diagnostic(at: SourceLocation(file: "content/course.yaml"), id: "content.missing", "no content/course.yaml"))
+            throw DiagnosticError(Diagnostic(at: SourceLocation(file: "content/course.yaml"), id: .contentMissing, "no content/course.yaml"))
         }
         course = try CourseConfig.load(text: courseText, file: "content/course.yaml")
         scenarios = files.keys.filter { $0.hasPrefix("content/scenarios/") && $0.hasSuffix(".yaml") }.sorted().map { path in
@@ -102,7 +102,7 @@ public final class FuzzHarness: Sendable {
         if target == .answers { return answers(input) }
         // The commands refuse text that is not UTF-8 before any loader sees it.
         guard let text = String(validating: input, as: UTF8.self) else {
-            return FuzzOutcome(diagnostics: [Diagnostic(at: SourceLocation(file: target.fileName), id: "file.not-text", "not UTF-8")],
+            return FuzzOutcome(diagnostics: [Diagnostic(at: SourceLocation(file: target.fileName), id: .fileNotText, "not UTF-8")],
                                summary: "rejected")
         }
         switch target {
@@ -151,7 +151,7 @@ public final class FuzzHarness: Sendable {
         do throws(Arithmetic.Failure) { _ = try Arithmetic.substitute(in: source, variables: variables) } catch { failures.append(error.message) }
         let compiled = Arithmetic.Compiled(source)
         _ = try? compiled.evaluate(variables: [:])
-        return FuzzOutcome(diagnostics: failures.map { Diagnostic(at: SourceLocation(file: FuzzTarget.expression.fileName), id: "expression", $0) },
+        return FuzzOutcome(diagnostics: failures.map { Diagnostic(at: SourceLocation(file: FuzzTarget.expression.fileName), id: .fuzzExpression, $0) },
                            summary: value.map { "= \($0)" } ?? "rejected")
     }
 

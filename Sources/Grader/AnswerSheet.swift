@@ -141,14 +141,14 @@ extension AnswerSheet {
     public static func parse(bytes: [UInt8], file: String) throws(DiagnosticError) -> AnswerSheet {
         let at = SourceLocation(file: file)
         if bytes.count > maxBytes {
-            throw DiagnosticError(Diagnostic(at: at, id: "answer.too-large", "파일이 \(bytes.count)바이트입니다. 답안 파일은 \(maxBytes)바이트까지만 받습니다"))
+            throw DiagnosticError(Diagnostic(at: at, id: .answerTooLarge, "파일이 \(bytes.count)바이트입니다. 답안 파일은 \(maxBytes)바이트까지만 받습니다"))
         }
         if bytes.isEmpty {
-            throw DiagnosticError(Diagnostic(at: SourceLocation(file: file, line: 1), id: "answer.empty", "파일이 비어 있습니다"))
+            throw DiagnosticError(Diagnostic(at: SourceLocation(file: file, line: 1), id: .answerEmpty, "파일이 비어 있습니다"))
         }
         if bytes.withUnsafeBufferPointer({ memchr($0.baseAddress!, 0, $0.count) != nil }) {
             let utf16 = bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF])
-            throw DiagnosticError(Diagnostic(at: at, id: "answer.binary", "파일에 NUL 바이트가 있습니다: YAML이나 JSON 답안 파일이 아니라 바이너리 파일입니다",
+            throw DiagnosticError(Diagnostic(at: at, id: .answerBinary, "파일에 NUL 바이트가 있습니다: YAML이나 JSON 답안 파일이 아니라 바이너리 파일입니다",
                                              notes: utf16 ? ["UTF-16 텍스트로 보입니다: UTF-8로 저장하세요"] : []))
         }
         let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
@@ -160,7 +160,7 @@ extension AnswerSheet {
             tree = t
         } else {
             guard utf8, let text = String(validating: body, as: UTF8.self) else {
-                throw DiagnosticError(Diagnostic(at: at, id: "answer.not-utf8", "파일이 UTF-8 텍스트가 아닙니다: UTF-8로 된 YAML이나 JSON으로 저장하세요"))
+                throw DiagnosticError(Diagnostic(at: at, id: .answerNotUTF8, "파일이 UTF-8 텍스트가 아닙니다: UTF-8로 된 YAML이나 JSON으로 저장하세요"))
             }
             tree = try whole(text, file: file)
         }
@@ -178,7 +178,7 @@ extension AnswerSheet {
     /// The general way alone (line reader, then `SheetBuilder`), for the test that holds the fast
     /// path to it.
     static func parseGeneral(bytes: [UInt8], file: String) throws(DiagnosticError) -> AnswerSheet {
-        guard let tree = AnswerLineReader.read(bytes, file: file) else { throw DiagnosticError(Diagnostic(at: SourceLocation(file: file), id: "answer.shape", "`키: 값` 줄로 된 블록 매핑이 아닙니다")) }
+        guard let tree = AnswerLineReader.read(bytes, file: file) else { throw DiagnosticError(Diagnostic(at: SourceLocation(file: file), id: .answerShape, "`키: 값` 줄로 된 블록 매핑이 아닙니다")) }
         var b = SheetBuilder(file: file)
         return try b.sheet(tree)
     }
@@ -199,7 +199,7 @@ extension AnswerSheet {
     /// A file that is not a block mapping at its top (JSON, a `---` document), read by Yams whole.
     static func whole(_ text: String, file: String) throws(DiagnosticError) -> AnswerTree {
         guard let node = try compose(text, file: file) else {
-            throw DiagnosticError(Diagnostic(at: SourceLocation(file: file, line: 1), id: "answer.empty", "파일이 비어 있습니다"))
+            throw DiagnosticError(Diagnostic(at: SourceLocation(file: file, line: 1), id: .answerEmpty, "파일이 비어 있습니다"))
         }
         return AnswerTree(node)
     }
@@ -248,25 +248,20 @@ extension AnswerSheet {
     static func malformed(_ error: Error, file: String, text: String) -> Diagnostic {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).count
         var d: Diagnostic
-        if let e = error as? YamlError {
-            switch e {
-            case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
-                 .composer(let context, let problem, let mark, _):
-                var msg = "YAML로 읽을 수 없습니다: \(Korean.yamlProblem(problem))"
-                if let context { msg += " (\(Korean.yamlContext(context.text)))" }
-                d = Diagnostic(at: SourceLocation(file: file, line: mark.line, column: mark.column), id: "answer.malformed", msg)
-            case .duplicatedKeysInMapping(let duplicates, let context):
-                d = Diagnostic(at: SourceLocation(file: file, line: context.mark.line, column: context.mark.column),
-                               id: "answer.duplicate-key", "같은 키를 두 번 썼습니다: \(Korean.codes(duplicates))")
-            default:
-                d = Diagnostic(at: SourceLocation(file: file), id: "answer.malformed", "YAML로 읽을 수 없습니다: \(Text.quoted("\(e)"))")
-            }
-        } else {
-            d = Diagnostic(at: SourceLocation(file: file), id: "answer.malformed", "YAML로 읽을 수 없습니다: \(Text.quoted("\(error)"))")
+        switch YAMLFailure(error) {
+        case .malformed(let problem, let context, let line, let column):
+            var msg = "YAML로 읽을 수 없습니다: \(Korean.yamlProblem(problem))"
+            if let context { msg += " (\(Korean.yamlContext(context)))" }
+            d = Diagnostic(at: SourceLocation(file: file, line: line, column: column), id: .answerMalformed, msg)
+        case .duplicateKeys(let duplicates, let line, let column):
+            d = Diagnostic(at: SourceLocation(file: file, line: line, column: column),
+                           id: .answerDuplicateKey, "같은 키를 두 번 썼습니다: \(Korean.codes(duplicates))")
+        case .other(let description):
+            d = Diagnostic(at: SourceLocation(file: file), id: .answerMalformed, "YAML로 읽을 수 없습니다: \(Text.quoted(description))")
         }
         if let l = d.location.line, l > lines { d.location.line = lines; d.location.column = nil }
         // A file that stops without its last line break and fails at its end was most likely cut short.
-        if let l = d.location.line, l >= lines - 1, d.id == "answer.malformed", !text.hasSuffix("\n") {
+        if let l = d.location.line, l >= lines - 1, d.id == .answerMalformed, !text.hasSuffix("\n") {
             d.notes.append("파일이 중간에 잘렸을 수 있습니다")
         }
         return d
@@ -279,7 +274,7 @@ extension AnswerSheet {
     static func capped(_ ds: [Diagnostic], file: String) -> [Diagnostic] {
         guard ds.count > maxDiagnostics else { return ds }
         return Array(ds.prefix(maxDiagnostics))
-            + [Diagnostic(at: SourceLocation(file: file), id: "answer.more", "이 파일에는 문제가 \(ds.count - maxDiagnostics)개 더 있지만 여기에 싣지 않았습니다")]
+            + [Diagnostic(at: SourceLocation(file: file), id: .answerMore, "이 파일에는 문제가 \(ds.count - maxDiagnostics)개 더 있지만 여기에 싣지 않았습니다")]
     }
 
     /// The closest of `candidates` to a misspelt `id` (at most two edits, or one for short ids).
@@ -356,7 +351,7 @@ struct SheetBuilder {
         SourceLocation(file: file, line: node.position.line, column: node.position.column)
     }
 
-    func error(_ node: AnswerTree, _ id: String, _ message: String, notes: [String] = []) -> Diagnostic {
+    func error(_ node: AnswerTree, _ id: DiagnosticID, _ message: String, notes: [String] = []) -> Diagnostic {
         Diagnostic(at: location(node), id: id, message, notes: notes)
     }
 
@@ -367,7 +362,7 @@ struct SheetBuilder {
     mutating func structural(_ key: String, _ node: AnswerTree, among known: [String]) -> String? {
         if known.contains(key) { return key }
         guard let near = AnswerSheet.nearest(key.trimmed(), in: known) else { return nil }
-        add(Diagnostic(.warning, at: location(node), id: "answer.misspelt-key", "\(Text.quoted(key)) 키를 `\(near)` 키로 읽었습니다",
+        add(Diagnostic(.warning, at: location(node), id: .answerMisspeltKey, "\(Text.quoted(key)) 키를 `\(near)` 키로 읽었습니다",
                        notes: ["템플릿처럼 `\(near):`로 쓰세요"]))
         return near
     }
@@ -375,7 +370,7 @@ struct SheetBuilder {
     mutating func sheet(_ root: AnswerTree) throws(DiagnosticError) -> AnswerSheet {
         guard case .mapping(let top, _) = root else {
             if case .broken(_, let d, _) = root { throw DiagnosticError(d) }
-            throw DiagnosticError(error(root, "answer.shape", "답안 파일은 `student:`와 `exercises:`가 있는 매핑이어야 합니다"))
+            throw DiagnosticError(error(root, .answerShape, "답안 파일은 `student:`와 `exercises:`가 있는 매핑이어야 합니다"))
         }
         var student: (id: String, location: SourceLocation)?
         var fatal: [Diagnostic] = []
@@ -389,20 +384,20 @@ struct SheetBuilder {
                 case .scalar(let s, _, _):
                     let id = s.trimmed()
                     guard AnswerSheet.isValidStudentID(id) else {
-                        fatal.append(error(v, "answer.student-id", "학번으로 쓸 수 없는 값입니다: \(Text.quoted(s)). 학번에는 영문자, 숫자, `.`, `_`, `-`만 64자까지 쓸 수 있습니다"))
+                        fatal.append(error(v, .answerStudentID, "학번으로 쓸 수 없는 값입니다: \(Text.quoted(s)). 학번에는 영문자, 숫자, `.`, `_`, `-`만 64자까지 쓸 수 있습니다"))
                         continue
                     }
                     if let first = student {
                         if first.id != id {
-                            fatal.append(error(v, "answer.two-students", "파일에 두 학생이 적혀 있습니다: \(Text.quoted(first.id))(\(first.location.line ?? 0)번째 줄), \(Text.quoted(id))"))
+                            fatal.append(error(v, .answerTwoStudents, "파일에 두 학생이 적혀 있습니다: \(Text.quoted(first.id))(\(first.location.line ?? 0)번째 줄), \(Text.quoted(id))"))
                         } else {
-                            add(Diagnostic(.warning, at: location(k), id: "answer.duplicate-key", "`student:` 줄을 두 번 썼습니다"))
+                            add(Diagnostic(.warning, at: location(k), id: .answerDuplicateKey, "`student:` 줄을 두 번 썼습니다"))
                         }
                     } else {
                         student = (id, location(v))
                     }
                 case .broken(_, let d, _): fatal.append(d)
-                default: fatal.append(error(v, "answer.shape", "`student:`의 값은 목록이나 매핑이 아닌 텍스트여야 합니다"))
+                default: fatal.append(error(v, .answerShape, "`student:`의 값은 목록이나 매핑이 아닌 텍스트여야 합니다"))
                 }
             case "exercises":
                 sawExercises = true
@@ -411,19 +406,19 @@ struct SheetBuilder {
                 case .mapping(let list, _):
                     for (ek, ev) in list { exercise(ek.string ?? "", ek, ev, into: &exercises) }
                 case .broken(_, let d, _): add(d)
-                default: add(error(v, "answer.shape", "`exercises:` 아래에는 연습 ID와 그 답을 매핑으로 써야 합니다"))
+                default: add(error(v, .answerShape, "`exercises:` 아래에는 연습 ID와 그 답을 매핑으로 써야 합니다"))
                 }
             default:
                 if case .broken(_, let d, _) = v { add(d); continue }
-                add(Diagnostic(.warning, at: location(k), id: "answer.unknown-key", "답안 파일의 \(Text.quoted(key)) 키는 알 수 없는 키라서 읽지 않았습니다",
+                add(Diagnostic(.warning, at: location(k), id: .answerUnknownKey, "답안 파일의 \(Text.quoted(key)) 키는 알 수 없는 키라서 읽지 않았습니다",
                                notes: ["쓸 수 있는 키: \(Korean.codes(AnswerSheet.topKeys))"]))
             }
         }
         if student == nil && fatal.isEmpty {
-            fatal.append(Diagnostic(at: SourceLocation(file: file, line: 1), id: "answer.no-student", "파일에 `student:` 줄이 없습니다"))
+            fatal.append(Diagnostic(at: SourceLocation(file: file, line: 1), id: .answerNoStudent, "파일에 `student:` 줄이 없습니다"))
         }
         if !sawExercises {
-            fatal.append(Diagnostic(at: SourceLocation(file: file, line: 1), id: "answer.no-exercises", "파일에 `exercises:` 부분이 없습니다"))
+            fatal.append(Diagnostic(at: SourceLocation(file: file, line: 1), id: .answerNoExercises, "파일에 `exercises:` 부분이 없습니다"))
         }
         if !fatal.isEmpty { throw DiagnosticError(fatal) }
         return AnswerSheet(file: file, student: student!.id, studentLocation: student!.location, exercises: exercises,
@@ -436,7 +431,7 @@ struct SheetBuilder {
         let at: Int
         if let i = exercisePositions[id] {
             at = i
-            add(Diagnostic(.warning, at: location(keyNode), id: "answer.duplicate-exercise",
+            add(Diagnostic(.warning, at: location(keyNode), id: .answerDuplicateExercise,
                            "\(Text.quoted(id)) 연습을 두 번 썼습니다(\(list[i].location.line ?? 0)번째 줄과 \(keyNode.position.line)번째 줄). 두 곳의 답을 모두 읽습니다"))
         } else {
             at = list.count
@@ -453,18 +448,18 @@ struct SheetBuilder {
                 case "answers": answers(v, id: id, position: at, into: &list[at])
                 default:
                     if case .broken(_, let d, _) = v { add(d); continue }
-                    add(Diagnostic(.warning, at: location(k), id: "answer.unknown-key", "\(Text.quoted(id)) 연습의 \(Text.quoted(k.string ?? "")) 키는 알 수 없는 키라서 읽지 않았습니다",
+                    add(Diagnostic(.warning, at: location(k), id: .answerUnknownKey, "\(Text.quoted(id)) 연습의 \(Text.quoted(k.string ?? "")) 키는 알 수 없는 키라서 읽지 않았습니다",
                                    notes: ["쓸 수 있는 키: \(Korean.codes(AnswerSheet.exerciseKeys)) (답은 `answers:` 아래에 씁니다)"]))
                 }
             }
         case .broken(_, let d, _): add(d)
-        default: add(error(node, "answer.shape", "\(Text.quoted(id)) 연습 아래에는 `answers:`, `variant:` 같은 키를 매핑으로 써야 합니다"))
+        default: add(error(node, .answerShape, "\(Text.quoted(id)) 연습 아래에는 `answers:`, `variant:` 같은 키를 매핑으로 써야 합니다"))
         }
     }
 
     mutating func variant(_ v: AnswerTree, id: String, into ex: inout ExerciseAnswers) {
         if ex.variantEntries != nil {
-            add(error(v, "answer.duplicate-key", "\(Text.quoted(id)) 연습에 `variant:` 줄이 두 개 있습니다. 첫 번째 것을 읽습니다"))
+            add(error(v, .answerDuplicateKey, "\(Text.quoted(id)) 연습에 `variant:` 줄이 두 개 있습니다. 첫 번째 것을 읽습니다"))
             return
         }
         switch v {
@@ -474,11 +469,11 @@ struct SheetBuilder {
             for (pk, pv) in pairs {
                 let name = pk.string ?? ""
                 guard case .scalar(let s, _, _) = pv else {
-                    add(error(pv, "answer.shape", "`variant:`의 \(Text.quoted(name)) 값은 숫자나 단어 하나여야 합니다"))
+                    add(error(pv, .answerShape, "`variant:`의 \(Text.quoted(name)) 값은 숫자나 단어 하나여야 합니다"))
                     continue
                 }
                 if !names.insert(name).inserted {
-                    add(error(pk, "answer.duplicate-key", "`variant:`의 \(Text.quoted(name)) 값을 두 번 썼습니다. 첫 번째 것을 읽습니다"))
+                    add(error(pk, .answerDuplicateKey, "`variant:`의 \(Text.quoted(name)) 값을 두 번 썼습니다. 첫 번째 것을 읽습니다"))
                     continue
                 }
                 values.append(VariantEntry(name: name, value: s.trimmed()))
@@ -486,14 +481,14 @@ struct SheetBuilder {
             ex.variantEntries = values
             ex.variantLocation = location(v)
         case .broken(_, let d, _): add(d)
-        default: add(error(v, "answer.shape", "\(Text.quoted(id)) 연습의 `variant:`는 `{n: 700}`처럼 매핑이어야 합니다"))
+        default: add(error(v, .answerShape, "\(Text.quoted(id)) 연습의 `variant:`는 `{n: 700}`처럼 매핑이어야 합니다"))
         }
     }
 
     /// The `tag:` sealing the variant (`VariantTag`); a second one is not read.
     mutating func tag(_ v: AnswerTree, id: String, into ex: inout ExerciseAnswers) {
         if ex.tag != nil {
-            add(error(v, "answer.duplicate-key", "\(Text.quoted(id)) 연습에 `tag:` 줄이 두 개 있습니다. 첫 번째 것을 읽습니다"))
+            add(error(v, .answerDuplicateKey, "\(Text.quoted(id)) 연습에 `tag:` 줄이 두 개 있습니다. 첫 번째 것을 읽습니다"))
             return
         }
         switch v {
@@ -501,7 +496,7 @@ struct SheetBuilder {
             ex.tag = s.trimmed()
             ex.tagLocation = location(v)
         case .broken(_, let d, _): add(d)
-        default: add(error(v, "answer.shape", "\(Text.quoted(id)) 연습의 `tag:`에는 템플릿이 써 준 텍스트를 그대로 두어야 합니다"))
+        default: add(error(v, .answerShape, "\(Text.quoted(id)) 연습의 `tag:`에는 템플릿이 써 준 텍스트를 그대로 두어야 합니다"))
         }
     }
 
@@ -514,7 +509,7 @@ struct SheetBuilder {
                 var (raw, problem) = Self.raw(pv)
                 if let problem { add(problem) }
                 if let first = firstAnswer(qid, in: ex, position: position) {
-                    let d = error(pk, "answer.duplicate-answer",
+                    let d = error(pk, .answerDuplicateAnswer,
                                   "\(Text.quoted(qid)) 문항에 답을 두 번 썼습니다(\(ex.answers[first].location.line ?? 0)번째 줄과 \(pk.position.line)번째 줄). 이 문항은 읽을 수 없는 답으로 처리합니다",
                                   notes: ["답 하나만 남기고 다른 하나는 지우세요"])
                     add(d)
@@ -526,7 +521,7 @@ struct SheetBuilder {
                 ex.answers.append(StudentAnswer(questionID: qid, raw: raw, location: location(pk), problem: problem))
             }
         case .broken(_, let d, _): add(d)
-        default: add(error(v, "answer.shape", "\(Text.quoted(id)) 연습의 `answers:` 아래에는 문항 ID와 답을 매핑으로 써야 합니다"))
+        default: add(error(v, .answerShape, "\(Text.quoted(id)) 연습의 `answers:` 아래에는 문항 ID와 답을 매핑으로 써야 합니다"))
         }
     }
 

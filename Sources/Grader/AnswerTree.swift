@@ -258,7 +258,7 @@ struct AnswerLineReader {
                 if let (k, merged) = entries.indices.reversed().lazy.compactMap({ k in Self.adopt(orphans, indent: w, into: entries[k]).map { (k, $0) } }).first {
                     entries[k].value = merged
                 } else {
-                    let d = Diagnostic(at: SourceLocation(file: file, line: at + 1), id: "answer.indentation",
+                    let d = Diagnostic(at: SourceLocation(file: file, line: at + 1), id: .answerIndentation,
                                        "\(at + 1)번째 줄이 \(w)칸 들여 쓰여 있어, 이 줄이 속한 블록(\(expected)칸)보다 깊습니다")
                     entries += orphans.map { ($0.key, AnswerTree.broken(SheetBuilder.flatten($0.value), d, $0.value.position)) }
                     misindented += orphans.count
@@ -293,7 +293,7 @@ struct AnswerLineReader {
     mutating func entry(_ line: Range<Int>, width w: Int, expected: Int) -> (key: AnswerTree, value: AnswerTree) {
         if let i = oddSpaceEnd(line, from: indent(line)) {
             let key = AnswerTree.scalar(mappingKeyText(line, from: i)?.0 ?? guessedKey(line, from: i), plain: true, position(i))
-            let value = broken(from: i, end: index + 1, id: "answer.indentation",
+            let value = broken(from: i, end: index + 1, id: .answerIndentation,
                                "\(index + 1)번째 줄이 탭이나 일반 공백이 아닌 빈칸으로 들여 쓰여 있습니다. YAML은 공백 문자로만 들여 씁니다",
                                notes: ["옆 줄들처럼 공백 문자로 들여 쓰세요"])
             index += 1
@@ -350,15 +350,15 @@ struct AnswerLineReader {
     mutating func value(_ line: Range<Int>, at i: Int, width w: Int, expected: Int, keyText: (String, plain: Bool, colon: Int)?,
                         valueStart: Int, end: Int) -> AnswerTree {
         if let bad = (index..<end).first(where: { badLines?.contains($0) == true }) {
-            return broken(from: valueStart, end: end, id: "answer.not-utf8", "\(bad + 1)번째 줄이 UTF-8 텍스트가 아닙니다", notes: ["파일을 UTF-8로 저장하세요"])
+            return broken(from: valueStart, end: end, id: .answerNotUTF8, "\(bad + 1)번째 줄이 UTF-8 텍스트가 아닙니다", notes: ["파일을 UTF-8로 저장하세요"])
         }
         if w != expected {
-            return broken(from: valueStart, end: end, id: "answer.indentation",
+            return broken(from: valueStart, end: end, id: .answerIndentation,
                           "\(index + 1)번째 줄은 \(w)칸, 옆 줄들은 \(expected)칸 들여 쓰여 있습니다",
                           notes: ["같은 블록의 다른 줄과 똑같이 들여 쓰세요"])
         }
         guard let (_, _, colon) = keyText else {
-            return broken(from: i, end: end, id: "answer.malformed", "\(index + 1)번째 줄이 `키: 값` 꼴이 아닙니다",
+            return broken(from: i, end: end, id: .answerMalformed, "\(index + 1)번째 줄이 `키: 값` 꼴이 아닙니다",
                           notes: ["ID, 쌍점, 공백, 답 순서로 쓰세요: `id: 답`"])
         }
         guard let next = firstContent(index + 1, end) ?? (valueStart == line.upperBound || bytes[valueStart] == Self.hash ? nil : index) else {
@@ -376,7 +376,7 @@ struct AnswerLineReader {
         let line = lines[index]
         fragments += 1
         guard fragments <= Self.maxFragments else {
-            return broken(from: valueStart, end: end, id: "answer.too-complex",
+            return broken(from: valueStart, end: end, id: .answerTooComplex,
                           "\(index + 1)번째 줄을 읽지 않았습니다: 이 파일에는 템플릿 꼴이 아닌 항목이 \(Self.maxFragments)개보다 많습니다")
         }
         // Through the line break after the entry's last line, if it has one (a value cut off at
@@ -386,11 +386,11 @@ struct AnswerLineReader {
         do throws(DiagnosticError) {
             guard let node = try AnswerSheet.compose(text, file: file) else { return .scalar("", plain: true, position(valueStart)) }
             guard case .mapping(let m) = node, let value = m.first?.value else {
-                return broken(from: valueStart, end: end, id: "answer.malformed", "\(index + 1)번째 줄이 `키: 값` 꼴이 아닙니다")
+                return broken(from: valueStart, end: end, id: .answerMalformed, "\(index + 1)번째 줄이 `키: 값` 꼴이 아닙니다")
             }
             return AnswerTree(value, lineOffset: offset)
         } catch {
-            var d = error.diagnostics.first ?? Diagnostic(at: SourceLocation(file: file), id: "answer.malformed", "YAML로 읽을 수 없습니다")
+            var d = error.diagnostics.first ?? Diagnostic(at: SourceLocation(file: file), id: .answerMalformed, "YAML로 읽을 수 없습니다")
             if let l = d.location.line { d.location.line = min(l + offset, end) }
             if valueStart < line.upperBound, let hint = Self.quotingHint(bytes[valueStart]) { d.notes.append(hint) }
             return .broken(displayText(from: valueStart, end: end), d, position(valueStart))
@@ -408,7 +408,7 @@ struct AnswerLineReader {
         }
     }
 
-    func broken(from i: Int, end: Int, id: String, _ message: String, notes: [String] = []) -> AnswerTree {
+    func broken(from i: Int, end: Int, id: DiagnosticID, _ message: String, notes: [String] = []) -> AnswerTree {
         let line = lines[index]
         let d = Diagnostic(at: SourceLocation(file: file, line: index + 1, column: column(min(i, line.upperBound), in: line)), id: id, message, notes: notes)
         return .broken(displayText(from: i, end: end), d, position(min(i, line.upperBound)))

@@ -47,7 +47,7 @@ extension Grader {
         var duplicates: [Int: Diagnostic] = [:]
         for (position, i) in order.enumerated() {
             guard let s = keys[i].student, let fs = files[s], fs.count > 1 else { continue }
-            duplicates[position] = Diagnostic(.warning, at: SourceLocation(file: keys[i].file), id: "answer.duplicate-student",
+            duplicates[position] = Diagnostic(.warning, at: SourceLocation(file: keys[i].file), id: .answerDuplicateStudent,
                                               "학생 \(Text.quoted(s))의 답안 파일이 \(fs.count)개 있습니다: \(Korean.codes(fs))")
         }
         return (order, duplicates)

@@ -81,7 +81,7 @@ extension GradeReport {
             kept += newNames + cost - (changed[key]?.cost ?? 0)
             changed[key] = change.map { ($0, cost) }
             if kept > Self.budget {
-                throw DiagnosticError(Diagnostic(at: location, id: "compare.too-large",
+                throw DiagnosticError(Diagnostic(at: location, id: .compareTooLarge,
                     "more than \(Self.budget >> 20) MB of score changes to keep by the earlier run's student \(students) ('\(GradeReport.safe(key))'); compare a part of the class at a time"))
             }
         }
@@ -322,7 +322,7 @@ extension GradeReport {
                 let lineInRecord = before.count { $0 == UInt8(ascii: "\n") }
                 let column = offset - (before.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0) + 1
                 return DiagnosticError(Diagnostic(at: SourceLocation(file: file, line: recordLine + lineInRecord, column: column),
-                                                  id: "compare.not-a-report", "\(what) is not valid JSON: \(reason)"))
+                                                  id: .compareNotAReport, "\(what) is not valid JSON: \(reason)"))
             }
         }
 
@@ -395,16 +395,13 @@ extension GradeReport {
         }
 
         func problem(_ line: Int?, _ message: String) -> DiagnosticError {
-            DiagnosticError(Diagnostic(at: SourceLocation(file: file, line: line), id: "compare.not-a-report", message))
+            DiagnosticError(Diagnostic(at: SourceLocation(file: file, line: line), id: .compareNotAReport, message))
         }
 
         func layout(_ line: Int, _ message: String) -> DiagnosticError {
-            DiagnosticError(Diagnostic(at: SourceLocation(file: file, line: line), id: Self.layoutID,
+            DiagnosticError(Diagnostic(at: SourceLocation(file: file, line: line), id: .compareLayout,
                                        "not laid out as 'socklab grade --format json' writes it: \(message)"))
         }
-
-        /// The id of the problem that says the file is in another layout (which a small file survives: it is read whole).
-        public static let layoutID = "compare.layout"
 
         static func field(_ path: [CodingKey]) -> String {
             path.enumerated().map { i, k in k.intValue.map { "[\($0)]" } ?? (i == 0 ? k.stringValue : "." + k.stringValue) }.joined()

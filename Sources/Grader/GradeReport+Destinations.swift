@@ -210,7 +210,7 @@ extension GradeReport {
         do {
             decoded = try JSONDecoder().decode(OldReport.self, from: Data(old))
         } catch {
-            throw DiagnosticError(Diagnostic(at: SourceLocation(file: file), id: "compare.not-a-report",
+            throw DiagnosticError(Diagnostic(at: SourceLocation(file: file), id: .compareNotAReport,
                                              "this is not the output of 'socklab grade --format json': \(Self.decodingProblem(error))"))
         }
         // The same comparison as a report read a student at a time (`EarlierReportReader`).

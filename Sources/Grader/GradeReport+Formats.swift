@@ -126,7 +126,7 @@ extension GradeReport {
             file = d.location.file
             line = d.location.line
             column = d.location.column
-            id = d.id
+            id = d.id.rawValue
             severity = d.severity.rawValue
             message = d.message
             notes = d.notes

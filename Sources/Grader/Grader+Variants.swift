@@ -103,7 +103,7 @@ extension Grader {
                 case .forged:
                     out.refused[p] = true
                     out.ids[p] = chosen()
-                    out.diagnostics.append(Diagnostic(at: block.tagLocation ?? block.location, id: "answer.forged-variant",
+                    out.diagnostics.append(Diagnostic(at: block.tagLocation ?? block.location, id: .answerForgedVariant,
                         "\(Text.quoted(shape.id)) 연습의 `tag:`가 `variant:` 값과 학생 \(Text.quoted(sheet.student))에게 맞지 않습니다: `variant:`나 `tag:`를 고쳤거나, 다른 학생 또는 다른 강의에서 만든 파일입니다. 이 연습은 채점하지 않습니다",
                         notes: ["파일의 나머지는 채점합니다. 새 파일을 만들어(`socklab template --student \(sheet.student)`) \(Text.quoted(shape.id)) 연습의 답을 옮겨 쓰세요"]))
                 case .valid:
@@ -113,20 +113,20 @@ extension Grader {
                 out.ids[p] = chosen()
                 untagged = untagged ?? block.variantLocation ?? block.location
                 if !Self.isVariant(written, of: shape.parameters, index: out.ids[p]) {
-                    out.diagnostics.append(Diagnostic(at: block.variantLocation ?? block.location, id: "answer.wrong-variant",
+                    out.diagnostics.append(Diagnostic(at: block.variantLocation ?? block.location, id: .answerWrongVariant,
                         "\(Text.quoted(shape.id)) 연습의 `variant:` 값이 학생 \(Text.quoted(sheet.student))에게 배정된 값이 아닙니다: 다른 학생용으로 만든 파일이거나 고친 파일입니다",
                         notes: ["새 파일을 만들어(`socklab template --student \(sheet.student)`) 답을 옮겨 쓰세요"]))
                 }
             } else {
                 out.ids[p] = chosen()
                 if shape.hasVariants {
-                    out.diagnostics.append(Diagnostic(.warning, at: block.location, id: "answer.no-variant",
+                    out.diagnostics.append(Diagnostic(.warning, at: block.location, id: .answerNoVariant,
                         "\(Text.quoted(shape.id)) 연습에 `variant:` 블록이 없어, 학생 \(Text.quoted(sheet.student))에게 배정된 값으로 채점합니다"))
                 }
             }
         }
         if let untagged {
-            out.diagnostics.append(Diagnostic(.warning, at: untagged, id: "answer.untagged-variant",
+            out.diagnostics.append(Diagnostic(.warning, at: untagged, id: .answerUntaggedVariant,
                 "이 파일에는 `tag:` 줄이 없습니다(예전 `socklab template`로 만든 파일): 적힌 `variant:` 값 그대로 채점하지 않고, 지금의 강의 내용에 맞는 값인지 확인했습니다",
                 notes: ["지금의 `socklab template`로 만든 파일은 나중에 값의 범위가 바뀌어도 적힌 값 그대로 채점됩니다"]))
         }
@@ -160,13 +160,13 @@ extension Grader {
                 values[param.name] = VariantValue(text)
             } else {
                 values[param.name] = param.defaultValue
-                diagnostics.append(Diagnostic(.warning, at: block.variantLocation ?? block.location, id: "answer.variant-new-parameter",
+                diagnostics.append(Diagnostic(.warning, at: block.variantLocation ?? block.location, id: .answerVariantNewParameter,
                     "\(Text.quoted(shape.id)) 연습에 이 파일의 `variant:`에 없는 매개변수가 생겨, 그 기본값으로 채점합니다: \(Text.quoted("\(param.name): \(param.defaultValue)"))"))
             }
         }
         let known = Set(e.parameters.map(\.name))
         for w in written where !known.contains(w.name) {
-            diagnostics.append(Diagnostic(.warning, at: block.variantLocation ?? block.location, id: "answer.variant-old-parameter",
+            diagnostics.append(Diagnostic(.warning, at: block.variantLocation ?? block.location, id: .answerVariantOldParameter,
                 "\(Text.quoted(shape.id)) 연습에는 이 파일의 `variant:`에 있는 매개변수가 이제 없어, 그 값 없이 채점합니다: \(Text.quoted(w.name))"))
         }
         let v = Variant(values)

@@ -165,8 +165,8 @@ public struct Grader: Sendable {
     /// id, or with another student's, there is no variant to grade against. Every other problem
     /// costs at most the questions it touches and is kept in the result's `warnings` — a forged
     /// tag (`answer.forged-variant`) too: it refuses only its exercise.
-    public static let fileErrors: Set<String> = [
-        "answer.no-student", "answer.student-id", "answer.two-students", "answer.unknown-student", "answer.wrong-variant",
+    public static let fileErrors: Set<DiagnosticID> = [
+        .answerNoStudent, .answerStudentID, .answerTwoStudents, .answerUnknownStudent, .answerWrongVariant,
     ]
 
     /// Grades every input. Throws only for content errors (a key that cannot be computed): a bad
@@ -262,7 +262,7 @@ public struct Grader: Sendable {
     func check(_ sheet: AnswerSheet, variants: SheetVariants, readingAnswers: Bool) -> [Diagnostic] {
         var out: [Diagnostic] = variants.diagnostics
         if let roster, !roster.contains(sheet.student) {
-            out.append(Diagnostic(at: sheet.studentLocation, id: "answer.unknown-student", "수강생 명단에 없는 학생입니다: \(Text.quoted(sheet.student))"))
+            out.append(Diagnostic(at: sheet.studentLocation, id: .answerUnknownStudent, "수강생 명단에 없는 학생입니다: \(Text.quoted(sheet.student))"))
         }
         let exercises = catalog.exercises
         // Suggestions for the first unknown ids only (each costs an edit distance per candidate).
@@ -274,7 +274,7 @@ public struct Grader: Sendable {
         for ex in sheet.exercises {
             guard let position = positions[ex.id] else {
                 let near = nearest(ex.id, in: exercises.map(\.id))
-                out.append(Diagnostic(at: ex.location, id: "answer.unknown-exercise", "\(Text.quoted(ex.id)) 연습은 이 강의에 없는 연습이라 그 답을 채점하지 않습니다",
+                out.append(Diagnostic(at: ex.location, id: .answerUnknownExercise, "\(Text.quoted(ex.id)) 연습은 이 강의에 없는 연습이라 그 답을 채점하지 않습니다",
                                       notes: near.map { ["혹시 \(Text.quoted($0)) 연습을 쓰려던 것입니까?"] } ?? ["이 강의의 연습: \(Korean.codes(exercises.map(\.id)))"]))
                 continue
             }
@@ -282,7 +282,7 @@ public struct Grader: Sendable {
             for (j, a) in ex.answers.enumerated() {
                 guard let qi = Self.index(of: a.questionID, in: questions, hint: j) else {
                     let near = nearest(a.questionID, in: questions.map(\.id))
-                    out.append(Diagnostic(at: a.location, id: "answer.unknown-question",
+                    out.append(Diagnostic(at: a.location, id: .answerUnknownQuestion,
                                           "\(Text.quoted(ex.id)) 연습에는 \(Text.quoted(a.questionID)) 문항이 없어 이 답은 채점하지 않습니다",
                                           notes: near.map { ["혹시 \(Text.quoted($0)) 문항을 쓰려던 것입니까?"] } ?? ["이 연습의 문항: \(Korean.codes(questions.map(\.id)))"]))
                     continue
@@ -300,7 +300,7 @@ public struct Grader: Sendable {
             let answered = Set(sheet.exercise(e.id)?.answers.filter { $0.raw != .empty }.map(\.questionID) ?? [])
             let missing = e.questions.filter { !answered.contains($0.id) }.map(\.id)
             if !missing.isEmpty {
-                out.append(Diagnostic(.warning, at: sheet.exercise(e.id)?.location ?? SourceLocation(file: sheet.file), id: "answer.missing",
+                out.append(Diagnostic(.warning, at: sheet.exercise(e.id)?.location ?? SourceLocation(file: sheet.file), id: .answerMissing,
                                       "\(Text.quoted(e.id)) 연습에서 답하지 않은 문항: \(Korean.codes(missing))"))
             }
         }
@@ -309,7 +309,7 @@ public struct Grader: Sendable {
 
     /// The diagnostic for an answer that cannot be read as its question's kind.
     static func unreadable(_ a: StudentAnswer, _ q: Question, _ u: Marking.Unreadable) -> Diagnostic {
-        Diagnostic(at: a.location, id: u.range ? "answer.range" : "answer.kind",
+        Diagnostic(at: a.location, id: u.range ? .answerRange : .answerKind,
                    "\(Text.quoted(a.questionID)) 문항은 \(Korean.kindName(q.kind))\(Korean.object(q.kind.koreanName)) 묻습니다. 쓴 답 \(Text.quoted(a.raw.display)): \(u.problem)",
                    notes: ["\(u.hint) 꼴로 쓰세요"])
     }

@@ -68,11 +68,11 @@ public struct Roster: Sendable, Hashable {
             let id = cell(studentColumn)
             if id.isEmpty {
                 if canvas { continue }
-                problems.append(Diagnostic(at: SourceLocation(file: file, line: row.line), id: "roster.no-student", "this row has no student id"))
+                problems.append(Diagnostic(at: SourceLocation(file: file, line: row.line), id: .rosterNoStudent, "this row has no student id"))
                 continue
             }
             guard seen.insert(id).inserted else {
-                problems.append(Diagnostic(at: SourceLocation(file: file, line: row.line), id: "roster.duplicate", "student '\(id)' is on the roster twice"))
+                problems.append(Diagnostic(at: SourceLocation(file: file, line: row.line), id: .rosterDuplicate, "student '\(id)' is on the roster twice"))
                 continue
             }
             entries.append(Entry(student: id, name: cell(nameColumn), canvasID: cell(idColumn), sisLoginID: cell(loginColumn), section: cell(sectionColumn)))

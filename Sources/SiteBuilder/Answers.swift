@@ -15,7 +15,7 @@ extension BuildContext {
             return DurationText.korean(v)
         }
         guard let (path, text) = chapter.scenarios[spec.scenario] else {
-            throw DiagnosticError(Diagnostic(at: spec.location, id: "content.unknown-scenario", "no scenario '\(spec.scenario)'"))
+            throw DiagnosticError(Diagnostic(at: spec.location, id: .contentUnknownScenario, "no scenario '\(spec.scenario)'"))
         }
         let base = courseVariables
         let rerun: QueryRerun = { (name: String, value: Int) throws(QueryError) -> QueryRun in
@@ -30,7 +30,7 @@ extension BuildContext {
             let q = try Query.parse(spec.query)
             return try q.evaluate(on: QueryRun(trace: run.0, variables: run.1), rerun: rerun).korean
         } catch {
-            throw DiagnosticError(Diagnostic(at: spec.location, id: "content.query", "value \(spec.id): query '\(spec.query)': \(error.message)"))
+            throw DiagnosticError(Diagnostic(at: spec.location, id: .contentQuery, "value \(spec.id): query '\(spec.query)': \(error.message)"))
         }
     }
 }

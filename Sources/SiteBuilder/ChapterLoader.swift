@@ -11,7 +11,7 @@ public enum ChapterLoader {
     public static func load(_ tree: SourceTree) -> (Chapter?, [Diagnostic]) {
         var diagnostics: [Diagnostic] = []
         guard let courseText = tree["content/course.yaml"] else {
-            return (nil, [Diagnostic(at: SourceLocation(file: "content/course.yaml"), id: "content.missing",
+            return (nil, [Diagnostic(at: SourceLocation(file: "content/course.yaml"), id: .contentMissing,
                                      "content/course.yaml is missing: it names the course, its parameters and its sections")])
         }
         var course: CourseConfig
@@ -31,7 +31,7 @@ public enum ChapterLoader {
             do {
                 let page = try loadPage(tree[path]!, file: path, isSection: path.hasPrefix("content/sections/"), scenarios: scenarios)
                 if let other = byID[page.id] {
-                    diagnostics.append(Diagnostic(at: SourceLocation(file: path, line: 2), id: "content.duplicate-id",
+                    diagnostics.append(Diagnostic(at: SourceLocation(file: path, line: 2), id: .contentDuplicateID,
                                                   "page id '\(page.id)' is already used by \(other.file)"))
                 } else {
                     byID[page.id] = page
@@ -47,7 +47,7 @@ public enum ChapterLoader {
             for id in ids {
                 guard let page = byID[id] else {
                     if failed.contains(id) { continue }
-                    diagnostics.append(Diagnostic(at: SourceLocation(file: "content/course.yaml"), id: "content.unknown-page",
+                    diagnostics.append(Diagnostic(at: SourceLocation(file: "content/course.yaml"), id: .contentUnknownPage,
                                                   "course.yaml lists '\(id)' under \(what), but no content/\(what)/*.md has 'id: \(id)'"))
                     continue
                 }
@@ -56,7 +56,7 @@ public enum ChapterLoader {
         }
         let listed = Set(course.sections + course.pages)
         for page in byID.values.sorted(by: { $0.file < $1.file }) where !listed.contains(page.id) {
-            diagnostics.append(Diagnostic(.warning, at: SourceLocation(file: page.file, line: 2), id: "content.unlisted-page",
+            diagnostics.append(Diagnostic(.warning, at: SourceLocation(file: page.file, line: 2), id: .contentUnlistedPage,
                                           "page '\(page.id)' is not listed in course.yaml, so it is not built"))
         }
         var exercises: [String: String] = [:]
@@ -101,7 +101,7 @@ public enum ChapterLoader {
             case "id":
                 page.id = r.string(e.value, "id") ?? ""
                 if !page.id.isEmpty && !isValidID(page.id) {
-                    r.add(doc.error(e.value, "content.bad-id", "id '\(page.id)' names the page's file: use only letters, digits, '-' and '_'"))
+                    r.add(doc.error(e.value, .contentBadID, "id '\(page.id)' names the page's file: use only letters, digits, '-' and '_'"))
                 }
             case "title": page.title = r.string(e.value, "title") ?? ""
             case "summary": page.summary = r.string(e.value, "summary") ?? ""
@@ -121,11 +121,11 @@ public enum ChapterLoader {
                         }
                     }
                     guard let scenario, let query else {
-                        r.add(doc.error(v.value, "content.value", "value \(v.key) needs both 'scenario' and 'query'"))
+                        r.add(doc.error(v.value, .contentValue, "value \(v.key) needs both 'scenario' and 'query'"))
                         continue
                     }
                     if scenarios[scenario] == nil {
-                        r.add(doc.error(v.value, "content.unknown-scenario", "value \(v.key): no scenario '\(scenario)' in content/scenarios/"))
+                        r.add(doc.error(v.value, .contentUnknownScenario, "value \(v.key): no scenario '\(scenario)' in content/scenarios/"))
                         continue
                     }
                     page.values.append(ValueSpec(id: v.key, scenario: scenario, query: query, location: doc.location(v.keyNode)))
@@ -134,8 +134,8 @@ public enum ChapterLoader {
                 r.unknownKey(e.key, e.keyNode, in: "the front matter", known: pageKeys)
             }
         }
-        if page.id.isEmpty { r.add(doc.error(doc.root, "content.no-id", "the front matter needs 'id:'")) }
-        if page.title.isEmpty { r.add(doc.error(doc.root, "content.no-title", "the front matter needs 'title:'")) }
+        if page.id.isEmpty { r.add(doc.error(doc.root, .contentNoID, "the front matter needs 'id:'")) }
+        if page.title.isEmpty { r.add(doc.error(doc.root, .contentNoTitle, "the front matter needs 'title:'")) }
         if !r.diagnostics.isEmpty { throw DiagnosticError(r.diagnostics) }
         return page
     }
@@ -144,7 +144,7 @@ public enum ChapterLoader {
                        scenarios: [String: (path: String, text: String)]) -> FigureSpec? {
         guard let fields = r.mapping(node, "figure \(id)") else { return nil }
         if !isValidID(id) {
-            r.add(doc.error(node, "content.bad-id", "figure id '\(id)' names the figure's files: use only letters, digits, '-' and '_'"))
+            r.add(doc.error(node, .contentBadID, "figure id '\(id)' names the figure's files: use only letters, digits, '-' and '_'"))
             return nil
         }
         var kind: FigureKind?
@@ -155,13 +155,13 @@ public enum ChapterLoader {
             case "scenario":
                 spec.scenario = r.string(f.value, "scenario")
                 if let s = spec.scenario, scenarios[s] == nil {
-                    r.add(doc.error(f.value, "content.unknown-scenario", "figure \(id): no scenario '\(s)' in content/scenarios/"))
+                    r.add(doc.error(f.value, .contentUnknownScenario, "figure \(id): no scenario '\(s)' in content/scenarios/"))
                 }
             case "kind":
                 if let k = r.string(f.value, "kind") {
                     kind = FigureKind(rawValue: k)
                     if kind == nil {
-                        r.add(doc.error(f.value, "content.figure-kind", "figure \(id): unknown kind '\(k)'",
+                        r.add(doc.error(f.value, .contentFigureKind, "figure \(id): unknown kind '\(k)'",
                                         notes: ["kinds: \(FigureKind.allCases.map(\.rawValue).joined(separator: ", "))"]))
                     }
                 }
@@ -194,16 +194,16 @@ public enum ChapterLoader {
             }
         }
         guard let kind else {
-            if !fields.contains(where: { $0.key == "kind" }) { r.add(doc.error(node, "content.figure-kind", "figure \(id) needs 'kind:'")) }
+            if !fields.contains(where: { $0.key == "kind" }) { r.add(doc.error(node, .contentFigureKind, "figure \(id) needs 'kind:'")) }
             return nil
         }
         spec.kind = kind
         let needsScenario: Set<FigureKind> = [.socketStructure, .listener, .queues, .ring, .deadlock, .sequence, .stateDiagram]
         if needsScenario.contains(kind) && spec.scenario == nil {
-            r.add(doc.error(node, "content.figure-scenario", "figure \(id) (\(kind.rawValue)) needs 'scenario:'"))
+            r.add(doc.error(node, .contentFigureScenario, "figure \(id) (\(kind.rawValue)) needs 'scenario:'"))
             return nil
         }
-        if spec.caption.isEmpty { r.add(doc.error(node, "content.figure-caption", "figure \(id) needs a 'caption:' (it is also the figure's title for screen readers)")) }
+        if spec.caption.isEmpty { r.add(doc.error(node, .contentFigureCaption, "figure \(id) needs a 'caption:' (it is also the figure's title for screen readers)")) }
         return spec
     }
 }

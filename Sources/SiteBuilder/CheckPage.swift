@@ -30,7 +30,7 @@ enum CheckPage {
         let model = Model(schemaScript: schemaScript, exerciseCount: catalog.exercises.count,
                           questionCount: catalog.exercises.reduce(0) { $0 + $1.questions.count })
         guard let html = library.render(model, withTemplate: template) else {
-            diagnostics.append(Diagnostic(at: SourceLocation(file: "templates/\(template).mustache"), id: "template.missing",
+            diagnostics.append(Diagnostic(at: SourceLocation(file: "templates/\(template).mustache"), id: .templateMissing,
                                           "templates/\(template).mustache is missing: the site has exercises, so it needs the answer-file checker page"))
             return
         }

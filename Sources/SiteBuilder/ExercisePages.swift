@@ -31,7 +31,7 @@ struct ExercisePages {
         out.catalog = catalog
         let sectionIDs = Set(chapter.sections.map(\.id))
         for e in catalog.exercises where !sectionIDs.contains(e.section) && !chapter.failedIDs.contains(e.section) {
-            out.diagnostics.append(Diagnostic(at: e.location, id: "exercise.unknown-section",
+            out.diagnostics.append(Diagnostic(at: e.location, id: .exerciseUnknownSection,
                                               "exercise \(e.id): section '\(e.section)' is not one of course.yaml's sections"))
         }
 

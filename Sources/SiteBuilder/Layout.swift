@@ -107,7 +107,7 @@ enum Layout {
         var files: [OutputFile] = []
         func render(_ model: Any, template: String, path: String) {
             guard let html = library.render(model, withTemplate: template) else {
-                diagnostics.append(Diagnostic(at: SourceLocation(file: "templates/\(template).mustache"), id: "template.missing",
+                diagnostics.append(Diagnostic(at: SourceLocation(file: "templates/\(template).mustache"), id: .templateMissing,
                                               "template '\(template)' could not be rendered for \(path)"))
                 return
             }

@@ -106,9 +106,9 @@ enum Prose {
             return template.render(context)
         } catch let e as MustacheTemplate.ParserError {
             throw DiagnosticError(Diagnostic(at: SourceLocation(file: file, line: firstLine + e.context.lineNumber - 1, column: e.context.columnNumber),
-                                             id: "template.syntax", "Mustache syntax error: \(e.error) near '\(e.context.line.trimmed())'"))
+                                             id: .templateSyntax, "Mustache syntax error: \(e.error) near '\(e.context.line.trimmed())'"))
         } catch {
-            throw DiagnosticError(Diagnostic(at: SourceLocation(file: file, line: firstLine), id: "template.syntax", "Mustache error: \(error)"))
+            throw DiagnosticError(Diagnostic(at: SourceLocation(file: file, line: firstLine), id: .templateSyntax, "Mustache error: \(error)"))
         }
     }
 }

@@ -63,18 +63,18 @@ enum MustacheTags {
             case "#", "^", "$", "<":
                 depth += 1
                 if depth > maxDepth {
-                    problems.append(Diagnostic(at: at(t), id: "template.too-deep",
+                    problems.append(Diagnostic(at: at(t), id: .templateTooDeep,
                                                "sections are nested more than \(maxDepth) deep here ('{{\(t.sigil!)\(t.name)}}')"))
                     return problems
                 }
             case "/": depth = max(0, depth - 1)
             case "=":
-                problems.append(Diagnostic(at: at(t), id: "template.set-delimiter",
+                problems.append(Diagnostic(at: at(t), id: .templateSetDelimiter,
                                            "changing the delimiters ('{{=\(t.name)}}') is not supported: keep {{ }} so every tag can be checked"))
             default: break
             }
             if t.sigil == ">" || t.sigil == "<", t.name.hasPrefix("*") {
-                problems.append(Diagnostic(at: at(t), id: "template.dynamic-partial",
+                problems.append(Diagnostic(at: at(t), id: .templateDynamicPartial,
                                            "a partial named by the data ('{{\(t.sigil!)\(t.name)}}') could include any template, itself too: name the partial"))
             }
         }
@@ -100,7 +100,7 @@ enum MustacheTags {
                         ? "template '\(name)' includes itself ('{{\(t.sigil!) \(next)}}'): it would be rendered without end"
                         : "templates include each other in a cycle (\(loop.joined(separator: " → "))): they would be rendered without end"
                     problems.append(Diagnostic(at: SourceLocation(file: path(name), line: t.line, column: t.column),
-                                               id: "template.partial-cycle", message))
+                                               id: .templatePartialCycle, message))
                 case 2: continue
                 default: visit(next)
                 }

@@ -24,7 +24,7 @@ enum PrintBook {
             for item in option.split(separator: ",") {
                 let text = String(item).trimmed()
                 guard let n = Int(text), (1...count).contains(n) else {
-                    diagnostics.append(Diagnostic(at: location, id: "content.print-frame",
+                    diagnostics.append(Diagnostic(at: location, id: .contentPrintFrame,
                                                   "print: '\(text)' is not a frame of this figure: give frame numbers from 1 to \(count)"))
                     continue
                 }

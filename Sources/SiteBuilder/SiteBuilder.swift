@@ -100,13 +100,13 @@ public enum SiteBuilder {
             }
             if let r = renders[file.path],
                let at = SourceMap.templateLine(of: p, original: file.contents, model: r.model, template: r.template, sources: templates.sources) {
-                diagnostics.append(Diagnostic(at: at, id: "template.malformed-xml",
+                diagnostics.append(Diagnostic(at: at, id: .templateMalformedXML,
                                               "this template line makes pages that are not well-formed XML (\(p.message))"))
             } else if let at = figureSources[file.path] {
-                diagnostics.append(Diagnostic(at: at, id: "content.figure", "this figure's \(file.path) is not well-formed XML: \(p.message)"))
+                diagnostics.append(Diagnostic(at: at, id: .contentFigure, "this figure's \(file.path) is not well-formed XML: \(p.message)"))
             } else {
                 diagnostics.append(Diagnostic(at: SourceLocation(file: file.path, line: p.line, column: p.column),
-                                              id: "output.malformed-xml", "the generated file is not well-formed XML: \(p.message)"))
+                                              id: .outputMalformedXML, "the generated file is not well-formed XML: \(p.message)"))
             }
         }
         diagnostics += duplicatePaths(files, chapter: chapter)
@@ -128,7 +128,7 @@ public enum SiteBuilder {
         for f in files { count[f.path, default: 0] += 1 }
         return count.filter { $0.value > 1 }.keys.sorted().map { path in
             let page = (chapter.sections + chapter.pages).first { "\($0.id).html" == path }
-            return Diagnostic(at: page.map { SourceLocation(file: $0.file, line: 2) } ?? SourceLocation(file: path), id: "output.duplicate-path",
+            return Diagnostic(at: page.map { SourceLocation(file: $0.file, line: 2) } ?? SourceLocation(file: path), id: .outputDuplicatePath,
                               "two parts of the site would be written to \(path)" + (page.map { ": page id '\($0.id)' is taken by the site itself" } ?? ""))
         }
     }
@@ -143,7 +143,7 @@ public enum SiteBuilder {
                 guard let p = SourceMap.fragmentProblems(marker + block.replacingOccurrences(of: "</section>\n</section>", with: "</section>")).first,
                       let quote = block.firstIndex(of: "\"") else { continue }
                 let id = String(block[..<quote])
-                diagnostics.append(Diagnostic(at: exerciseLocation(id, chapter), id: "exercise.malformed-html",
+                diagnostics.append(Diagnostic(at: exerciseLocation(id, chapter), id: .exerciseMalformedHTML,
                                               "exercise \(id): its text makes HTML that is not well-formed XML: \(p.message)"))
             }
         }
@@ -239,7 +239,7 @@ struct BuildContext {
                 result = .failure(error)
             }
         } else {
-            result = .failure(DiagnosticError(Diagnostic(at: SourceLocation(file: "content/scenarios/\(name).yaml"), id: "content.unknown-scenario",
+            result = .failure(DiagnosticError(Diagnostic(at: SourceLocation(file: "content/scenarios/\(name).yaml"), id: .contentUnknownScenario,
                                                          "no scenario '\(name)' in content/scenarios/")))
         }
         traces[key] = result
@@ -307,7 +307,7 @@ struct BuildContext {
                     figureFiles.append(OutputFile(path: "figures/\(page.id)-\(spec.id)-\(i + 1).svg", contents: frame.svg))
                 }
             } catch {
-                diagnostics.append(Diagnostic(at: spec.location, id: "content.figure", "figure \(spec.id): \(error)"))
+                diagnostics.append(Diagnostic(at: spec.location, id: .contentFigure, "figure \(spec.id): \(error)"))
             }
         }
 
@@ -320,22 +320,22 @@ struct BuildContext {
             if name.hasPrefix("values.") {
                 let id = String(name.dropFirst(7))
                 if !page.values.contains(where: { $0.id == id }) {
-                    diagnostics.append(Diagnostic(at: loc, id: "content.unknown-value", "'{{\(name)}}' names no value in this page's front matter",
+                    diagnostics.append(Diagnostic(at: loc, id: .contentUnknownValue, "'{{\(name)}}' names no value in this page's front matter",
                                                   notes: ["values: \(page.values.map(\.id).joined(separator: ", "))"]))
                 }
             } else if name.hasPrefix("figures.") {
                 let id = String(name.dropFirst(8))
                 if !page.figures.contains(where: { $0.id == id }) {
-                    diagnostics.append(Diagnostic(at: loc, id: "content.unknown-figure", "'{{{\(name)}}}' names no figure in this page's front matter"))
+                    diagnostics.append(Diagnostic(at: loc, id: .contentUnknownFigure, "'{{{\(name)}}}' names no figure in this page's front matter"))
                 }
                 placed.insert(id)
             } else if params[name] == nil {
-                diagnostics.append(Diagnostic(at: loc, id: "content.unknown-name", "'{{\(name)}}' is not a course parameter, value or figure",
+                diagnostics.append(Diagnostic(at: loc, id: .contentUnknownName, "'{{\(name)}}' is not a course parameter, value or figure",
                                               notes: ["parameters: \(params.keys.sorted().joined(separator: ", "))"]))
             }
         }
         for f in page.figures where !placed.contains(f.id) {
-            diagnostics.append(Diagnostic(.warning, at: f.location, id: "content.unplaced-figure",
+            diagnostics.append(Diagnostic(.warning, at: f.location, id: .contentUnplacedFigure,
                                           "figure \(f.id) is defined but the prose never places it with {{{figures.\(f.id)}}}"))
         }
 
@@ -367,7 +367,7 @@ struct BuildContext {
             let found = SourceMap.markdownLine(body: page.body, firstLine: page.bodyLine) { md in
                 Prose.html(fromMarkdown: (try? Prose.mustache(md, context: mustacheContext, file: page.file, firstLine: page.bodyLine)) ?? md)
             }
-            return Diagnostic(at: SourceLocation(file: page.file, line: found?.line ?? page.bodyLine), id: "content.malformed-html",
+            return Diagnostic(at: SourceLocation(file: page.file, line: found?.line ?? page.bodyLine), id: .contentMalformedHTML,
                               "this Markdown makes HTML that is not well-formed XML: \((found?.problem ?? p).message)")
         }
         return PageOutput(html: html, figureFiles: figureFiles, diagnostics: diagnostics, locateProse: locate)

@@ -31,11 +31,11 @@ struct FrontMatterFile {
     static func split(_ text: String, file: String) throws(DiagnosticError) -> FrontMatterFile {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }
         guard lines.first == "---" else {
-            throw DiagnosticError(Diagnostic(at: SourceLocation(file: file, line: 1), id: "content.front-matter",
+            throw DiagnosticError(Diagnostic(at: SourceLocation(file: file, line: 1), id: .contentFrontMatter,
                                              "a page must start with '---' and a YAML front matter (id, title, figures, values)"))
         }
         guard let end = lines.dropFirst().firstIndex(of: "---") else {
-            throw DiagnosticError(Diagnostic(at: SourceLocation(file: file, line: 1), id: "content.front-matter",
+            throw DiagnosticError(Diagnostic(at: SourceLocation(file: file, line: 1), id: .contentFrontMatter,
                                              "the front matter that starts on line 1 has no closing '---'"))
         }
         let yaml = "\n" + lines[1..<end].joined(separator: "\n")

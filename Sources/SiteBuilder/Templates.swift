@@ -34,13 +34,13 @@ struct Templates {
                 names.insert(name)
             } catch let e as MustacheTemplate.ParserError {
                 diagnostics.append(Diagnostic(at: SourceLocation(file: path, line: e.context.lineNumber, column: e.context.columnNumber),
-                                              id: "template.syntax", "Mustache syntax error: \(e.error) near '\(e.context.line.trimmed())'"))
+                                              id: .templateSyntax, "Mustache syntax error: \(e.error) near '\(e.context.line.trimmed())'"))
             } catch {
-                diagnostics.append(Diagnostic(at: SourceLocation(file: path), id: "template.syntax", "Mustache error: \(error)"))
+                diagnostics.append(Diagnostic(at: SourceLocation(file: path), id: .templateSyntax, "Mustache error: \(error)"))
             }
         }
         for name in required where !names.contains(name) {
-            diagnostics.append(Diagnostic(at: SourceLocation(file: "templates/\(name).mustache"), id: "template.missing",
+            diagnostics.append(Diagnostic(at: SourceLocation(file: "templates/\(name).mustache"), id: .templateMissing,
                                           "templates/\(name).mustache is missing (the layout renders every page with it)"))
         }
         // Partials a template refers to must exist: Mustache would silently render nothing.
@@ -48,7 +48,7 @@ struct Templates {
             for ref in Prose.references(in: tree[path]!, firstLine: 1) where ref.name.hasPrefix(">") {
                 let partial = String(ref.name.dropFirst()).trimmed()
                 if !names.contains(partial) {
-                    diagnostics.append(Diagnostic(at: SourceLocation(file: path, line: ref.line), id: "template.missing-partial",
+                    diagnostics.append(Diagnostic(at: SourceLocation(file: path, line: ref.line), id: .templateMissingPartial,
                                                   "partial '\(partial)' has no templates/\(partial).mustache"))
                 }
             }

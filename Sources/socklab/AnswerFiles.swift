@@ -48,13 +48,13 @@ enum AnswerFiles {
         return BoundedFile.read(path, limit: limit).mapError { failure in
             let at = SourceLocation(file: path)
             switch failure {
-            case .unreadable(let e): return DiagnosticError(Diagnostic(at: at, id: "answer.unreadable", "파일을 읽을 수 없습니다: \(readError(e))"))
-            case .folder: return DiagnosticError(Diagnostic(at: at, id: "answer.unreadable", "답안 파일 이름을 가진 폴더입니다. 파일이 아닙니다"))
-            case .notRegular: return DiagnosticError(Diagnostic(at: at, id: "answer.unreadable", "일반 파일이 아닙니다(장치, 파이프 또는 소켓)"))
+            case .unreadable(let e): return DiagnosticError(Diagnostic(at: at, id: .answerUnreadable, "파일을 읽을 수 없습니다: \(readError(e))"))
+            case .folder: return DiagnosticError(Diagnostic(at: at, id: .answerUnreadable, "답안 파일 이름을 가진 폴더입니다. 파일이 아닙니다"))
+            case .notRegular: return DiagnosticError(Diagnostic(at: at, id: .answerUnreadable, "일반 파일이 아닙니다(장치, 파이프 또는 소켓)"))
             case .tooLarge(let size?):
-                return DiagnosticError(Diagnostic(at: at, id: "answer.too-large", "파일이 \(size)바이트입니다. 답안 파일은 \(limit)바이트까지만 받습니다"))
+                return DiagnosticError(Diagnostic(at: at, id: .answerTooLarge, "파일이 \(size)바이트입니다. 답안 파일은 \(limit)바이트까지만 받습니다"))
             case .tooLarge(nil):
-                return DiagnosticError(Diagnostic(at: at, id: "answer.too-large", "파일이 답안 파일의 최대 크기인 \(limit)바이트보다 큽니다"))
+                return DiagnosticError(Diagnostic(at: at, id: .answerTooLarge, "파일이 답안 파일의 최대 크기인 \(limit)바이트보다 큽니다"))
             }
         }
     }

@@ -36,7 +36,7 @@ struct Build: ParsableCommand {
         let outDir = URL(fileURLWithPath: out ?? (solutions ? "_site-instructor" : "_site"), relativeTo: cwd).standardizedFileURL
         // Not a success with nothing built: a script that builds from the wrong folder must hear about it.
         guard FileManager.default.fileExists(atPath: URL(fileURLWithPath: folder.content, relativeTo: cwd).appendingPathComponent("course.yaml").path) else {
-            let missing = Diagnostic(at: SourceLocation(file: "\(folder.content)/course.yaml"), id: "build.no-course",
+            let missing = Diagnostic(at: SourceLocation(file: "\(folder.content)/course.yaml"), id: .buildNoCourse,
                                      "no course to build: run socklab build where content/ is, or pass --content DIR")
             FileHandle.standardError.write(Data((missing.description + "\n").utf8))
             throw ExitCode.failure

@@ -32,7 +32,7 @@ struct Check: ParsableCommand {
         let grader = try content.grader()
         let files = AnswerFiles.find(paths)
         if files.isEmpty {
-            printSafely([Diagnostic(at: SourceLocation(file: paths.joined(separator: ", ")), id: "answer.none", "답안 파일(`*.yaml`, `*.yml`, `*.json`)을 찾지 못했습니다")])
+            printSafely([Diagnostic(at: SourceLocation(file: paths.joined(separator: ", ")), id: .answerNone, "답안 파일(`*.yaml`, `*.yml`, `*.json`)을 찾지 못했습니다")])
             throw ExitCode.failure
         }
         let total = content.catalog.exercises.reduce(0) { $0 + $1.questions.count }

@@ -18,7 +18,7 @@ extension Grade {
             var reader = graded.earlierReportReader(file: path)
             return try readCompared(path) { chunk throws(DiagnosticError) in try reader.feed(chunk) } end: { () throws(DiagnosticError) in try reader.finish() }
         } catch {
-            guard var first = error.diagnostics.first, first.id == GradeReport.EarlierReportReader.layoutID else {
+            guard var first = error.diagnostics.first, first.id == .compareLayout else {
                 printDiagnostics(error.diagnostics)
                 throw ExitCode.failure
             }
@@ -61,33 +61,33 @@ extension Grade {
     /// more than it said it had), then calls `end`.
     static func readCompared<T>(_ path: String, chunk: (ArraySlice<UInt8>) throws(DiagnosticError) -> Void,
                                 end: () throws(DiagnosticError) -> T) throws(DiagnosticError) -> T {
-        func failure(_ id: String, _ message: String) -> DiagnosticError {
+        func failure(_ id: DiagnosticID, _ message: String) -> DiagnosticError {
             DiagnosticError(Diagnostic(at: SourceLocation(file: path), id: id, message))
         }
         let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        guard fd >= 0 else { throw failure("file.unreadable", "cannot read the file: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw failure(.fileUnreadable, "cannot read the file: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         var st = stat()
-        guard fstat(fd, &st) == 0 else { throw failure("file.unreadable", "cannot read the file: \(String(cString: strerror(errno)))") }
+        guard fstat(fd, &st) == 0 else { throw failure(.fileUnreadable, "cannot read the file: \(String(cString: strerror(errno)))") }
         switch st.st_mode & S_IFMT {
         case S_IFREG: break
-        case S_IFDIR: throw failure("file.unreadable", "cannot read the file: it is a folder")
-        default: throw failure("file.unreadable", "cannot read the file: not a regular file (a device, pipe or socket)")
+        case S_IFDIR: throw failure(.fileUnreadable, "cannot read the file: it is a folder")
+        default: throw failure(.fileUnreadable, "cannot read the file: not a regular file (a device, pipe or socket)")
         }
         let size = Int(st.st_size)
-        if size > compareLimit { throw failure("file.too-large", "the file is \(size) bytes; --compare reads at most \(compareLimit) (16 GiB)") }
+        if size > compareLimit { throw failure(.fileTooLarge, "the file is \(size) bytes; --compare reads at most \(compareLimit) (16 GiB)") }
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         var total = 0
         while true {
             let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw failure("file.unreadable", "cannot read the file: \(String(cString: strerror(errno)))")
+                throw failure(.fileUnreadable, "cannot read the file: \(String(cString: strerror(errno)))")
             }
             if n == 0 { break }
             total += n
             // A file that grows while it is read (or a /proc file that said it was empty) is read no further than it said.
-            if total > max(size, 1 << 20) { throw failure("file.changed", "the file grew while it was read (it was \(size) bytes)") }
+            if total > max(size, 1 << 20) { throw failure(.fileChanged, "the file grew while it was read (it was \(size) bytes)") }
             try chunk(buffer[0..<n])
         }
         return try end()

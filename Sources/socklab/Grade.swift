@@ -32,7 +32,7 @@ struct GradingContent {
             throw ExitCode.failure
         }
         if catalog.exercises.isEmpty {
-            printDiagnostics([Diagnostic(at: SourceLocation(file: root.appendingPathComponent("exercises").path), id: "content.no-exercises", "no exercises to grade")])
+            printDiagnostics([Diagnostic(at: SourceLocation(file: root.appendingPathComponent("exercises").path), id: .contentNoExercises, "no exercises to grade")])
             throw ExitCode.failure
         }
         return GradingContent(course: course, catalog: catalog, coursePath: coursePath)

@@ -83,16 +83,16 @@ func readText(_ path: String, limit: Int = YAMLDocument.maxBytes) throws(Diagnos
     switch BoundedFile.read(path, limit: limit) {
     case .success(let bytes): data = bytes
     case .failure(.unreadable(let e)):
-        throw DiagnosticError(Diagnostic(at: at, id: "file.unreadable", "cannot read the file: \(String(cString: strerror(e)))"))
+        throw DiagnosticError(Diagnostic(at: at, id: .fileUnreadable, "cannot read the file: \(String(cString: strerror(e)))"))
     case .failure(.folder):
-        throw DiagnosticError(Diagnostic(at: at, id: "file.unreadable", "cannot read the file: it is a folder"))
+        throw DiagnosticError(Diagnostic(at: at, id: .fileUnreadable, "cannot read the file: it is a folder"))
     case .failure(.notRegular):
-        throw DiagnosticError(Diagnostic(at: at, id: "file.unreadable", "cannot read the file: not a regular file (a device, pipe or socket)"))
+        throw DiagnosticError(Diagnostic(at: at, id: .fileUnreadable, "cannot read the file: not a regular file (a device, pipe or socket)"))
     case .failure(.tooLarge(let size)):
-        throw DiagnosticError(Diagnostic(at: at, id: "file.too-large", size.map { "the file is \($0) bytes; at most \(limit) are read" } ?? "the file is larger than \(limit) bytes; at most that is read"))
+        throw DiagnosticError(Diagnostic(at: at, id: .fileTooLarge, size.map { "the file is \($0) bytes; at most \(limit) are read" } ?? "the file is larger than \(limit) bytes; at most that is read"))
     }
     guard let text = String(validating: data, as: UTF8.self) else {
-        throw DiagnosticError(Diagnostic(at: SourceLocation(file: path), id: "file.not-text", "the file is not UTF-8 text"))
+        throw DiagnosticError(Diagnostic(at: SourceLocation(file: path), id: .fileNotText, "the file is not UTF-8 text"))
     }
     return text
 }

@@ -60,7 +60,7 @@ public struct MalformedCase: CustomTestStringConvertible, Sendable {
         #expect(bytes.count <= Self.maxBytes, "\(name) is \(bytes.count) bytes; corpus inputs stay under \(Self.maxBytes)", sourceLocation: sourceLocation)
         let got = diagnostics.map { "\($0.id) at \($0.location)" }.joined(separator: "; ")
         for e in expectations {
-            #expect(diagnostics.contains { $0.id == e.id && $0.location == e.location },
+            #expect(diagnostics.contains { $0.id.rawValue == e.id && $0.location == e.location },
                     "\(name): expected \(e), got: \(got.isEmpty ? "no diagnostic" : got)", sourceLocation: sourceLocation)
         }
     }

@@ -74,7 +74,7 @@ struct Content {
             _ = try c.load(yaml, file: "literal.yaml")
             Issue.record("a literal answer was accepted")
         } catch {
-            let d = error.diagnostics.filter { $0.id == "exercise.literal-answer" }
+            let d = error.diagnostics.filter { $0.id.rawValue == "exercise.literal-answer" }
             #expect(d.map(\.location.line) == [9, 13, 17])
             #expect(d.allSatisfy { $0.location.file == "literal.yaml" })
             #expect(d[0].message.contains("'500'"))

@@ -102,7 +102,7 @@ import Testing
             : Self.exercise(hint: c.hint, answer: c.answer, kind: c.kind))
         let ids = problems.map(\.id)
         if c.leaks {
-            #expect(ids.contains("exercise.hint-reveals-answer"), "\(problems)")
+            #expect(ids.contains(.exerciseHintRevealsAnswer), "\(problems)")
         } else {
             #expect(ids.isEmpty, "\(problems)")
         }
@@ -242,7 +242,7 @@ import Testing
     @Test("a leak names the exercise, question and variant, at the hint's line")
     func diagnosticIsLocated() throws {
         let problems = try Self.leaks(Self.exercise(hint: "RecvQ는 {rqs}바이트입니다.", answer: "queue server.recvq after 1"))
-        let d = try #require(problems.first { $0.id == "exercise.hint-reveals-answer" })
+        let d = try #require(problems.first { $0.id.rawValue == "exercise.hint-reveals-answer" })
         #expect(d.location.file == "hinted.yaml")
         #expect(d.location.line == 20)
         #expect(d.message.contains("exercise hinted, question 'q', variant d="))
@@ -259,7 +259,7 @@ import Testing
             hint: "SQS와 RQS의 합보다 하나 많은 {sqs + rqs + 1}바이트부터 막힙니다"
         """
         let problems = try Self.leaks(Self.exercise(hint: "합을 보세요", answer: "deadlock", kind: "yesno", extra: extra))
-        let d = try #require(problems.first { $0.id == "exercise.hint-reveals-answer" })
+        let d = try #require(problems.first { $0.id.rawValue == "exercise.hint-reveals-answer" })
         #expect(d.message.contains("question 'smallest'"))
         #expect(d.message.contains("its own key"))
 
@@ -277,7 +277,7 @@ import Testing
         """
         let p2 = try Self.leaks(Self.exercise(hint: "합을 보세요", answer: "deadlock", kind: "yesno", extra: ordinal,
                                               parameters: "  sqs: { choices: [300, 400] }\n  d: { choices: [1] }"))
-        #expect(p2.contains { $0.id == "exercise.hint-reveals-answer" && $0.message.contains("question 'third'") }, "\(p2)")
+        #expect(p2.contains { $0.id.rawValue == "exercise.hint-reveals-answer" && $0.message.contains("question 'third'") }, "\(p2)")
     }
 
     @Test("a hint may not use {answer}; the old explanation: is the solution, and not beside solution:")
@@ -285,7 +285,7 @@ import Testing
         let c = try Content.load()
         let withAnswer = Self.exercise(hint: "답은 {answer}", answer: "deadlock", kind: "yesno")
         do { _ = try c.load(withAnswer); Issue.record("a hint with {answer} was accepted") } catch {
-            #expect(error.diagnostics.map(\.id) == ["exercise.hint-answer"])
+            #expect(error.diagnostics.map(\.id.rawValue) == ["exercise.hint-answer"])
         }
         let old = Self.exercise(hint: "합을 보세요", answer: "deadlock", kind: "yesno").replacingOccurrences(of: "solution: ", with: "explanation: ")
         let e = try c.load(old)
@@ -294,7 +294,7 @@ import Testing
         #expect(e.questions[0].feedbackText(revealed: true) == "합을 보세요\n\n답: {answer}")
         let both = Self.exercise(hint: "합을 보세요", answer: "deadlock", kind: "yesno") + "\n    explanation: \"x\""
         do { _ = try c.load(both); Issue.record("explanation and solution together were accepted") } catch {
-            #expect(error.diagnostics.map(\.id) == ["exercise.explanation"])
+            #expect(error.diagnostics.map(\.id.rawValue) == ["exercise.explanation"])
         }
     }
 

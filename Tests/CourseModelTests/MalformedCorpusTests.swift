@@ -21,7 +21,7 @@ let realScenarioFiles: [ScenarioFile] = {
 /// Text as the commands read it: UTF-8 or refused.
 func commandText(_ c: MalformedCase) -> Result<String, DiagnosticError> {
     guard let text = String(validating: c.bytes, as: UTF8.self) else {
-        return .failure(DiagnosticError(Diagnostic(at: CourseModel.SourceLocation(file: c.name), id: "file.not-text", "the file is not UTF-8 text")))
+        return .failure(DiagnosticError(Diagnostic(at: CourseModel.SourceLocation(file: c.name), id: .fileNotText, "the file is not UTF-8 text")))
     }
     return .success(text)
 }

@@ -30,18 +30,18 @@ enum ReferenceScenarioLoader {
         func value(_ text: String, node: Node?, what: String, duration: Bool) -> Int? {
             var t = text
             do { t = try ReferenceExpression.substitute(in: text, variables: variables) } catch {
-                r.add(doc.error(node, "scenario.expression", "\(what): \(error.message)"))
+                r.add(doc.error(node, .scenarioExpression, "\(what): \(error.message)"))
                 return nil
             }
             if duration {
                 guard let ms = DurationText.milliseconds(t) else {
-                    r.add(doc.error(node, "scenario.duration", "\(what) must be a duration such as 30s, 500ms or 2min, got '\(text)'"))
+                    r.add(doc.error(node, .scenarioDuration, "\(what) must be a duration such as 30s, 500ms or 2min, got '\(text)'"))
                     return nil
                 }
                 return ms
             }
             guard let v = Int(t.refTrimmed()) else {
-                r.add(doc.error(node, "scenario.number", "\(what) must be a whole number or {expression}, got '\(text)'"))
+                r.add(doc.error(node, .scenarioNumber, "\(what) must be a whole number or {expression}, got '\(text)'"))
                 return nil
             }
             return v
@@ -59,17 +59,17 @@ enum ReferenceScenarioLoader {
                 params.ephemeralFirst = parts[0]
                 params.ephemeralLast = parts[1]
             } else {
-                r.add(doc.error(p.value, "scenario.ephemeral-ports", "ephemeralPorts must be a range like 49152-65535, got '\(text)'"))
+                r.add(doc.error(p.value, .scenarioEphemeralPorts, "ephemeralPorts must be a range like 49152-65535, got '\(text)'"))
             }
         }
         if let n = byKey["network"], let text = r.string(n.value, "network") {
             if let mode = NetworkMode(rawValue: text) { params.network = mode }
-            else { r.add(doc.error(n.value, "scenario.network", "network must be 'auto' or 'manual', got '\(text)'")) }
+            else { r.add(doc.error(n.value, .scenarioNetwork, "network must be 'auto' or 'manual', got '\(text)'")) }
         }
         var start: StartMode?
         if let s = byKey["start"], let text = r.string(s.value, "start") {
             if let m = StartMode(rawValue: text) { start = m }
-            else { r.add(doc.error(s.value, "scenario.start", "start must be 'established' or 'closed', got '\(text)'")) }
+            else { r.add(doc.error(s.value, .scenarioStart, "start must be 'established' or 'closed', got '\(text)'")) }
         }
 
         // --set over the file's own values.
@@ -80,10 +80,10 @@ enum ReferenceScenarioLoader {
                 if let v = value(text, node: nil, what: what, duration: Parameters.durationNames.contains(key)) { params[integer: key] = v }
             } else if key == "network" {
                 if let mode = NetworkMode(rawValue: text) { params.network = mode }
-                else { r.add(Diagnostic(at: SourceLocation(file: "--set"), id: "cli.set", "--set network must be auto or manual, got '\(text)'")) }
+                else { r.add(Diagnostic(at: SourceLocation(file: "--set"), id: .cliSet, "--set network must be auto or manual, got '\(text)'")) }
             } else if key == "start" {
                 if let m = StartMode(rawValue: text) { start = m }
-                else { r.add(Diagnostic(at: SourceLocation(file: "--set"), id: "cli.set", "--set start must be established or closed, got '\(text)'")) }
+                else { r.add(Diagnostic(at: SourceLocation(file: "--set"), id: .cliSet, "--set start must be established or closed, got '\(text)'")) }
             } else {
                 letOverrides[key] = text
             }
@@ -96,23 +96,23 @@ enum ReferenceScenarioLoader {
             for p in pairs {
                 letNames.append(p.key)
                 guard isIdentifier(p.key) else {
-                    r.add(doc.error(p.keyNode, "scenario.let-name", "'\(p.key)' is not a name: use letters, digits and _"))
+                    r.add(doc.error(p.keyNode, .scenarioLetName, "'\(p.key)' is not a name: use letters, digits and _"))
                     continue
                 }
                 let range = Quantity.value.range
                 if let o = letOverrides[p.key] {
                     if let v = value(o, node: nil, what: "--set \(p.key)", duration: false) {
                         if range.contains(v) { variables[p.key] = v }
-                        else { r.add(Diagnostic(at: SourceLocation(file: "--set"), id: "scenario.range", "--set \(p.key) must be between \(range.lowerBound) and \(range.upperBound), got \(v)")) }
+                        else { r.add(Diagnostic(at: SourceLocation(file: "--set"), id: .scenarioRange, "--set \(p.key) must be between \(range.lowerBound) and \(range.upperBound), got \(v)")) }
                     }
                 } else if let v = evaluate(p.value, "let \(p.key)") {
                     if range.contains(v) { variables[p.key] = v }
-                    else { r.add(doc.error(p.value, "scenario.range", "let \(p.key) must be between \(range.lowerBound) and \(range.upperBound), got \(v)")) }
+                    else { r.add(doc.error(p.value, .scenarioRange, "let \(p.key) must be between \(range.lowerBound) and \(range.upperBound), got \(v)")) }
                 }
             }
         }
         for key in letOverrides.keys.sorted() where !letNames.contains(key) {
-            r.add(Diagnostic(at: SourceLocation(file: "--set"), id: "cli.set-unknown",
+            r.add(Diagnostic(at: SourceLocation(file: "--set"), id: .cliSetUnknown,
                              "--set \(key)=... names no parameter of \(doc.file)",
                              notes: ["parameters: \((ScenarioLoader.settableNames + letNames).joined(separator: ", "))"]))
         }
@@ -125,7 +125,7 @@ enum ReferenceScenarioLoader {
             hosts = []
             for (i, p) in pairs.enumerated() {
                 guard isIdentifier(p.key), p.key != "net", p.key != "time" else {
-                    r.add(doc.error(p.keyNode, "scenario.host-name", "'\(p.key)' cannot name a host (use letters and digits; 'net' and 'time' are reserved)"))
+                    r.add(doc.error(p.keyNode, .scenarioHostName, "'\(p.key)' cannot name a host (use letters and digits; 'net' and 'time' are reserved)"))
                     continue
                 }
                 var config = HostConfig(name: p.key, addresses: ["10.0.0.\(i + 1)"])
@@ -147,19 +147,19 @@ enum ReferenceScenarioLoader {
                         }
                     }
                     for a in config.addresses where !isIPv4(a) {
-                        r.add(doc.error(p.value, "scenario.address", "'\(a)' is not an IPv4 address like 10.0.0.2"))
+                        r.add(doc.error(p.value, .scenarioAddress, "'\(a)' is not an IPv4 address like 10.0.0.2"))
                     }
                     for q in [config.sqs, config.rqs].compactMap({ $0 }) where q < 1 || q > Parameters.maxQueueSize {
-                        r.add(doc.error(p.value, "scenario.queue-size", "queue sizes must be between 1 and \(Parameters.maxQueueSize), got \(q)"))
+                        r.add(doc.error(p.value, .scenarioQueueSize, "queue sizes must be between 1 and \(Parameters.maxQueueSize), got \(q)"))
                     }
                 } else if case .scalar(let s) = p.value, s.string.isEmpty || s.string == "~" || s.string == "null" {
                     // `server:` with nothing: default address.
                 } else {
-                    r.add(doc.error(p.value, "yaml.type", "host \(p.key) must be a mapping with addresses, sqs, rqs"))
+                    r.add(doc.error(p.value, .yamlType, "host \(p.key) must be a mapping with addresses, sqs, rqs"))
                 }
                 hosts.append(config)
             }
-            if hosts.count < 1 { r.add(doc.error(hn.value, "scenario.hosts", "a scenario needs at least one host")) }
+            if hosts.count < 1 { r.add(doc.error(hn.value, .scenarioHosts, "a scenario needs at least one host")) }
         }
 
         // Steps.
@@ -172,29 +172,29 @@ enum ReferenceScenarioLoader {
                 for item in items {
                     guard case .mapping(let m) = item, m.count == 1, let (k, v) = m.first.map({ ($0.key, $0.value) }),
                           let actor = k.string, !actor.isEmpty else {
-                        r.add(doc.error(item, "scenario.step", "each step must be one 'actor: call' pair, e.g. '- client: send 1000'"))
+                        r.add(doc.error(item, .scenarioStep, "each step must be one 'actor: call' pair, e.g. '- client: send 1000'"))
                         continue
                     }
                     guard case .scalar(let callScalar) = v else {
-                        r.add(doc.error(v, "scenario.step", "the call after '\(actor):' must be text such as 'send 1000'"))
+                        r.add(doc.error(v, .scenarioStep, "the call after '\(actor):' must be text such as 'send 1000'"))
                         continue
                     }
                     do throws(StepParser.Failure) {
                         steps.append(try referenceParseStep(actor: actor, text: callScalar.string, hosts: hostNames, variables: variables))
                     } catch {
                         let node = actor == "net" || actor == "time" || hostNames.contains(actor) ? v : k
-                        r.add(doc.error(node, "scenario.step", "\(error.message)"))
+                        r.add(doc.error(node, .scenarioStep, "\(error.message)"))
                     }
                 }
             }
         } else {
-            r.add(doc.error(doc.root, "scenario.no-steps", "a scenario needs 'steps:' (a list of 'actor: call' lines)"))
+            r.add(doc.error(doc.root, .scenarioNoSteps, "a scenario needs 'steps:' (a list of 'actor: call' lines)"))
         }
 
         if !r.diagnostics.isEmpty { throw DiagnosticError(r.diagnostics) }
         let startMode = start ?? (Scenario.stepsBuildConnections(steps) ? .closed : .established)
         if startMode == .established && hosts.count < 2 {
-            throw DiagnosticError(doc.error(doc.root, "scenario.start", "start: established needs two hosts"))
+            throw DiagnosticError(doc.error(doc.root, .scenarioStart, "start: established needs two hosts"))
         }
         return LoadedScenario(scenario: Scenario(title: title, parameters: params, hosts: hosts, start: startMode, steps: steps),
                               variables: variables)
@@ -206,7 +206,7 @@ enum ReferenceScenarioLoader {
             if !range.contains(v) {
                 let node = byKey[name]?.value
                 let fromSet = overrides[name] != nil
-                r.add(Diagnostic(at: fromSet ? SourceLocation(file: "--set") : node == nil ? SourceLocation(file: doc.file) : doc.location(node), id: "scenario.range",
+                r.add(Diagnostic(at: fromSet ? SourceLocation(file: "--set") : node == nil ? SourceLocation(file: doc.file) : doc.location(node), id: .scenarioRange,
                                  "\(fromSet ? "--set " : "")\(name) must be between \(range.lowerBound) and \(range.upperBound), got \(v)"))
             }
         }

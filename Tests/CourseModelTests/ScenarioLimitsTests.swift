@@ -81,7 +81,7 @@ struct ScenarioLimitsTests {
             Issue.record("\(c.name): loaded")
         } catch {
             let d = try #require(error.diagnostics.first, "\(c.name)")
-            #expect(d.id == c.id, "\(c.name): \(error)")
+            #expect(d.id.rawValue == c.id, "\(c.name): \(error)")
             #expect(d.location.description == c.location, "\(c.name): \(error)")
             #expect(d.message == c.message, "\(c.name): \(error)")
         }
@@ -119,7 +119,7 @@ struct ScenarioLimitsTests {
             _ = try ScenarioLoader.load(text: text, file: "s.yaml")
             Issue.record("loaded")
         } catch {
-            #expect(error.diagnostics.map(\.id) == ["scenario.too-large"])
+            #expect(error.diagnostics.map(\.id.rawValue) == ["scenario.too-large"])
             #expect(error.diagnostics.first?.location.description == "s.yaml:\(WorkBudget.maxSteps + 2):5")
             #expect(error.diagnostics.first?.message == "scenario too large: more than 25000 steps (25001)")
         }
@@ -136,7 +136,7 @@ struct ScenarioLimitsTests {
             Issue.record("ran")
         } catch {
             let d = try #require(error.diagnostics.first)
-            #expect(d.id == "scenario.too-large")
+            #expect(d.id.rawValue == "scenario.too-large")
             #expect(d.location.description == "s.yaml:6:5")
             #expect(d.message == "scenario too large: more than 1000 segments (reached during step 2)")
         }
@@ -155,7 +155,7 @@ struct ScenarioLimitsTests {
             Issue.record("a kept run of 270,000 segments was not refused")
         } catch {
             let d = try #require(error.diagnostics.first)
-            #expect(d.id == "scenario.too-large")
+            #expect(d.id.rawValue == "scenario.too-large")
             #expect(d.location.description == "s.yaml:6:5")
             #expect(d.message == "scenario too large: more than 262144 segments (reached during step 2)")
             #expect(d.notes.first?.contains("socklab simulate streams its trace and allows 4194304") == true, "\(d.notes)")
@@ -175,7 +175,7 @@ struct ScenarioLimitsTests {
             _ = try CourseConfig.load(text: text, file: "course.yaml")
             Issue.record("loaded")
         } catch {
-            #expect(error.diagnostics.map(\.id) == [id])
+            #expect(error.diagnostics.map(\.id.rawValue) == [id])
             #expect(error.diagnostics.first?.location.description == location)
             #expect(error.diagnostics.first?.message == message)
         }
@@ -192,7 +192,7 @@ struct ScenarioLimitsTests {
             try course.apply(overrides: [key: value])
             Issue.record("applied")
         } catch {
-            #expect(error.diagnostics.map(\.id) == [id])
+            #expect(error.diagnostics.map(\.id.rawValue) == [id])
             #expect(error.diagnostics.first?.location.description == "--set")
             #expect(error.diagnostics.first?.message == message)
         }

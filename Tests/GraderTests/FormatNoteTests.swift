@@ -35,7 +35,7 @@ import Testing
             answers:
               first-recv: 40, 0
         """, file: "c.yaml")
-        let d = try #require(c.grader.check(sheet).first { $0.id == "answer.kind" })
+        let d = try #require(c.grader.check(sheet).first { $0.id.rawValue == "answer.kind" })
         let note = try #require(d.notes.first)
         #expect(Self.isKorean(note), "\(note)")
         #expect(note.contains("`never`"))

@@ -114,11 +114,11 @@ struct FrozenVariantTests {
         // today's ranges, which is what turned 120 of 154 files into error rows before tags.
         let untagged = files.map { ($0.0, $0.1.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("    tag: ") }.joined(separator: "\n")) }
         let legacy = try after.grade(Self.inputs(untagged))
-        #expect(legacy.results.filter { $0.errors.contains { $0.id == "answer.wrong-variant" } }.count > 0)
+        #expect(legacy.results.filter { $0.errors.contains { $0.id.rawValue == "answer.wrong-variant" } }.count > 0)
         let legacyBefore = try before.grade(Self.inputs(untagged))
         for (a, b) in zip(old.results, legacyBefore.results) {
             #expect(Self.summary(a) == Self.summary(b), "an untagged file grades as it always did")
-            #expect(b.warnings.map(\.id) == ["answer.untagged-variant"])
+            #expect(b.warnings.map(\.id.rawValue) == ["answer.untagged-variant"])
         }
     }
 
@@ -142,7 +142,7 @@ struct FrozenVariantTests {
         let report = try grader.grade(Self.inputs([(student, forged)]))
         let r = try #require(report.results.first)
         #expect(!r.isError, "one forged exercise must not make the file an error row")
-        let d = try #require(r.warnings.first { $0.id == "answer.forged-variant" })
+        let d = try #require(r.warnings.first { $0.id.rawValue == "answer.forged-variant" })
         #expect(d.severity == .error)
         #expect(d.location.line == variantLine + 2, "the tag's line")
         #expect(d.message.contains(target.id))
@@ -158,13 +158,13 @@ struct FrozenVariantTests {
 
         // `socklab check` (TAs) reports it as an error.
         let sheet = try AnswerSheet.parse(text: forged, file: "f.yaml")
-        #expect(grader.check(sheet).contains { $0.id == "answer.forged-variant" && $0.severity == .error })
+        #expect(grader.check(sheet).contains { $0.id.rawValue == "answer.forged-variant" && $0.severity == .error })
 
         // Another student's block, tag and all, copied in: the tag names its student.
         let classmate = try Self.filledTemplate(Self.students[1], grader: grader)
         let copied = classmate.replacingOccurrences(of: "student: \"\(Self.students[1])\"", with: "student: \"\(student)\"")
         let c = try #require(try grader.grade(Self.inputs([(student, copied)])).results.first)
-        #expect(c.warnings.filter { $0.id == "answer.forged-variant" }.count == grader.catalog.exercises.filter { !$0.parameters.isEmpty }.count)
+        #expect(c.warnings.filter { $0.id.rawValue == "answer.forged-variant" }.count == grader.catalog.exercises.filter { !$0.parameters.isEmpty }.count)
         #expect(c.score == grader.catalog.exercises.filter { $0.parameters.isEmpty }.reduce(0) { $0 + $1.maxPoints })
     }
 

@@ -140,7 +140,7 @@ extension StudentResult {
         let r = try c.result(name)
         #expect(r.isError)
         #expect(r.score == 0)
-        #expect(r.errors.map(\.id).contains(id), "\(r.errors.map(\.id))")
+        #expect(r.errors.map(\.id.rawValue).contains(id), "\(r.errors.map(\.id.rawValue))")
         #expect(r.errors.contains { $0.description.hasPrefix(prefix) }, "\(r.errors.map(\.description))")
     }
 
@@ -149,7 +149,7 @@ extension StudentResult {
         let r = try c.result("truncated.yaml")
         #expect(!r.isError)
         let d = try #require(r.warnings.first)
-        #expect(d.id == "answer.malformed" && d.location.line == 5)  // clamped to the last line
+        #expect(d.id.rawValue == "answer.malformed" && d.location.line == 5)  // clamped to the last line
         #expect(d.notes.contains("파일이 중간에 잘렸을 수 있습니다"))
     }
 
@@ -181,7 +181,7 @@ extension StudentResult {
         #expect(report.results.compactMap(\.student) == report.results.compactMap(\.student).sorted())
         // s001 handed in two files: both graded, both warned.
         let s001 = report.results.filter { $0.student == "s001" }
-        #expect(s001.count == 2 && s001.allSatisfy { $0.warnings.contains { $0.id == "answer.duplicate-student" } })
+        #expect(s001.count == 2 && s001.allSatisfy { $0.warnings.contains { $0.id.rawValue == "answer.duplicate-student" } })
     }
 }
 
@@ -299,7 +299,7 @@ extension StudentResult {
         #expect(text.contains("# [예/아니요, 1점] n = 1001이면 교착상태입니까?"))
         let sheet = try AnswerSheet.parse(text: text, file: "t.yaml")
         let problems = c.grader.check(sheet)
-        #expect(problems.allSatisfy { $0.severity == .warning && $0.id == "answer.missing" })
+        #expect(problems.allSatisfy { $0.severity == .warning && $0.id.rawValue == "answer.missing" })
         #expect(problems.count == 3)
         // An empty template grades to zero.
         let r = try c.grader.grade([AnswerInput(path: "t.yaml", content: .success(Array(text.utf8)))]).results[0]

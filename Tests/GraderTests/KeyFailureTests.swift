@@ -45,7 +45,7 @@ import Testing
             _ = try grader.grade(inputs)
             Issue.record("grading with a key that cannot be computed should be a content error")
         } catch {
-            let mismatches = error.diagnostics.filter { $0.id == "exercise.kind-mismatch" }
+            let mismatches = error.diagnostics.filter { $0.id.rawValue == "exercise.kind-mismatch" }
             // One per variant in use (at most three), not one per student.
             #expect((1...3).contains(mismatches.count), "\(error.diagnostics)")
             #expect(mismatches.allSatisfy { $0.message.contains("mismatch") })

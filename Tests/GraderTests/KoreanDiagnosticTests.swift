@@ -75,7 +75,7 @@ import Testing
         let sheet = try AnswerSheet.parse(text: Self.manySlips, file: "slips.yaml")
         let all = r.warnings + c.grader.check(sheet)
         // The file is meant to make many different diagnostics: a test over a few would prove little.
-        let ids = Set(all.map(\.id))
+        let ids = Set(all.map(\.id.rawValue))
         for id in ["answer.misspelt-key", "answer.duplicate-key", "answer.unknown-key", "answer.forged-variant", "answer.duplicate-answer",
                    "answer.kind", "answer.range", "answer.malformed", "answer.unknown-exercise", "answer.unknown-question",
                    "answer.duplicate-exercise", "answer.missing"] {
@@ -97,7 +97,7 @@ import Testing
             let r = try c.grader.grade([AnswerInput(path: name, content: .success(bytes))]).results[0]
             var all = r.errors + r.warnings
             if let sheet = try? AnswerSheet.parse(bytes: bytes, file: name) { all += c.grader.check(sheet) }
-            let problems = Self.problems(all.filter { $0.id.hasPrefix("answer.") })
+            let problems = Self.problems(all.filter { $0.id.rawValue.hasPrefix("answer.") })
             #expect(problems.isEmpty, "\(name):\n\(problems.joined(separator: "\n"))")
         }
     }

@@ -33,7 +33,7 @@ import Testing
             _ = try Roster.parse("student,name\ns1,Kim\ns1,Lee\n", file: "r.csv")
             Issue.record("a duplicate was accepted")
         } catch {
-            #expect(error.diagnostics.map(\.id) == ["roster.duplicate"])
+            #expect(error.diagnostics.map(\.id.rawValue) == ["roster.duplicate"])
             #expect(error.diagnostics[0].location == SourceLocation(file: "r.csv", line: 3))
         }
     }

@@ -57,7 +57,7 @@ import Testing
         let course = try FixtureCourse.load()
         let r = try course.grader.grade([try Self.input(c.file)]).results[0]
         #expect(r.errors.isEmpty, "\(r.errors)")
-        let got = r.warnings.filter { $0.id != "answer.no-variant" }.map { ($0.severity == .warning ? "!" : "") + "\($0.id)@\($0.location.line ?? 0)" }
+        let got = r.warnings.filter { $0.id.rawValue != "answer.no-variant" }.map { ($0.severity == .warning ? "!" : "") + "\($0.id)@\($0.location.line ?? 0)" }
         #expect(got == c.diagnostics, "\(r.warnings.map(\.description))")
         #expect(r.warnings.allSatisfy { $0.location.file == c.file })
         #expect(r.score == c.score)
@@ -72,9 +72,9 @@ import Testing
 
     @Test func nearMissesSuggestTheId() throws {
         let c = try FixtureCourse.load()
-        let q = try #require(try c.grader.grade([try Self.input("misspelt-question.yaml")]).results[0].warnings.first { $0.id == "answer.unknown-question" })
+        let q = try #require(try c.grader.grade([try Self.input("misspelt-question.yaml")]).results[0].warnings.first { $0.id.rawValue == "answer.unknown-question" })
         #expect(q.description == "misspelt-question.yaml:16:7: error: `hs` 연습에는 `segmentz` 문항이 없어 이 답은 채점하지 않습니다\n    note: 혹시 `segments` 문항을 쓰려던 것입니까?")
-        let e = try #require(try c.grader.grade([try Self.input("misspelt-exercise.yaml")]).results[0].warnings.first { $0.id == "answer.unknown-exercise" })
+        let e = try #require(try c.grader.grade([try Self.input("misspelt-exercise.yaml")]).results[0].warnings.first { $0.id.rawValue == "answer.unknown-exercise" })
         #expect(e.notes == ["혹시 `hs` 연습을 쓰려던 것입니까?"])
     }
 
@@ -103,7 +103,7 @@ import Testing
         let c = try FixtureCourse.load()
         let report = try c.grader.grade([try Self.input(name), try c.input("right.yaml")])
         let row = try #require(report.results.first { $0.file == name })
-        #expect(row.isError && row.errors.map(\.id) == [id], "\(row.errors)")
+        #expect(row.isError && row.errors.map(\.id.rawValue) == [id], "\(row.errors)")
         #expect(row.student == "s001")
         #expect(report.results.first { $0.file == "right.yaml" }?.score == 17)
         #expect(report.csv().contains("\r\ns001,\(name),"))

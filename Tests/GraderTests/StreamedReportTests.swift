@@ -69,7 +69,7 @@ import Testing
                 #expect(try streamed.changes(since: old, file: "old.json") == (try whole.changes(since: old, file: "old.json")))
                 // Only a student's second files are graded again (for the warning they add), and
                 // only where the output shows it.
-                let duplicates = whole.results.count { $0.warnings.contains { $0.id == "answer.duplicate-student" } }
+                let duplicates = whole.results.count { $0.warnings.contains { $0.id.rawValue == "answer.duplicate-student" } }
                 #expect(duplicates > 0)
                 #expect(streamed.regraded == (output.showsWarnings ? 2 : 1) * duplicates)
             }
@@ -107,7 +107,7 @@ import Testing
         // Exactly the rows as graded, before a student's second file adds its warning.
         let rows = try c.grader.grade(inputs).results.map { r in
             var r = r
-            r.warnings.removeAll { $0.id == "answer.duplicate-student" }
+            r.warnings.removeAll { $0.id.rawValue == "answer.duplicate-student" }
             return GradeReport.csvRow(r, catalog: c.catalog)
         }
         #expect(layouts[0] == rows.reduce(0) { $0 + $1.utf8.count })

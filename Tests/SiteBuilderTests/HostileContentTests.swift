@@ -77,11 +77,11 @@ struct HostileContentTests {
         let tree = try miniTree(extra: c.files)
         let result = SiteBuilder.build(tree)
         let first = try #require(result.diagnostics.first { $0.severity == .error }, "no error for \(c.name)")
-        #expect(first.id == c.id, "\(result.diagnostics.map(\.description))")
+        #expect(first.id.rawValue == c.id, "\(result.diagnostics.map(\.description))")
         #expect(first.location.file == c.file, "\(first)")
         if let line = c.line { #expect(first.location.line == line, "\(first)") }
         // No follow-on error names a generated file.
-        #expect(!result.diagnostics.contains { $0.id == "output.malformed-xml" }, "\(result.diagnostics.map(\.description))")
+        #expect(!result.diagnostics.contains { $0.id.rawValue == "output.malformed-xml" }, "\(result.diagnostics.map(\.description))")
     }
 
     @Test("a page that fails to load is reported alone: no 'unknown page' nor exercise errors after it")
@@ -104,7 +104,7 @@ struct HostileContentTests {
             """,
         ])
         let errors = SiteBuilder.build(tree).diagnostics.filter { $0.severity == .error }
-        #expect(errors.map(\.id) == ["yaml.malformed"], "\(errors.map(\.description))")
+        #expect(errors.map(\.id.rawValue) == ["yaml.malformed"], "\(errors.map(\.description))")
     }
 
     @Test("the same failing scenario used by two figures is reported once")

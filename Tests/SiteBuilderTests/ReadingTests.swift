@@ -107,6 +107,6 @@ struct ReadingTests {
         #expect(PrintBook.frames(kind: .ring, count: 7, option: "2, 5", location: here, diagnostics: &d) == [2, 5])
         #expect(d.isEmpty)
         #expect(PrintBook.frames(kind: .ring, count: 3, option: "4", location: here, diagnostics: &d) == [2, 3])
-        #expect(d.map(\.id) == ["content.print-frame"])
+        #expect(d.map(\.id.rawValue) == ["content.print-frame"])
     }
 }

@@ -66,11 +66,11 @@ struct SiteBuildTests {
         let result = SiteBuilder.build(tree)
         let errors = result.diagnostics.filter { $0.severity == .error }
         let byID = Dictionary(grouping: errors, by: \.id)
-        let unknownValue = try #require(byID["content.unknown-value"]?.first)
+        let unknownValue = try #require(byID[.contentUnknownValue]?.first)
         #expect(unknownValue.location == SourceLocation(file: "content/sections/01-buf.md", line: 21))
-        #expect(byID["content.unknown-name"]?.first?.location.line == 21)
+        #expect(byID[.contentUnknownName]?.first?.location.line == 21)
         // The sequence figure is defined but never placed: a warning.
-        #expect(result.diagnostics.contains { $0.id == "content.unplaced-figure" && $0.severity == .warning })
+        #expect(result.diagnostics.contains { $0.id.rawValue == "content.unplaced-figure" && $0.severity == .warning })
     }
 
     @Test("bad front matter, bad figure kinds and broken templates are reported together")
@@ -91,9 +91,9 @@ struct SiteBuildTests {
         ])
         let result = SiteBuilder.build(tree)
         let ids = Set(result.diagnostics.map(\.id))
-        #expect(ids.isSuperset(of: ["yaml.malformed", "template.syntax", "content.figure-kind", "content.unknown-scenario"]))
+        #expect(ids.isSuperset(of: [.yamlMalformed, .templateSyntax, .contentFigureKind, .contentUnknownScenario]))
         #expect(result.files.isEmpty || result.hasErrors)
-        let kind = try #require(result.diagnostics.first { $0.id == "content.figure-kind" })
+        let kind = try #require(result.diagnostics.first { $0.id.rawValue == "content.figure-kind" })
         #expect(kind.location.file == "content/sections/01-buf.md" && kind.location.line == 5)
     }
 
@@ -102,7 +102,7 @@ struct SiteBuildTests {
         var tree = try miniTree()
         tree.files["templates/page.mustache"] = nil
         let result = SiteBuilder.build(tree)
-        #expect(result.diagnostics.contains { $0.id == "template.missing" && $0.location.file == "templates/page.mustache" })
+        #expect(result.diagnostics.contains { $0.id.rawValue == "template.missing" && $0.location.file == "templates/page.mustache" })
     }
 
     @Test("a template that produces malformed XHTML fails the build at the template's line, once")
@@ -111,7 +111,7 @@ struct SiteBuildTests {
         tree.files["templates/footer.mustache"] = "<footer>\n<p>unclosed & broken</footer>"
         let result = SiteBuilder.build(tree)
         let bad = result.diagnostics.filter { $0.severity == .error }
-        #expect(bad.map(\.id) == ["template.malformed-xml"], "\(bad.map(\.description))")
+        #expect(bad.map(\.id.rawValue) == ["template.malformed-xml"], "\(bad.map(\.description))")
         #expect(bad.first?.location == SourceLocation(file: "templates/footer.mustache", line: 2))
         #expect(bad.first?.message.contains("xmlParseEntityRef") == true, "\(bad.map(\.description))")
     }
