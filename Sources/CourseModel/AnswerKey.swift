@@ -101,7 +101,7 @@ extension Exercise {
             }
             if let t = q.tolerance {
                 let inner = t.hasPrefix("{") ? String(t.dropFirst().dropLast()) : t
-                do throws(Expression.Failure) { key.tolerances[q.id] = try Expression.evaluate(inner, variables: variables) } catch {
+                do throws(Arithmetic.Failure) { key.tolerances[q.id] = try Arithmetic.evaluate(inner, variables: variables) } catch {
                     problems.append(Diagnostic(at: q.location, id: "exercise.tolerance", "tolerance of '\(q.id)': \(error.message)"))
                 }
             }

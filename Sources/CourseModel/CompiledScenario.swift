@@ -27,7 +27,7 @@ public final class CompiledScenario: @unchecked Sendable {
             case typeError(Diagnostic)
             /// No `{`: the value (or its diagnostic) is the same for every load.
             case constant(Result<Int, Diagnostic>)
-            case expression(raw: String, template: Expression.Template)
+            case expression(raw: String, template: Arithmetic.Template)
         }
         let kind: Kind
         let location: SourceLocation
@@ -78,7 +78,7 @@ public final class CompiledScenario: @unchecked Sendable {
     enum StepItem {
         /// A step without `{...}` (or one that cannot be a step at all), read once.
         case fixed(Result<Step, Diagnostic>)
-        case template(actor: String, template: Expression.Template, errorLocation: SourceLocation, memo: StepMemo)
+        case template(actor: String, template: Arithmetic.Template, errorLocation: SourceLocation, memo: StepMemo)
     }
 
     enum StepsSection {
@@ -91,7 +91,7 @@ public final class CompiledScenario: @unchecked Sendable {
     /// A `let` as `ScenarioRun` re-reads it: its name and its text without the braces, parsed.
     struct RunLet {
         let name: String
-        let expression: Expression.Compiled
+        let expression: Arithmetic.Compiled
     }
 
     /// Set when the document is not a mapping: nothing else is read.
@@ -135,7 +135,7 @@ public final class CompiledScenario: @unchecked Sendable {
             case .failure(let d):
                 return ValueSource(kind: .typeError(d), location: location, what: what, duration: duration)
             case .text(let raw):
-                let template = Expression.Template(raw)
+                let template = Arithmetic.Template(raw)
                 let kind: ValueSource.Kind = template.isConstant
                     ? .constant(Self.convert(raw, raw: raw, location: location, what: what, duration: duration))
                     : .expression(raw: raw, template: template)
@@ -149,7 +149,7 @@ public final class CompiledScenario: @unchecked Sendable {
            case .mapping(let pairs) = letNode {
             for (k, v) in pairs {
                 guard let name = k.string else { continue }
-                runLets.append(RunLet(name: name, expression: Expression.Compiled(ScenarioRun.unbrace(v.string ?? ""))))
+                runLets.append(RunLet(name: name, expression: Arithmetic.Compiled(ScenarioRun.unbrace(v.string ?? ""))))
             }
         }
         self.runLets = runLets
@@ -325,7 +325,7 @@ public final class CompiledScenario: @unchecked Sendable {
                         return .fixed(.failure(doc.error(v, "scenario.step", "the call after '\(actor):' must be text such as 'send 1000'")))
                     }
                     let errorLocation = doc.location(actor == "net" || actor == "time" || hostNames.contains(actor) ? v : k)
-                    let template = Expression.Template(callScalar.string)
+                    let template = Arithmetic.Template(callScalar.string)
                     guard template.isConstant else {
                         return .template(actor: actor, template: template, errorLocation: errorLocation, memo: StepMemo())
                     }
@@ -358,7 +358,7 @@ public final class CompiledScenario: @unchecked Sendable {
     /// A number or duration from its text once `{expressions}` are replaced (`substituted`).
     static func convert(_ substituted: String, raw: String, location: SourceLocation, what: String, duration: Bool) -> Result<Int, Diagnostic> {
         if duration {
-            guard let ms = SocketSim.Duration.milliseconds(substituted) else {
+            guard let ms = DurationText.milliseconds(substituted) else {
                 return .failure(Diagnostic(at: location, id: "scenario.duration", "\(what) must be a duration such as 30s, 500ms or 2min, got '\(raw)'"))
             }
             return .success(ms)
@@ -402,7 +402,7 @@ public final class CompiledScenario: @unchecked Sendable {
         }
         let initial = params
 
-        func value(_ raw: String, _ template: Expression.Template, location: SourceLocation, what: String, duration: Bool) -> Int? {
+        func value(_ raw: String, _ template: Arithmetic.Template, location: SourceLocation, what: String, duration: Bool) -> Int? {
             var t = raw
             do { t = try template.substitute(variables: variables) } catch {
                 diagnostics.append(Diagnostic(at: location, id: "scenario.expression", "\(what): \(error.message)"))
@@ -431,7 +431,7 @@ public final class CompiledScenario: @unchecked Sendable {
         }
         let nowhere = SourceLocation(file: file)
         func override(_ text: String, what: String, duration: Bool) -> Int? {
-            value(text, Expression.Template(text), location: nowhere, what: what, duration: duration)
+            value(text, Arithmetic.Template(text), location: nowhere, what: what, duration: duration)
         }
 
         for (name, source) in integerFields {
@@ -574,7 +574,7 @@ public final class CompiledScenario: @unchecked Sendable {
                     // As StepParser.parse(text: template) does it: substitute, then read the text
                     // (which has no `{` left, so it reads the same with any variables: memoized).
                     let text: String
-                    do throws(Expression.Failure) { text = try template.substitute(variables: variables) } catch {
+                    do throws(Arithmetic.Failure) { text = try template.substitute(variables: variables) } catch {
                         diagnostics.append(Diagnostic(at: errorLocation, id: "scenario.step", "\(error.message)"))
                         continue
                     }

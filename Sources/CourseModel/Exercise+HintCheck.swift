@@ -209,17 +209,17 @@ extension ExerciseText {
         }
 
         /// The text as students read it: every `30000ms` outside code written `30초`, exactly as
-        /// the site and feedback show it (`Duration.koreanMilliseconds`). A mention whose number
+        /// the site and feedback show it (`DurationText.koreanMilliseconds`). A mention whose number
         /// is rewritten stays a mention of the Korean duration (`{msl}ms` → `30초`); a rewrite that
         /// takes in more than a mention's number ends the mention (the check then reads it like
         /// any text, which can only find more).
         func koreanDurations() -> Traced {
-            let edits = SocketSim.Duration.koreanMillisecondEdits(in: scalars)
+            let edits = DurationText.koreanMillisecondEdits(in: scalars)
             guard !edits.isEmpty else { return self }
             var out = Traced(scalars: [], mentions: [])
             out.scalars.reserveCapacity(scalars.count)
             // Old positions to new: `shift` of the edits wholly before.
-            var placed: [(edit: SocketSim.Duration.KoreanEdit, at: Range<Int>)] = []
+            var placed: [(edit: DurationText.KoreanEdit, at: Range<Int>)] = []
             var at = 0
             for e in edits {
                 out.scalars += scalars[at..<e.range.lowerBound]
@@ -330,24 +330,38 @@ enum AnswerForms {
         let scalars: [Unicode.Scalar]
         init(_ scalars: [Unicode.Scalar]) { self.scalars = scalars }
 
-        /// Words with their lowercased text.
-        lazy var words: [(text: String, lowered: String, range: Range<Int>)] =
-            AnswerForms.words(in: scalars).map { ($0.text, $0.text.lowercased(), $0.range) }
+        /// Where the words are. Their text is made only for the few that can be what a search
+        /// looks for (`words(equalToLowercased:)`): making a string of every word, twice, was a
+        /// tenth of a site build's CPU time (`perf record` of `socklab build`).
+        lazy var words: [Range<Int>] = AnswerForms.wordRanges(in: scalars)
+
+        /// The text of the word at `r`.
+        func text(_ r: Range<Int>) -> String {
+            var s = ""
+            s.unicodeScalars.append(contentsOf: scalars[r])
+            return s
+        }
+
+        /// The words whose lowercased text is one of `candidates`.
+        func words(equalToLowercased candidates: Set<String>) -> [Range<Int>] {
+            let lengths = Set(candidates.map(\.unicodeScalars.count))
+            return words.filter { lengths.contains($0.count) && candidates.contains(text($0).lowercased()) }
+        }
 
         /// Every spelling of a state (one word, or up to three apart by single spaces, not a
         /// call), each with the state it spells and its first word's index.
         lazy var spelledStates: [(state: TCPState, start: Int, range: Range<Int>)] = {
             let text = scalars
             let ws = words.filter {
-                $0.text.unicodeScalars.allSatisfy(\.isASCII) && ($0.range.upperBound == text.count || text[$0.range.upperBound] != "(")
+                text[$0].allSatisfy(\.isASCII) && ($0.upperBound == text.count || text[$0.upperBound] != "(")
             }
             var spelled: [(TCPState, Int, Range<Int>)] = []
             for a in ws.indices {
                 var joined = ""
                 for b in a..<min(ws.count, a + 3) {
-                    if b > a, ws[b].range.lowerBound != ws[b - 1].range.upperBound + 1 || text[ws[b - 1].range.upperBound] != " " { break }
-                    joined += ws[b].text
-                    if let state = TCPState(spelling: joined) { spelled.append((state, a, ws[a].range.lowerBound..<ws[b].range.upperBound)) }
+                    if b > a, ws[b].lowerBound != ws[b - 1].upperBound + 1 || text[ws[b - 1].upperBound] != " " { break }
+                    joined.unicodeScalars.append(contentsOf: text[ws[b]])
+                    if let state = TCPState(spelling: joined) { spelled.append((state, a, ws[a].lowerBound..<ws[b].upperBound)) }
                 }
             }
             return spelled
@@ -370,11 +384,11 @@ enum AnswerForms {
             let (ms, over) = n.multipliedReportingOverflow(by: unit)
             return integers(n, in: text) + (over ? [] : durations(ms, in: text))
         case .never:
-            return hay.words.filter { $0.lowered == "never" }.map(\.range)
+            return hay.words(equalToLowercased: ["never"])
                 + substrings(["반환하지 않", "돌아오지 않", "영원히 블록"], in: text)
         case .boolean(let b):
             let spellings: Set<String> = b ? ["yes", "true", "예", "네", "응", "참"] : ["no", "false", "아니요", "아니오", "아니", "거짓"]
-            return hay.words.filter { spellings.contains($0.lowered) }.map(\.range)
+            return hay.words(equalToLowercased: spellings)
         case .text(let s):
             if let state = TCPState(spelling: s) { return states(state, in: hay) }
             return choice(s, others: others, in: text)
@@ -395,24 +409,26 @@ enum AnswerForms {
         }
     }
 
+    /// An ASCII letter or digit, or `_` (by value: the Unicode property tables were 3 % of a build).
     static func isWordScalar(_ c: Unicode.Scalar) -> Bool {
-        (c.isASCII && (c.properties.isAlphabetic || c.properties.numericType != nil)) || c == "_"
+        switch c.value {
+        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, 0x5F: return true
+        default: return false
+        }
     }
 
     static func isHangul(_ c: Unicode.Scalar) -> Bool { (0xAC00...0xD7A3).contains(c.value) || (0x3131...0x318E).contains(c.value) }
 
-    /// Runs of ASCII letters, digits, `_`, `-` and `+`, and runs of Hangul, with their ranges.
-    static func words(in text: [Unicode.Scalar]) -> [(text: String, range: Range<Int>)] {
-        var out: [(String, Range<Int>)] = []
+    /// Runs of ASCII letters, digits, `_`, `-` and `+`, and runs of Hangul.
+    static func wordRanges(in text: [Unicode.Scalar]) -> [Range<Int>] {
+        var out: [Range<Int>] = []
         var i = 0
         while i < text.count {
             let ascii = isWordScalar(text[i])
             guard ascii || isHangul(text[i]) else { i += 1; continue }
             var j = i
             while j < text.count, ascii ? (isWordScalar(text[j]) || text[j] == "-" || text[j] == "+") : isHangul(text[j]) { j += 1 }
-            var s = ""
-            s.unicodeScalars.append(contentsOf: text[i..<j])
-            out.append((s, i..<j))
+            out.append(i..<j)
             i = j
         }
         return out
@@ -517,7 +533,7 @@ enum AnswerForms {
     static func itemOccurrences(_ item: String, in hay: Haystack) -> [Range<Int>] {
         if let s = TCPState(spelling: item) { return states(s, in: hay) }
         let lowered = item.lowercased()
-        return hay.words.filter { $0.lowered == lowered }.map(\.range)
+        return hay.words(equalToLowercased: [lowered])
     }
 
     /// A choice's text, and each `:`-part of it no other choice has (a port, an address).

@@ -37,21 +37,35 @@ public struct ExerciseCatalog: Sendable {
     public var maxPoints: Double { exercises.reduce(0) { $0 + $1.maxPoints } }
 
     /// Loads every exercise file; returns what loaded and every problem found in any file.
+    /// The files are loaded and hint-checked on up to `workers` threads (the check simulates
+    /// dozens of variants per exercise: most of a build's and of a grader's start-up time), then
+    /// taken in path order, so what comes back does not depend on the threads.
     public static func load(files: [(path: String, text: String)], course: CourseConfig,
-                            scenarios: [ScenarioFile]) -> (catalog: ExerciseCatalog, diagnostics: [Diagnostic]) {
+                            scenarios: [ScenarioFile], workers: Workers = .one) -> (catalog: ExerciseCatalog, diagnostics: [Diagnostic]) {
+        let sorted = files.sorted(by: { $0.path < $1.path })
+        let loaded = workers.map(sorted.count) { i -> Result<(Exercise, HintCheckCache.Entry), DiagnosticError> in
+            let f = sorted[i]
+            do throws(DiagnosticError) {
+                let e = try ExerciseLoader.load(text: f.text, file: f.path, course: course, scenarios: scenarios)
+                return .success((e, e.cachedHintCheck(text: f.text, file: f.path, course: course, scenarios: scenarios)))
+            } catch {
+                return .failure(error)
+            }
+        }
         var out: [Exercise] = []
         var problems: [Diagnostic] = []
         var seen: [String: SourceLocation] = [:]
         var keys: [String: [Int: AnswerKey]] = [:]
-        for f in files.sorted(by: { $0.path < $1.path }) {
-            do throws(DiagnosticError) {
-                let e = try ExerciseLoader.load(text: f.text, file: f.path, course: course, scenarios: scenarios)
+        for result in loaded {
+            switch result {
+            case .failure(let error):
+                problems += error.diagnostics
+            case .success(let (e, check)):
                 if let first = seen[e.id] {
                     problems.append(Diagnostic(at: e.location, id: "exercise.duplicate-id", "exercise id '\(e.id)' is also used by \(first)"))
                     continue
                 }
                 // A hint or misconception that gives a key away refuses the exercise: feedback shows them.
-                let check = e.cachedHintCheck(text: f.text, file: f.path, course: course, scenarios: scenarios)
                 if !check.diagnostics.isEmpty {
                     problems += check.diagnostics
                     continue
@@ -59,8 +73,6 @@ public struct ExerciseCatalog: Sendable {
                 seen[e.id] = e.location
                 keys[e.id] = check.keys
                 out.append(e)
-            } catch {
-                problems += error.diagnostics
             }
         }
         let order = Dictionary(uniqueKeysWithValues: course.sections.enumerated().map { ($1, $0) })

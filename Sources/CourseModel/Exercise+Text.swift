@@ -56,13 +56,13 @@ public enum ExerciseText {
         /// Each `{q:...}` query text once, in order, parsed.
         let queries: [(text: String, query: Result<Query, QueryError>)]
         /// Every text's `expressionPlaceholders`, texts in order, parsed.
-        let expressions: [(name: String, expression: Expression.Compiled)]
+        let expressions: [(name: String, expression: Arithmetic.Compiled)]
 
         init(texts: [String]) {
             queries = queryPlaceholders(in: texts).map { text in
                 do throws(QueryError) { return (text, .success(try Query.parse(text))) } catch { return (text, .failure(error)) }
             }
-            expressions = texts.flatMap { expressionPlaceholders(in: $0).map { ($0, Expression.Compiled($0)) } }
+            expressions = texts.flatMap { expressionPlaceholders(in: $0).map { ($0, Arithmetic.Compiled($0)) } }
         }
 
         /// The placeholders, in order, that look like names or expressions but cannot be evaluated
@@ -98,7 +98,7 @@ public enum ExerciseText {
         if inner.hasPrefix("q:") { return showQueries ? key.queryValues[inner.dropFirst(2).trimmingSpacesTabsAndNewlines()]?.korean : hiddenAnswer }
         if let w = key.textVariables[inner] { return w }
         if let v = key.variables[inner] { return String(v) }
-        guard looksLikeExpression(inner), let v = try? Expression.evaluate(inner, variables: key.variables) else { return nil }
+        guard looksLikeExpression(inner), let v = try? Arithmetic.evaluate(inner, variables: key.variables) else { return nil }
         return String(v)
     }
 }

@@ -237,7 +237,7 @@ struct QueryEvaluator {
         if let v = Int(text) { return v }
         var inner = text
         if inner.hasPrefix("{") && inner.hasSuffix("}") { inner = String(inner.dropFirst().dropLast()) }
-        do { return try Expression.evaluate(inner, variables: run.variables) } catch {
+        do { return try Arithmetic.evaluate(inner, variables: run.variables) } catch {
             throw fail("range bound '\(text)': \(error.message)")
         }
     }

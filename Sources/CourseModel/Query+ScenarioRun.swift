@@ -73,7 +73,7 @@ public struct ScenarioRun: Sendable, Hashable {
         for l in compiled.runLets {
             names.append(l.name)
             if let source = o[l.name] {
-                if let value = try? Expression.evaluate(Self.unbrace(source), variables: vars) { vars[l.name] = value }
+                if let value = try? Arithmetic.evaluate(Self.unbrace(source), variables: vars) { vars[l.name] = value }
             } else if let value = try? l.expression.evaluate(variables: vars) {
                 vars[l.name] = value
             }

@@ -54,7 +54,7 @@ enum FrameSteps {
 extension StepRecord {
     /// The step's text as figures show it: a time step's duration in Korean (`+60초`, not
     /// `+60000ms`); calls and network actions as the scenario wrote them.
-    var shownCall: String { SocketSim.Duration.koreanStep(call) }
+    var shownCall: String { DurationText.koreanStep(call) }
 
     func socket(_ id: Int?) -> SocketSnapshot? {
         guard let id else { return nil }

@@ -35,7 +35,7 @@ enum Spoken {
                 return "네트워크: \(call)"
             }
         case "time":
-            let shown = SocketSim.Duration.koreanStep(call)
+            let shown = DurationText.koreanStep(call)
             return shown.hasPrefix("+") ? "시간이 \(shown.dropFirst()) 흐름" : "시간: \(shown)"
         default:
             let flags = ["reuseaddr": "(SO_REUSEADDR)", "nonblock": "(O_NONBLOCK)"]

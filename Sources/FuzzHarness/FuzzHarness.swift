@@ -146,10 +146,10 @@ public final class FuzzHarness: Sendable {
         }
         var failures: [String] = []
         var value: Int?
-        do throws(SocketSim.Expression.Failure) { value = try SocketSim.Expression.evaluate(source, variables: variables) } catch { failures.append(error.message) }
-        do throws(SocketSim.Expression.Failure) { _ = try SocketSim.Expression.substitute(in: "send {\(source)}", variables: variables) } catch { failures.append(error.message) }
-        do throws(SocketSim.Expression.Failure) { _ = try SocketSim.Expression.substitute(in: source, variables: variables) } catch { failures.append(error.message) }
-        let compiled = SocketSim.Expression.Compiled(source)
+        do throws(Arithmetic.Failure) { value = try Arithmetic.evaluate(source, variables: variables) } catch { failures.append(error.message) }
+        do throws(Arithmetic.Failure) { _ = try Arithmetic.substitute(in: "send {\(source)}", variables: variables) } catch { failures.append(error.message) }
+        do throws(Arithmetic.Failure) { _ = try Arithmetic.substitute(in: source, variables: variables) } catch { failures.append(error.message) }
+        let compiled = Arithmetic.Compiled(source)
         _ = try? compiled.evaluate(variables: [:])
         return FuzzOutcome(diagnostics: failures.map { Diagnostic(at: SourceLocation(file: FuzzTarget.expression.fileName), id: "expression", $0) },
                            summary: value.map { "= \($0)" } ?? "rejected")

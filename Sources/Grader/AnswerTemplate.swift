@@ -28,7 +28,7 @@ public enum AnswerTemplate {
             let key = try grader.key(e, v)
             lines.append("")
             lines.append("  # \(oneLine(e.title))")
-            for p in SocketSim.Duration.koreanMilliseconds(in: ExerciseText.render(e.prose, key: key)).trimmed().split(separator: "\n", omittingEmptySubsequences: false) {
+            for p in DurationText.koreanMilliseconds(in: ExerciseText.render(e.prose, key: key)).trimmed().split(separator: "\n", omittingEmptySubsequences: false) {
                 lines.append(p.isEmpty ? "  #" : "  # \(p)")
             }
             lines.append("  \(e.id):")
@@ -38,7 +38,7 @@ public enum AnswerTemplate {
             }
             lines.append("    answers:")
             for q in e.questions {
-                let prompt = SocketSim.Duration.koreanMilliseconds(in: ExerciseText.render(q.prompt, key: key)).trimmed()
+                let prompt = DurationText.koreanMilliseconds(in: ExerciseText.render(q.prompt, key: key)).trimmed()
                 var kind = q.kind.koreanName
                 if q.kind == .choice { kind += ": " + q.choices.joined(separator: " | ") }
                 lines.append("      # [\(kind), \(Feedback.format(q.points))점] " + oneLine(prompt))

@@ -261,7 +261,7 @@ extension Grader {
         rows.reserveCapacity(inputs.count)
         spans.reserveCapacity(inputs.count)
         var keyErrors = Set<Diagnostic>()
-        try orderedParallel(inputs.count, window: window, produce: { i in
+        try orderedParallel(inputs.count, workers: workers, window: window, produce: { i in
             let (result, errors) = gradeOne(inputs[i], reveal: reveal)
             var pieces: [Result<String, GradeReport.EncodingFailure>] = [Result { try output.piece(result) }.mapError { GradeReport.EncodingFailure(description: "\($0)") }]
             if feedback { pieces.append(.success(GradeReport.feedbackMarkdown(result, catalog: catalog))) }

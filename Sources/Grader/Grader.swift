@@ -116,6 +116,8 @@ public struct GradeReport: Sendable {
     public var results: [StudentResult]
     public var catalog: ExerciseCatalog
     public var revealed: Bool
+    /// How many threads rendering the report may use (the grader's).
+    public var workers: Workers = .one
     public var maxScore: Double { catalog.maxPoints }
 }
 
@@ -138,8 +140,12 @@ public struct Grader: Sendable {
     /// candidates (kept apart so that grading a student copies no exercise).
     let shapes: [ExerciseShape]
 
-    public init(catalog: ExerciseCatalog, secret: String, roster: Set<String>? = nil) {
+    /// How many threads grading may use: the command's choice (`Workers`).
+    public let workers: Workers
+
+    public init(catalog: ExerciseCatalog, secret: String, roster: Set<String>? = nil, workers: Workers = .one) {
         self.catalog = catalog
+        self.workers = workers
         self.positions = Dictionary(catalog.exercises.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
         self.shapes = catalog.exercises.map(ExerciseShape.init)
         self.frozen = FrozenVariants(exercises: catalog.exercises.count)
@@ -173,8 +179,8 @@ public struct Grader: Sendable {
     public func grade(_ inputs: [AnswerInput], reveal: Bool = false,
                       progress: (@Sendable (Int) -> Void)? = nil) throws(DiagnosticError) -> GradeReport {
         let done = Counter()
-        let graded: [(result: StudentResult, keyErrors: [Diagnostic])] = parallelMap(inputs) { input in
-            let out = gradeOne(input, reveal: reveal)
+        let graded: [(result: StudentResult, keyErrors: [Diagnostic])] = workers.map(inputs.count) { i in
+            let out = gradeOne(inputs[i], reveal: reveal)
             if let progress { progress(done.increment()) }
             return out
         }
@@ -184,7 +190,7 @@ public struct Grader: Sendable {
         let (order, duplicates) = Self.reportOrder(graded.map { ($0.result.student, $0.result.file) })
         var sorted = order.map { graded[$0].result }
         for (p, d) in duplicates { sorted[p].warnings.append(d) }
-        return GradeReport(results: sorted, catalog: catalog, revealed: reveal)
+        return GradeReport(results: sorted, catalog: catalog, revealed: reveal, workers: workers)
     }
 
     /// One file: read, checked, marked.
@@ -432,7 +438,7 @@ final class GradingKey: Sendable {
             defer { lock.unlock() }
             if let rendered { return rendered }
             // Durations read as the site writes them (`60초`, not `60000ms`); the hint check read it so.
-            let text = SocketSim.Duration.koreanMilliseconds(in: ExerciseText.render(template, key: key, answer: revealed ? value : nil)).trimmed()
+            let text = DurationText.koreanMilliseconds(in: ExerciseText.render(template, key: key, answer: revealed ? value : nil)).trimmed()
             rendered = text
             return text
         }
@@ -624,9 +630,9 @@ struct UnsafeSendableBuffer<U>: @unchecked Sendable {
 ///
 /// If `consume` throws, no new item is started and the error is rethrown once the items in
 /// progress finish.
-func orderedParallel<U: Sendable>(_ count: Int, window: Int, produce: @escaping @Sendable (Int) -> U,
+func orderedParallel<U: Sendable>(_ count: Int, workers: Workers, window: Int, produce: @escaping @Sendable (Int) -> U,
                                   consume: (Int, U) throws -> Void) rethrows {
-    let workers = min(count, ProcessInfo.processInfo.activeProcessorCount)
+    let workers = min(count, workers.count)
     if workers < 2 {
         for i in 0..<count { try consume(i, produce(i)) }
         return

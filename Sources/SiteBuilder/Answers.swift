@@ -12,7 +12,7 @@ extension BuildContext {
         }
         let words = spec.query.split(separator: " ")
         if words.count == 2, words[0] == "param", Parameters.durationNames.contains(String(words[1])), let v = run.1[String(words[1])] {
-            return SocketSim.Duration.korean(v)
+            return DurationText.korean(v)
         }
         guard let (path, text) = chapter.scenarios[spec.scenario] else {
             throw DiagnosticError(Diagnostic(at: spec.location, id: "content.unknown-scenario", "no scenario '\(spec.scenario)'"))

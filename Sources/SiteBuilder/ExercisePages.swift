@@ -21,12 +21,12 @@ struct ExercisePages {
 
     static let templateFile = "answers-template.yaml"
 
-    static func build(chapter: Chapter, context: inout BuildContext, options: BuildOptions) -> ExercisePages {
+    static func build(chapter: Chapter, context: inout BuildContext, options: BuildOptions, workers: Workers = .one) -> ExercisePages {
         var out = ExercisePages()
         guard !chapter.exercises.isEmpty else { return out }
         let scenarios = chapter.scenarios.map { ScenarioFile(name: $0.key, path: $0.value.path, text: $0.value.text) }
         let files = chapter.exercises.map { (path: $0.key, text: $0.value) }
-        let (catalog, problems) = ExerciseCatalog.load(files: files, course: chapter.course, scenarios: scenarios)
+        let (catalog, problems) = ExerciseCatalog.load(files: files, course: chapter.course, scenarios: scenarios, workers: workers)
         out.diagnostics += problems
         out.catalog = catalog
         let sectionIDs = Set(chapter.sections.map(\.id))
@@ -84,9 +84,9 @@ struct ExercisePages {
         /// Markdown with its placeholders filled (instructor) or shown symbolically (student).
         func md(_ s: String, answer: AnswerValue? = nil) -> String {
             // Durations the exercise computes (`MSL = {msl}ms`) read as the chapter writes them (`30초`).
-            if solutions { return Prose.html(fromMarkdown: SocketSim.Duration.koreanMilliseconds(in: ExerciseText.render(s, key: key, answer: answer))) }
+            if solutions { return Prose.html(fromMarkdown: DurationText.koreanMilliseconds(in: ExerciseText.render(s, key: key, answer: answer))) }
             let (text, tokens) = symbolic(s, samples: samples, key: key)
-            var html = Prose.html(fromMarkdown: SocketSim.Duration.koreanMilliseconds(in: text, markerSuffix: "END"))
+            var html = Prose.html(fromMarkdown: DurationText.koreanMilliseconds(in: text, markerSuffix: "END"))
             for (token, value) in tokens { html = html.replacingOccurrences(of: token, with: value) }
             return html
         }
@@ -95,7 +95,7 @@ struct ExercisePages {
         if !varying.isEmpty {
             let names = e.parameters.filter { varying.contains($0.name) }.map { "<var>\($0.name.xmlEscaped)</var>" }.joined(separator: ", ")
             h += solutions
-                ? "<p class=\"variant-note\">학생마다 다른 값: \(names). 아래는 기본 변형(<code>\(SocketSim.Duration.koreanMilliseconds(in: key.variant.description).xmlEscaped)</code>)입니다.</p>\n"
+                ? "<p class=\"variant-note\">학생마다 다른 값: \(names). 아래는 기본 변형(<code>\(DurationText.koreanMilliseconds(in: key.variant.description).xmlEscaped)</code>)입니다.</p>\n"
                 : "<p class=\"variant-note\">\(names)의 값은 학생마다 다르며, 각자의 답안 파일에 적혀 있습니다.</p>\n"
         }
         h += md(e.prose) + "\n"
@@ -140,7 +140,7 @@ struct ExercisePages {
         while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
             out += rest[..<open]
             let inner = String(rest[rest.index(after: open)..<close])
-            let values = Set(samples.map { try? SocketSim.Expression.evaluate(inner, variables: $0) })
+            let values = Set(samples.map { try? Arithmetic.evaluate(inner, variables: $0) })
             if inner == "answer" || inner.hasPrefix("q:") {
                 out += ExerciseText.hiddenAnswer
             } else if values.count > 1 {

@@ -36,7 +36,8 @@ public enum SiteBuilder {
     /// Bumped whenever the output format changes, so a cached build is not reused across versions.
     public static let formatVersion = "1"
 
-    public static func build(_ tree: SourceTree, options: BuildOptions = BuildOptions()) -> BuildResult {
+    /// `workers`: how many threads loading the exercises may use (the command's choice).
+    public static func build(_ tree: SourceTree, options: BuildOptions = BuildOptions(), workers: Workers = .one) -> BuildResult {
         var clock = StageClock()
         var (loaded, diagnostics) = ChapterLoader.load(tree)
         clock.lap("load")
@@ -66,7 +67,7 @@ public enum SiteBuilder {
         clock.lap("pages (scenarios, values, figures, prose)")
         clock.add(context.timings)
 
-        var exerciseOutput = ExercisePages.build(chapter: chapter, context: &context, options: options)
+        var exerciseOutput = ExercisePages.build(chapter: chapter, context: &context, options: options, workers: workers)
         diagnostics += exerciseOutput.diagnostics
         if let library = templates.library, let catalog = exerciseOutput.catalog {
             CheckPage.add(to: &exerciseOutput, catalog: catalog, course: chapter.course, library: library, diagnostics: &diagnostics)
@@ -249,9 +250,9 @@ struct BuildContext {
     var parameterNames: [String: String] {
         var out: [String: String] = [:]
         for (k, v) in chapter.course.parameters {
-            out[k] = Parameters.durationNames.contains(k) ? SocketSim.Duration.korean(v) : String(v)
+            out[k] = Parameters.durationNames.contains(k) ? DurationText.korean(v) : String(v)
         }
-        if let msl = chapter.course.parameters["msl"] { out["twoMsl"] = SocketSim.Duration.korean(2 * msl) }
+        if let msl = chapter.course.parameters["msl"] { out["twoMsl"] = DurationText.korean(2 * msl) }
         return out
     }
 

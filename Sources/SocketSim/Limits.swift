@@ -55,7 +55,7 @@ public struct Quantity: Hashable, Sendable {
         let t = text.trimmingSpaces()
         let value: Int?
         if isDuration {
-            switch Duration.read(t) {
+            switch DurationText.read(t) {
             case .success(let v): value = v
             case .failure(let f): return .failure(f)
             }
@@ -74,7 +74,7 @@ public struct Quantity: Hashable, Sendable {
 
     /// "must be a byte count from 0 to 1099511627776, got 2000000000000"
     public func rangeMessage(got: Int?) -> String {
-        let shown = isDuration ? "\(range.lowerBound)ms to \(Duration.format(range.upperBound))" : "\(range.lowerBound) to \(range.upperBound)"
+        let shown = isDuration ? "\(range.lowerBound)ms to \(DurationText.format(range.upperBound))" : "\(range.lowerBound) to \(range.upperBound)"
         return "must be \(noun) from \(shown), got \(got.map(String.init) ?? "a number too large to hold")"
     }
 
@@ -156,7 +156,7 @@ public struct WorkBudget: Hashable, Sendable {
     }
 }
 
-extension Duration {
+extension DurationText {
     /// `30s`, `500ms`, `2min`, `1h`, or bare milliseconds; `.outOfRange(nil)` when it is too large
     /// to hold.
     static func read(_ text: String) -> Result<Int, Quantity.Failure> {

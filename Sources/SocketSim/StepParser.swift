@@ -27,7 +27,7 @@ public enum StepParser {
     /// Parses `text` (the part after `actor:`) for `actor`, substituting `{expr}` with `variables`.
     public static func parse(actor: String, text rawText: String, hosts: [String], variables: [String: Int]) throws(Failure) -> Step {
         let text: String
-        do { text = try Expression.substitute(in: rawText, variables: variables) } catch {
+        do { text = try Arithmetic.substitute(in: rawText, variables: variables) } catch {
             throw Failure(message: error.message)
         }
         let words = text.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
@@ -174,7 +174,7 @@ public enum StepParser {
         switch Quantity.timeStep.read(t) {
         case .success(let ms): return ms
         case .failure(.outOfRange(let v)) where v.map({ $0 >= 0 }) ?? true:
-            throw Failure(message: "time step '\(text.trimmingSpaces())' is more than a year (at most +\(Duration.format(Limits.maxTimeStep)))")
+            throw Failure(message: "time step '\(text.trimmingSpaces())' is more than a year (at most +\(DurationText.format(Limits.maxTimeStep)))")
         case .failure:
             throw Failure(message: "expected a time step such as '+30s', '+500ms' or '+2min', got '\(text)'")
         }
@@ -182,7 +182,7 @@ public enum StepParser {
 }
 
 /// Durations as scenarios write them.
-public enum Duration {
+public enum DurationText {
     /// `30s`, `500ms`, `2min`, `1h`, or a bare number of milliseconds; nil when it is none of
     /// these or too large to hold (ranges: `Quantity`).
     public static func milliseconds(_ text: String) -> Int? {

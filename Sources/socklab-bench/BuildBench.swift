@@ -26,7 +26,7 @@ enum BuildBench {
         var stages: [[(stage: String, ms: Double)]] = []
         for _ in 0..<repetitions {
             let t = Date()
-            let result = SiteBuilder.build(tree)
+            let result = SiteBuilder.build(tree, workers: .machine)
             inProcess.append(Date().timeIntervalSince(t) * 1000)
             fileCount = result.files.count
             stages.append(result.timings)

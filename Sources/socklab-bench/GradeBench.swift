@@ -45,7 +45,7 @@ enum GradeBench {
             print(String(format: "grade: one thread: parse %.1f µs per file", Date().timeIntervalSince(p0) / Double(n * inputs.count) * 1e6))
             return
         }
-        let grader = Grader(catalog: catalog, secret: secret)
+        let grader = Grader(catalog: catalog, secret: secret, workers: .machine)
         let report = try grader.grade(inputs)
         let end = Date()
         let cpu1 = cpuSeconds()
@@ -67,7 +67,7 @@ enum GradeBench {
     /// Not timed: `count` answer files `b00000.yaml`... in `dir`, about a quarter of the answers
     /// wrong; prints what they hold.
     static func writeAnswerFiles(count: Int, catalog: ExerciseCatalog, secret: String, into dir: URL) throws {
-        let generator = Grader(catalog: catalog, secret: secret)
+        let generator = Grader(catalog: catalog, secret: secret, workers: .machine)
         var rng = SplitMix64(seed: 42)
         var bytes = 0
         for i in 0..<count {

@@ -154,9 +154,14 @@ enum BoundedFile {
         default: return .failure(.notRegular)
         }
         if Int(st.st_size) > limit { return .failure(.tooLarge(size: Int(st.st_size))) }
-        var bytes = [UInt8](repeating: 0, count: limit + 1)
+        // Sized by what the file says (plus the byte that shows it grew), doubled while more
+        // comes, never past one byte over the limit: zeroing a buffer of the limit for every file
+        // was 4 % of grading 4,000 files (`perf record`, memset).
+        let cap = limit + 1
+        var bytes = [UInt8](repeating: 0, count: min(cap, max(Int(st.st_size) + 1, 4096)))
         var count = 0
-        while count < bytes.count {
+        while count < cap {
+            if count == bytes.count { bytes.append(contentsOf: repeatElement(0, count: min(bytes.count, cap - bytes.count))) }
             let n = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + count, $0.count - count) }
             if n < 0 {
                 if errno == EINTR { continue }

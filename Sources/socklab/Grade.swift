@@ -26,7 +26,7 @@ struct GradingContent {
         let files = try report { () throws(DiagnosticError) in
             try yamlFiles(in: root.appendingPathComponent("exercises")).map { path throws(DiagnosticError) in (path: path, text: try readText(path)) }
         }
-        let (catalog, problems) = ExerciseCatalog.load(files: files, course: course, scenarios: scenarios)
+        let (catalog, problems) = ExerciseCatalog.load(files: files, course: course, scenarios: scenarios, workers: .machine)
         if !problems.isEmpty {
             printDiagnostics(problems)
             throw ExitCode.failure
@@ -50,7 +50,7 @@ struct GradingContent {
     }
 
     func grader(roster: Set<String>? = nil) throws -> Grader {
-        Grader(catalog: catalog, secret: try secret(), roster: roster)
+        Grader(catalog: catalog, secret: try secret(), roster: roster, workers: .machine)
     }
 }
 

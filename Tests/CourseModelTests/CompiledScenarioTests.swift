@@ -288,24 +288,24 @@ import Testing
         func ref<T>(_ body: () throws(ReferenceExpression.Failure) -> T) -> String {
             do throws(ReferenceExpression.Failure) { return "= \(try body())" } catch { return "! \(error.message)" }
         }
-        func new<T>(_ body: () throws(SocketSim.Expression.Failure) -> T) -> String {
-            do throws(SocketSim.Expression.Failure) { return "= \(try body())" } catch { return "! \(error.message)" }
+        func new<T>(_ body: () throws(Arithmetic.Failure) -> T) -> String {
+            do throws(Arithmetic.Failure) { return "= \(try body())" } catch { return "! \(error.message)" }
         }
         for text in expressions {
-            let compiled = SocketSim.Expression.Compiled(text)
+            let compiled = Arithmetic.Compiled(text)
             for v in variables {
-                #expect(new { () throws(SocketSim.Expression.Failure) in try compiled.evaluate(variables: v) }
+                #expect(new { () throws(Arithmetic.Failure) in try compiled.evaluate(variables: v) }
                         == ref { () throws(ReferenceExpression.Failure) in try ReferenceExpression.evaluate(text, variables: v) }, "'\(text)' with \(v)")
-                #expect(new { () throws(SocketSim.Expression.Failure) in try SocketSim.Expression.evaluate(text, variables: v) }
+                #expect(new { () throws(Arithmetic.Failure) in try Arithmetic.evaluate(text, variables: v) }
                         == ref { () throws(ReferenceExpression.Failure) in try ReferenceExpression.evaluate(text, variables: v) }, "'\(text)' with \(v)")
                 let t = "send {\(text)} and {x}"
-                #expect(new { () throws(SocketSim.Expression.Failure) in try SocketSim.Expression.Template(t).substitute(variables: v) }
+                #expect(new { () throws(Arithmetic.Failure) in try Arithmetic.Template(t).substitute(variables: v) }
                         == ref { () throws(ReferenceExpression.Failure) in try ReferenceExpression.substitute(in: t, variables: v) }, "'\(t)' with \(v)")
             }
         }
         for t in ["plain", "", "{", "a {x} b {", "}{x}{", "{x}{y}", "}"] {
             for v in variables {
-                #expect(new { () throws(SocketSim.Expression.Failure) in try SocketSim.Expression.substitute(in: t, variables: v) }
+                #expect(new { () throws(Arithmetic.Failure) in try Arithmetic.substitute(in: t, variables: v) }
                         == ref { () throws(ReferenceExpression.Failure) in try ReferenceExpression.substitute(in: t, variables: v) }, "'\(t)' with \(v)")
             }
         }

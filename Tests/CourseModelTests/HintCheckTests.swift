@@ -108,6 +108,28 @@ import Testing
         }
     }
 
+    /// The search's word scalars by value are the ASCII letters, digits and `_` that the Unicode
+    /// properties give, over the whole Basic Multilingual Plane and beyond.
+    @Test func wordScalarsByValueAreThoseOfTheUnicodeProperties() {
+        for v in Array(0..<0x3_0000) {
+            guard let c = Unicode.Scalar(UInt32(v)) else { continue }
+            let byProperties = (c.isASCII && (c.properties.isAlphabetic || c.properties.numericType != nil)) || c == "_"
+            #expect(AnswerForms.isWordScalar(c) == byProperties, "U+\(String(v, radix: 16))")
+        }
+    }
+
+    /// Words found once give the same occurrences of a word as a whole-text scan: `never`, yes/no
+    /// in either language and case, and list items, never inside a longer word.
+    @Test func wordSearchesFindWholeWordsInAnyCase() {
+        let hay = AnswerForms.Haystack(Array("NEVER, never로; nevermore 예 예요 No no. Yes아니요 아니요 LISTEN listen() SYN_SENT".unicodeScalars))
+        func texts(_ rs: [Range<Int>]) -> [String] { rs.map(hay.text) }
+        #expect(texts(AnswerForms.occurrences(of: .never, others: [], in: hay)) == ["NEVER", "never"])
+        #expect(texts(AnswerForms.occurrences(of: .boolean(false), others: [], in: hay)) == ["No", "no", "아니요", "아니요"])
+        #expect(texts(AnswerForms.occurrences(of: .boolean(true), others: [], in: hay)) == ["예", "Yes"])
+        #expect(texts(AnswerForms.itemOccurrences("syn_sent", in: hay)) == ["SYN_SENT"])
+        #expect(texts(AnswerForms.states(.listen, in: hay)) == ["LISTEN"])
+    }
+
     @Test("written forms: separators, ordinals, spellings; not identifiers, addresses or 2MSL")
     func forms() {
         func found(_ v: AnswerValue, _ text: String, others: [String] = []) -> Bool {
@@ -211,7 +233,7 @@ import Testing
         for ex in c.catalog.exercises {
             let k = try ex.answerKey(for: ex.defaultVariant)
             for q in ex.questions {
-                let shown = SocketSim.Duration.koreanMilliseconds(in: ExerciseText.render(q.hint, key: k))
+                let shown = DurationText.koreanMilliseconds(in: ExerciseText.render(q.hint, key: k))
                 #expect(ExerciseText.renderTraced(q.hint, key: k, givens: ex.givenNames).string == shown, "\(ex.id)/\(q.id)")
             }
         }

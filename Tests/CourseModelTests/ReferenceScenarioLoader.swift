@@ -34,7 +34,7 @@ enum ReferenceScenarioLoader {
                 return nil
             }
             if duration {
-                guard let ms = SocketSim.Duration.milliseconds(t) else {
+                guard let ms = DurationText.milliseconds(t) else {
                     r.add(doc.error(node, "scenario.duration", "\(what) must be a duration such as 30s, 500ms or 2min, got '\(text)'"))
                     return nil
                 }

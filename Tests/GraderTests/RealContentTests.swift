@@ -8,7 +8,7 @@ import Testing
     static let content = fixtures.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("content")
 
-    static func catalog() throws -> ExerciseCatalog {
+    static func catalog(workers: Workers = .one, under prefix: String = "") throws -> ExerciseCatalog {
         let coursePath = content.appendingPathComponent("course.yaml").path
         let course = try CourseConfig.load(text: String(contentsOfFile: coursePath, encoding: .utf8), file: coursePath)
         func yaml(_ folder: String) throws -> [(path: String, text: String)] {
@@ -20,7 +20,8 @@ import Testing
         let scenarios = try yaml("scenarios").map {
             ScenarioFile(name: String(($0.path as NSString).lastPathComponent.dropLast(5)), path: $0.path, text: $0.text)
         }
-        let (catalog, problems) = ExerciseCatalog.load(files: try yaml("exercises"), course: course, scenarios: scenarios)
+        let files = try yaml("exercises").map { (path: prefix + $0.path, text: $0.text) }
+        let (catalog, problems) = ExerciseCatalog.load(files: files, course: course, scenarios: scenarios, workers: workers)
         #expect(problems.isEmpty, "\(problems.map(\.description).joined(separator: "\n"))")
         return catalog
     }
@@ -35,6 +36,47 @@ import Testing
         case .list(let items): return "[" + items.map { "\"\($0)\"" }.joined(separator: ", ") + "]"
         case .counts(let c): return "{" + AnswerValue.sortedCountKeys(c).map { "\($0): \(c[$0]!)" }.joined(separator: ", ") + "}"
         }
+    }
+
+    /// Loading on several threads gives the catalog one thread gives: the same exercises in the
+    /// same order and the same checked keys. (The files are named under another folder, so the
+    /// process-wide hint-check cache cannot answer for the threads.)
+    @Test func catalogLoadedOnThreadsIsTheCatalogOfOneThread() throws {
+        let one = try Self.catalog()
+        let four = try Self.catalog(workers: Workers(count: 4), under: "/threads")
+        #expect(four.exercises.map(\.id) == one.exercises.map(\.id))
+        #expect(four.checkedKeys == one.checkedKeys)
+        #expect(four.exercises.map(\.location.file) == one.exercises.map { "/threads" + $0.location.file })
+    }
+
+    /// Grading on several threads gives, byte for byte, the report of one thread: the whole
+    /// report (JSON and CSV) and the streamed one the command writes.
+    @Test func gradingOnThreadsIsGradingOnOneThread() throws {
+        let catalog = try Self.catalog()
+        let one = Grader(catalog: catalog, secret: "threads"), four = Grader(catalog: catalog, secret: "threads", workers: Workers(count: 4))
+        var inputs: [AnswerInput] = []
+        for n in 0..<12 {
+            // Some answers from the student's key, the others from the default variant's.
+            let student = "w\(n)"
+            let variants = one.variants(for: student)
+            var lines = ["student: \(student)", "exercises:"]
+            for (i, e) in catalog.exercises.enumerated() {
+                let key = try one.key(e, (i + n) % 3 == 0 ? e.defaultVariant : variants[e.id]!)
+                lines += ["  \(e.id):", "    answers:"] + e.questions.map { "      \($0.id): \(Self.written(key.values[$0.id]!))" }
+            }
+            inputs.append(AnswerInput(path: "\(student).yaml", content: .success(Array((lines.joined(separator: "\n") + "\n").utf8))))
+        }
+        inputs.append(AnswerInput(path: "broken.yaml", content: .success(Array("student: [".utf8))))
+        let a = try one.grade(inputs), b = try four.grade(inputs)
+        #expect(try b.json() == a.json())
+        #expect(b.csv() == a.csv())
+        #expect(a.results.contains { !$0.isError && $0.score < a.maxScore } && a.results.contains(where: \.isError))
+        let output = GradeOutput(format: .csv, catalog: catalog, revealed: false)
+        var streamedOne = "", streamedFour = ""
+        try one.gradeStreamed(inputs, output: output, store: MemoryPieceStore(), window: 3).write { streamedOne += $0 }
+        try four.gradeStreamed(inputs, output: output, store: MemoryPieceStore(), window: 3).write { streamedFour += $0 }
+        #expect(streamedFour == streamedOne)
+        #expect(streamedOne == a.csv())
     }
 
     /// The grader starts from the keys the catalog's hint check computed; a catalog without them

@@ -108,10 +108,10 @@ struct KoreanTextTests {
 
     @Test("milliseconds in shown text become Korean durations; code spans and other words stay")
     func koreanMilliseconds() {
-        #expect(SocketSim.Duration.koreanMilliseconds(in: "MSL = 30000ms입니다. 2MSL = 60000ms") == "MSL = 30초입니다. 2MSL = 60초")
-        #expect(SocketSim.Duration.koreanMilliseconds(in: "500ms, 120000ms, 1500ms") == "500밀리초, 2분, 1.5초")
-        #expect(SocketSim.Duration.koreanMilliseconds(in: "`time: +30000ms` 뒤 30000ms") == "`time: +30000ms` 뒤 30초")
-        #expect(SocketSim.Duration.koreanMilliseconds(in: "x30ms 1.5ms 30msg") == "x30ms 1.5ms 30msg")
-        #expect(SocketSim.Duration.koreanMilliseconds(in: "TOKENENDms가 흐름", markerSuffix: "END") == "TOKENEND밀리초가 흐름")
+        #expect(DurationText.koreanMilliseconds(in: "MSL = 30000ms입니다. 2MSL = 60000ms") == "MSL = 30초입니다. 2MSL = 60초")
+        #expect(DurationText.koreanMilliseconds(in: "500ms, 120000ms, 1500ms") == "500밀리초, 2분, 1.5초")
+        #expect(DurationText.koreanMilliseconds(in: "`time: +30000ms` 뒤 30000ms") == "`time: +30000ms` 뒤 30초")
+        #expect(DurationText.koreanMilliseconds(in: "x30ms 1.5ms 30msg") == "x30ms 1.5ms 30msg")
+        #expect(DurationText.koreanMilliseconds(in: "TOKENENDms가 흐름", markerSuffix: "END") == "TOKENEND밀리초가 흐름")
     }
 }

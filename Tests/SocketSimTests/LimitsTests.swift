@@ -48,7 +48,7 @@ struct LimitsTests {
     }
 
     static func evaluate(_ text: String, _ variables: [String: Int] = [:]) -> String {
-        do throws(Expression.Failure) { return "= \(try Expression.evaluate(text, variables: variables))" } catch { return "! \(error.message)" }
+        do throws(Arithmetic.Failure) { return "= \(try Arithmetic.evaluate(text, variables: variables))" } catch { return "! \(error.message)" }
     }
 
     @Test("expression arithmetic reports overflow instead of trapping", arguments: [
@@ -91,9 +91,9 @@ struct LimitsTests {
         let text = Self.deep[name]!
         #expect(Self.evaluate(text) == Self.tooDeep)
         // The template and the compiled form (hashed, compared, released) are as safe.
-        let t = Expression.Template("send {\(text)}")
-        #expect(t == Expression.Template("send {\(text)}"))
-        #expect(throws: Expression.Failure.self) { try t.substitute(variables: [:]) }
+        let t = Arithmetic.Template("send {\(text)}")
+        #expect(t == Arithmetic.Template("send {\(text)}"))
+        #expect(throws: Arithmetic.Failure.self) { try t.substitute(variables: [:]) }
     }
 
     @Test("nesting up to the limit is fine")

@@ -115,6 +115,37 @@ import Testing
         #expect(folderNamedLikeAFile.stderr.contains("답안 파일(`*.yaml`, `*.yml`, `*.json`)을 찾지 못했습니다"))
     }
 
+    /// The reader sizes its buffer by the file: a file past its first buffer is read whole, one of
+    /// exactly the limit (1,000,000 bytes) is graded, one byte more is refused before it is read.
+    @Test("answer files of 600 KB and of exactly the limit are graded; one byte over is refused")
+    func sizesAroundTheLimit() throws {
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let answers = dir.appendingPathComponent("answers")
+        try FileManager.default.createDirectory(at: answers, withIntermediateDirectories: true)
+        let env = ["SOCKLAB_SECRET": "cli-test-secret-sizes"]
+        for (student, size) in [("s1", 600_000), ("s2", 1_000_000), ("s3", 1_000_001)] {
+            let path = answers.appendingPathComponent("\(student).yaml")
+            let t = try CLI.run(["template", "--student", student, "--out", path.path], environment: env)
+            #expect(t.status == 0, "\(t.stderr)")
+            var text = Array(try Data(contentsOf: path))
+            // Comment lines at the end, the last one cut to make the size exact.
+            var padding = Array(String(repeating: "# " + String(repeating: "x", count: 97) + "\n", count: size / 100 + 1).utf8)
+            padding.removeSubrange((size - text.count - 1)...)
+            text += padding + Array("\n".utf8)
+            #expect(text.count == size)
+            try Data(text).write(to: path)
+        }
+        let out = dir.appendingPathComponent("grades.csv").path
+        let g = try CLI.run(["grade", answers.path, "--format", "csv", "--out", out], environment: env)
+        #expect(g.status == 0, "\(g.stderr)")
+        let rows = try String(contentsOfFile: out, encoding: .utf8).components(separatedBy: "\r\n")
+        #expect(rows.first { $0.contains("/s1.yaml,") }?.hasPrefix("s1,") == true)
+        #expect(rows.first { $0.contains("/s2.yaml,") }?.hasPrefix("s2,") == true)
+        #expect(rows.first { $0.contains("/s3.yaml,") }?.contains("1000001바이트") == true, "\(rows)")
+        #expect(g.stderr.contains("3 files: 2 graded, 1 error"), "\(g.stderr)")
+    }
+
     @Test("a path that does not exist is a usage error")
     func missingPath() throws {
         let g = try CLI.run(["grade", "/nonexistent/answers"], environment: ["SOCKLAB_SECRET": "x"])

@@ -7,7 +7,7 @@
 /// can be evaluated with many sets of variables; `evaluate` and `substitute` are parse-then-evaluate.
 /// A compiled expression fails exactly as reading it left to right would: the first unknown name,
 /// overflow, division by zero or syntax error, in the order the text reaches it.
-public enum Expression {
+public enum Arithmetic {
     public struct Failure: Error, Hashable, Sendable, CustomStringConvertible {
         public var message: String
         public var description: String { message }
@@ -40,13 +40,13 @@ public enum Expression {
             self.node = node
         }
 
-        /// The value with `variables`, or the failure `Expression.evaluate` would give.
+        /// The value with `variables`, or the failure `Arithmetic.evaluate` would give.
         public func evaluate(variables: [String: Int]) throws(Failure) -> Int {
             try node.value(variables)
         }
     }
 
-    /// A text with `{expr}` parts, parsed once: `substitute` gives what `Expression.substitute` gives.
+    /// A text with `{expr}` parts, parsed once: `substitute` gives what `Arithmetic.substitute` gives.
     public struct Template: Hashable, Sendable {
         enum Part: Hashable, Sendable {
             case text(String)

@@ -1,4 +1,4 @@
-extension Duration {
+extension DurationText {
     /// Milliseconds the way the chapter writes them in Korean: `60초`, `2분`, `1.5초`, `500밀리초`.
     ///
     /// Whole minutes from two minutes up (a minute reads better as `60초` next to RTOs of seconds);
@@ -20,7 +20,7 @@ extension Duration {
     }
 }
 
-extension Duration {
+extension DurationText {
     /// Text shown to students with every `30000ms` written the Korean way (`30초`), so a duration
     /// an exercise computes (`MSL = {msl}ms`) reads like the chapter's prose. Code spans
     /// (between backticks) are kept: there `+30000ms` is scenario notation a student may type.
