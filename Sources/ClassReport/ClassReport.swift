@@ -238,19 +238,39 @@ struct GradedClass {
             && r.exercises.indices.allSatisfy { r.exercises[$0].exerciseID == exerciseIDs[$0] } }
         ids = results.map { $0.student ?? $0.file }
         var first = 0
-        exercises = catalog.map { e in
+        var exercises = catalog.map { e in
             defer { first += e.questions.count }
             return ExerciseInfo(id: e.id, title: e.title, questionIDs: e.questions.map(\.id), points: e.questions.map(\.points),
                                 maxScore: e.maxPoints, firstColumn: first)
         }
         columns = first
-        // The variants, in order of first appearance, with their keys and predictions as tokens.
-        var predictionTokens: [[[[(misconception: Misconception, token: AnswerToken)]]]] = catalog.map { _ in [] }
-        slot = []
+        let (slot, predictionTokens) = Self.numberVariants(results, exercises: catalog.count, into: &exercises)
+        let publishedTokens = Self.publishedKeys(catalog, exercises)
+        let tables = Self.numberAnswers(into: &exercises, predictions: predictionTokens, published: publishedTokens)
+        let rows = Self.readMarks(results, tables: tables)
+        self.exercises = exercises
+        self.slot = slot
+        // Totals as `StudentResult.score` sums them (exercise by exercise, from zero).
+        totals = rows.map { $0.exerciseScores.reduce(0, +) }
+        scores = (0..<first).map { column in rows.map { $0.scores[column] } }
+        exerciseScores = catalog.indices.map { j in rows.map { $0.exerciseScores[j] } }
+        status = rows.map(\.status)
+        answers = rows.map(\.answers)
+    }
+
+    /// A variant's misconception predictions by question, as answer tokens.
+    typealias PredictionTokens = [[(misconception: Misconception, token: AnswerToken)]]
+
+    /// The variants, in order of first appearance, with their keys: returns slot[student][exercise]
+    /// and, per exercise and slot, the predictions as tokens (numbered later with the keys).
+    static func numberVariants(_ results: [StudentResult], exercises count: Int,
+                               into exercises: inout [ExerciseInfo]) -> (slot: [[Int]], predictions: [[PredictionTokens]]) {
+        var predictionTokens: [[PredictionTokens]] = Array(repeating: [], count: count)
+        var slot: [[Int]] = []
         slot.reserveCapacity(results.count)
         for (i, r) in results.enumerated() {
             var row: [Int] = []
-            row.reserveCapacity(catalog.count)
+            row.reserveCapacity(count)
             for j in r.exercises.indices {
                 // (The mark is copied only below, for a variant not seen by index.)
                 if let index = r.exercises[j].variantIndex, let s = exercises[j].slotsByIndex[index] {
@@ -276,8 +296,12 @@ struct GradedClass {
             }
             slot.append(row)
         }
-        // The solutions page's keys: a student's when one has that variant, else computed (the
-        // simulation is pure; this is the only key the report computes itself).
+        return (slot, predictionTokens)
+    }
+
+    /// The solutions page's keys, per exercise: a student's when one has that variant, else
+    /// computed (the simulation is pure; this is the only key the report computes itself).
+    static func publishedKeys(_ catalog: [Exercise], _ exercises: [ExerciseInfo]) -> [[AnswerToken]?] {
         var publishedTokens: [[AnswerToken]?] = catalog.map { _ in nil }
         for (j, e) in catalog.enumerated() {
             if let s = exercises[j].slots[e.defaultVariant] {
@@ -286,7 +310,14 @@ struct GradedClass {
                 publishedTokens[j] = e.questions.map { q in key.values[q.id].map { AnswerToken(key: $0, kind: q.kind) } ?? AnswerToken(key: .never, kind: q.kind) }
             }
         }
-        // Each question's table: keys first (in slot order), then predictions, then the published key.
+        return publishedTokens
+    }
+
+    /// Each question's table: keys first (in slot order), then predictions, then the published key.
+    /// Sets the exercises' `keyIDs`, `distinctKeys`, `predictions` and `published`; returns the
+    /// tables by column.
+    static func numberAnswers(into exercises: inout [ExerciseInfo], predictions predictionTokens: [[PredictionTokens]],
+                              published publishedTokens: [[AnswerToken]?]) -> [[AnswerToken: Int]] {
         var tables: [[AnswerToken: Int]] = []
         for j in exercises.indices {
             var perQuestion = exercises[j].questionIDs.map { _ in [AnswerToken: Int]() }
@@ -304,15 +335,22 @@ struct GradedClass {
             exercises[j].published = publishedTokens[j].map { row in row.enumerated().map { number($1, $0) } }
             tables += perQuestion
         }
-        // Every mark read once (in parallel: reading the answers is the costly part).
-        struct Row: Sendable {
-            var scores: [Double] = []
-            var exerciseScores: [Double] = []
-            var status: [QuestionMark.Status] = []
-            var answers: [Int] = []
-        }
-        let rows = Parallel.map(results) { [tables] r in
-            var row = Row()
+        return tables
+    }
+
+    /// One student's marks by column.
+    struct MarkRow: Sendable {
+        var scores: [Double] = []
+        var exerciseScores: [Double] = []
+        var status: [QuestionMark.Status] = []
+        var answers: [Int] = []
+    }
+
+    /// Every mark read once (in parallel: reading the answers is the costly part), each wrong
+    /// answer as its number in its column's table.
+    static func readMarks(_ results: [StudentResult], tables: [[AnswerToken: Int]]) -> [MarkRow] {
+        Parallel.map(results) { r in
+            var row = MarkRow()
             row.scores.reserveCapacity(tables.count)
             row.status.reserveCapacity(tables.count)
             row.answers.reserveCapacity(tables.count)
@@ -335,12 +373,6 @@ struct GradedClass {
             }
             return row
         }
-        // Totals as `StudentResult.score` sums them (exercise by exercise, from zero).
-        totals = rows.map { $0.exerciseScores.reduce(0, +) }
-        scores = (0..<first).map { column in rows.map { $0.scores[column] } }
-        exerciseScores = catalog.indices.map { j in rows.map { $0.exerciseScores[j] } }
-        status = rows.map(\.status)
-        answers = rows.map(\.answers)
     }
 
     var count: Int { results.count }

@@ -197,95 +197,135 @@ struct CopyDetector {
         let n = c.count
         guard n >= 2 else { return [] }
         let threshold = options.copyAlpha / (Double(n) * Double(n - 1))
+        let found: [[CopyFinding]] = Parallel.map(Array(0..<n)) { a in findings(of: a, threshold: threshold) }
+        return Self.pairs(found.joined())
+    }
+
+    /// The findings whose source is student `a`: the candidates who might have given them their
+    /// answers, those whose match is too unlikely by luck, then the ones no stronger finding explains.
+    func findings(of a: Int, threshold: Double) -> [CopyFinding] {
+        let ms = matches(of: a)
+        guard ms.count >= options.copyMinExercises else { return [] }
+        let strong = strongCandidates(of: a, matches: ms, threshold: threshold)
+        return kept(strong, of: a, matches: ms)
+    }
+
+    /// The students holding a matched variant of the most selective of `a`'s matched exercises
+    /// (fewest students holding a matched variant first): a pair needs `copyMinExercises` matches,
+    /// so it must match one of the `|E| − k + 1` most selective ones. Sorted by student.
+    func candidates(of a: Int, matches ms: [Match]) -> [Int] {
         let need = options.copyMinExercises
-        let informative = options.copyInformativeChance
-        let found: [[CopyFinding]] = Parallel.map(Array(0..<n)) { a in
-            let ms = matches(of: a)
-            guard ms.count >= need else { return [] }
-            // Most selective exercises first: fewest students holding a matched variant.
-            let sizes = ms.map { m in m.slots.reduce(0) { $0 + c.exercises[m.exercise].studentsBySlot[$1].count } }
-            let order = ms.indices.sorted { sizes[$0] != sizes[$1] ? sizes[$0] < sizes[$1] : $0 < $1 }
-            var seen = Set<Int>()
-            var candidates: [Int] = []
-            for t in order.prefix(ms.count - need + 1) {
-                let m = ms[t]
-                for s in m.slots { for b in c.exercises[m.exercise].studentsBySlot[s] where b != a && seen.insert(b).inserted { candidates.append(b) } }
-            }
-            // The chance of matching each variant by luck depends on the variant, not on who holds
-            // it: computed once per variant (nil where it would be no evidence), not per candidate.
-            let luck: [[Double?]] = c.exercises.indices.map { j in
-                c.exercises[j].variants.indices.map { v in
-                    guard c.keysDiffer(exercise: j, c.slot[a][j], v) else { return nil }
-                    let p = chance(exercise: j, c.slot[a][j], v, student: a)
-                    return p <= informative ? p : nil
-                }
-            }
-            // Every candidate with enough matches and a small enough chance (cheap to tell)...
-            struct Strong {
-                var student: Int
-                /// Positions in `ms` of the exercises where the candidate's variant matches.
-                var matched: [Int]
-                var comparable: Int
-                var lambda: Double
-                var p: Double
-                var chance: Double
-            }
-            var strong: [Strong] = []
-            for b in candidates.sorted() {
-                let matched = ms.indices.filter { ms[$0].has[c.slot[b][ms[$0].exercise]] }
-                guard matched.count >= need else { continue }
-                var lambda = 0.0
-                var comparable = 0
-                for j in c.exercises.indices {
-                    if let p = luck[j][c.slot[b][j]] {
-                        lambda += p
-                        comparable += 1
-                    }
-                }
-                let p = Self.poissonTail(matched.count, lambda)
-                guard p <= threshold else { continue }
-                strong.append(Strong(student: b, matched: matched, comparable: comparable, lambda: lambda, p: p, chance: Self.significant(p)))
-            }
-            // ...then, strongest first, the findings: classmates whose variants share the source's
-            // numbers on some exercises match too, so a finding is kept only with at least `need`
-            // matched exercises no stronger finding explains. (Only the kept ones get their
-            // evidence written: with a source whose variant shares numbers with most of the class,
-            // thousands of classmates pass the test above.)
-            strong.sort {
-                $0.matched.count != $1.matched.count ? $0.matched.count > $1.matched.count
-                    : $0.chance != $1.chance ? $0.chance < $1.chance : c.ids[$0.student] < c.ids[$1.student]
-            }
-            var kept: [CopyFinding] = []
-            var covered = Set<Int>()
-            for f in strong {
-                let exercises = f.matched.map { ms[$0].exercise }
-                guard exercises.filter({ !covered.contains($0) }).count >= need else { continue }
-                let b = f.student
-                var evidence: [CopyEvidence] = []
-                // A pair whose every matching answer is also the solutions page's key is no lead.
-                var allPublished = true
-                for t in f.matched {
-                    let m = ms[t]
-                    let sb = c.slot[b][m.exercise]
-                    let si = m.slots.firstIndex(of: sb)!
-                    let e = c.exercises[m.exercise]
-                    for k in m.questions[si] {
-                        // The answer is `sb`'s key: that is what matching means.
-                        let key = e.keys[sb][k].description
-                        evidence.append(CopyEvidence(column: "\(e.id).\(e.questionIDs[k])", answer: key,
-                                                     theirKey: key, ownKey: e.keys[c.slot[a][m.exercise]][k].description))
-                        if e.published?[k] != e.keyIDs[sb][k] { allPublished = false }
-                    }
-                }
-                if allPublished { continue }
-                kept.append(CopyFinding(student: c.ids[a], variantOf: c.ids[b], exercises: f.matched.count, comparableExercises: f.comparable,
-                                        expectedByChance: Stats.round(f.lambda), chance: f.chance, evidence: evidence))
-                covered.formUnion(exercises)
-            }
-            return kept
+        let sizes = ms.map { m in m.slots.reduce(0) { $0 + c.exercises[m.exercise].studentsBySlot[$1].count } }
+        let order = ms.indices.sorted { sizes[$0] != sizes[$1] ? sizes[$0] < sizes[$1] : $0 < $1 }
+        var seen = Set<Int>()
+        var candidates: [Int] = []
+        for t in order.prefix(ms.count - need + 1) {
+            let m = ms[t]
+            for s in m.slots { for b in c.exercises[m.exercise].studentsBySlot[s] where b != a && seen.insert(b).inserted { candidates.append(b) } }
         }
+        return candidates.sorted()
+    }
+
+    /// luck[exercise][variant]: the chance that `a` matches the variant by luck, nil where a match
+    /// would be no evidence. It depends on the variant, not on who holds it: computed once per
+    /// variant, not per candidate.
+    func luckByVariant(of a: Int) -> [[Double?]] {
+        let informative = options.copyInformativeChance
+        return c.exercises.indices.map { j in
+            c.exercises[j].variants.indices.map { v in
+                guard c.keysDiffer(exercise: j, c.slot[a][j], v) else { return nil }
+                let p = chance(exercise: j, c.slot[a][j], v, student: a)
+                return p <= informative ? p : nil
+            }
+        }
+    }
+
+    /// A candidate with enough matches and a small enough chance of them by luck (cheap to tell).
+    struct Strong {
+        var student: Int
+        /// Positions in `ms` of the exercises where the candidate's variant matches.
+        var matched: [Int]
+        var comparable: Int
+        var lambda: Double
+        var p: Double
+        var chance: Double
+    }
+
+    /// Every candidate whose variant `a` matches on enough exercises, with a Poisson tail at most
+    /// `threshold`; strongest first (most matches, then smallest chance, then student id).
+    func strongCandidates(of a: Int, matches ms: [Match], threshold: Double) -> [Strong] {
+        let need = options.copyMinExercises
+        let luck = luckByVariant(of: a)
+        var strong: [Strong] = []
+        for b in candidates(of: a, matches: ms) {
+            let matched = ms.indices.filter { ms[$0].has[c.slot[b][ms[$0].exercise]] }
+            guard matched.count >= need else { continue }
+            var lambda = 0.0
+            var comparable = 0
+            for j in c.exercises.indices {
+                if let p = luck[j][c.slot[b][j]] {
+                    lambda += p
+                    comparable += 1
+                }
+            }
+            let p = Self.poissonTail(matched.count, lambda)
+            guard p <= threshold else { continue }
+            strong.append(Strong(student: b, matched: matched, comparable: comparable, lambda: lambda, p: p, chance: Self.significant(p)))
+        }
+        strong.sort {
+            $0.matched.count != $1.matched.count ? $0.matched.count > $1.matched.count
+                : $0.chance != $1.chance ? $0.chance < $1.chance : c.ids[$0.student] < c.ids[$1.student]
+        }
+        return strong
+    }
+
+    /// The findings among `strong` (strongest first) worth a lead: classmates whose variants share
+    /// the source's numbers on some exercises match too, so a finding is kept only with at least
+    /// `copyMinExercises` matched exercises no stronger finding explains. (Only the kept ones get
+    /// their evidence written: with a source whose variant shares numbers with most of the class,
+    /// thousands of classmates are strong.)
+    func kept(_ strong: [Strong], of a: Int, matches ms: [Match]) -> [CopyFinding] {
+        let need = options.copyMinExercises
+        var kept: [CopyFinding] = []
+        var covered = Set<Int>()
+        for f in strong {
+            let exercises = f.matched.map { ms[$0].exercise }
+            guard exercises.filter({ !covered.contains($0) }).count >= need else { continue }
+            guard let evidence = evidence(of: a, from: f.student, matched: f.matched, matches: ms) else { continue }
+            kept.append(CopyFinding(student: c.ids[a], variantOf: c.ids[f.student], exercises: f.matched.count, comparableExercises: f.comparable,
+                                    expectedByChance: Stats.round(f.lambda), chance: f.chance, evidence: evidence))
+            covered.formUnion(exercises)
+        }
+        return kept
+    }
+
+    /// The answers of `a` that are `b`'s keys on the matched exercises, in catalog order; nil when
+    /// every one of them is also the solutions page's key (a pair that matched only the published
+    /// numbers is no lead).
+    func evidence(of a: Int, from b: Int, matched: [Int], matches ms: [Match]) -> [CopyEvidence]? {
+        var evidence: [CopyEvidence] = []
+        var allPublished = true
+        for t in matched {
+            let m = ms[t]
+            let sb = c.slot[b][m.exercise]
+            let si = m.slots.firstIndex(of: sb)!
+            let e = c.exercises[m.exercise]
+            for k in m.questions[si] {
+                // The answer is `sb`'s key: that is what matching means.
+                let key = e.keys[sb][k].description
+                evidence.append(CopyEvidence(column: "\(e.id).\(e.questionIDs[k])", answer: key,
+                                             theirKey: key, ownKey: e.keys[c.slot[a][m.exercise]][k].description))
+                if e.published?[k] != e.keyIDs[sb][k] { allPublished = false }
+            }
+        }
+        return allPublished ? nil : evidence
+    }
+
+    /// The findings grouped by pair, each pair's findings by student; the pairs with the smallest
+    /// chance first.
+    static func pairs(_ findings: some Sequence<CopyFinding>) -> [CopyLead] {
         var pairs: [[String]: [CopyFinding]] = [:]
-        for f in found.joined() { pairs[[f.student, f.variantOf].sorted(), default: []].append(f) }
+        for f in findings { pairs[[f.student, f.variantOf].sorted(), default: []].append(f) }
         return pairs.map { CopyLead(students: $0.key, findings: $0.value.sorted { $0.student < $1.student }) }
             .sorted {
                 let a = $0.findings.map(\.chance).min()!, b = $1.findings.map(\.chance).min()!

@@ -192,7 +192,7 @@ public final class CompiledScenario: @unchecked Sendable {
             switch text(p.value, "ephemeralPorts") {
             case .failure(let d): ephemeralPorts = .failure(d)
             case .text(let text):
-                let parts = text.split(separator: "-").compactMap { Int(String($0).trimmed()) }
+                let parts = text.split(separator: "-").compactMap { Int(String($0).trimmingSpacesTabsAndNewlines()) }
                 if parts.count == 2, parts[0] >= 1, parts[0] <= parts[1], parts[1] <= 65_535 {
                     ephemeralPorts = .success((parts[0], parts[1]))
                 } else {
@@ -363,7 +363,7 @@ public final class CompiledScenario: @unchecked Sendable {
             }
             return .success(ms)
         }
-        guard let v = Int(substituted.trimmed()) else {
+        guard let v = Int(substituted.trimmingSpacesTabsAndNewlines()) else {
             return .failure(Diagnostic(at: location, id: .scenarioNumber, "\(what) must be a whole number or {expression}, got '\(raw)'"))
         }
         return .success(v)

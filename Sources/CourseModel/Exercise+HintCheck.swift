@@ -42,7 +42,7 @@ extension Exercise {
     /// The names whose values a student is given: the exercise's parameters, the course's, and
     /// every name the prose or a prompt shows (`{n}` in "n = {n}일 때", a `let` the student reads).
     var givenNames: Set<String> {
-        let shown = ([prose] + questions.map(\.prompt)).flatMap(ExerciseText.placeholders(in:)).map { $0.trimmed() }
+        let shown = ([prose] + questions.map(\.prompt)).flatMap(ExerciseText.placeholders(in:)).map { $0.trimmingSpacesTabsAndNewlines() }
             .filter(ExerciseLoader.isIdentifier)
         return Set(parameters.map(\.name)).union(scenario.variables.keys).union(shown)
     }
@@ -184,7 +184,7 @@ extension ExerciseText {
         var rest = Substring(text)
         while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
             let end = rest.index(after: close)
-            out.append((String(rest[rest.index(after: open)..<close]).trimmed(), end))
+            out.append((String(rest[rest.index(after: open)..<close]).trimmingSpacesTabsAndNewlines(), end))
             rest = rest[end...]
         }
         return out
@@ -278,7 +278,7 @@ extension ExerciseText {
             let value = fill(innerText, key: key, answer: nil) ?? "{\(innerText)}"
             let start = out.scalars.count
             out.scalars += value.unicodeScalars
-            let name = innerText.trimmed()
+            let name = innerText.trimmingSpacesTabsAndNewlines()
             if givens.contains(name), key.variables[name] != nil || key.textVariables[name] != nil,
                !concludes(before: t[..<i], after: t[(close + 1)...]) {
                 out.mentions.append(start..<out.scalars.count)

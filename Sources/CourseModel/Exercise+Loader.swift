@@ -335,7 +335,7 @@ public enum ExerciseLoader {
         }
         var points = 1.0
         if let pn = byKey["points"]?.value, let s = r.string(pn, "points") {
-            if let p = Double(s.trimmed()), p >= 0, p <= 1000 { points = p } else {
+            if let p = Double(s.trimmingSpacesTabsAndNewlines()), p >= 0, p <= 1000 { points = p } else {
                 r.add(doc.error(pn, .exercisePoints, "points must be a number from 0 to 1000, got '\(s)'"))
             }
         }
@@ -343,7 +343,7 @@ public enum ExerciseLoader {
         if let an = need("answer") {
             switch an {
             case .scalar(let s):
-                let text = s.string.trimmed()
+                let text = s.string.trimmingSpacesTabsAndNewlines()
                 if isLiteral(text, choices: choices) {
                     r.add(doc.error(an, .exerciseLiteralAnswer,
                                     "answer of question '\(id)' is a literal value ('\(text)'): an answer must be a query over the trace, so that the simulation computes the key",
@@ -362,8 +362,8 @@ public enum ExerciseLoader {
         if let tn = byKey["tolerance"]?.value, let s = r.string(tn, "tolerance") {
             if kind != .integer && kind != .counts {
                 r.add(doc.error(tn, .exerciseTolerance, "tolerance applies to integer and counts questions only"))
-            } else if Int(s.trimmed()).map({ $0 >= 0 }) == true || (s.hasPrefix("{") && s.hasSuffix("}")) {
-                tolerance = s.trimmed()
+            } else if Int(s.trimmingSpacesTabsAndNewlines()).map({ $0 >= 0 }) == true || (s.hasPrefix("{") && s.hasSuffix("}")) {
+                tolerance = s.trimmingSpacesTabsAndNewlines()
             } else {
                 r.add(doc.error(tn, .exerciseTolerance, "tolerance must be a whole number or an {expression} such as {mss}, got '\(s)'"))
             }

@@ -32,7 +32,7 @@ public enum ExerciseText {
         var out: [String] = []
         for t in texts {
             for p in placeholders(in: t) where p.hasPrefix("q:") {
-                let q = p.dropFirst(2).trimmed()
+                let q = p.dropFirst(2).trimmingSpacesTabsAndNewlines()
                 if seen.insert(q).inserted { out.append(q) }
             }
         }
@@ -95,7 +95,7 @@ public enum ExerciseText {
     static func fill(_ inner: String, key: AnswerKey, answer: AnswerValue?, showQueries: Bool = true) -> String? {
         // A key the student types as a word (`none`, `TIME_WAIT`) reads as code, as the choices do.
         if inner == "answer" { return answer?.koreanMarkdown ?? hiddenAnswer }
-        if inner.hasPrefix("q:") { return showQueries ? key.queryValues[inner.dropFirst(2).trimmed()]?.korean : hiddenAnswer }
+        if inner.hasPrefix("q:") { return showQueries ? key.queryValues[inner.dropFirst(2).trimmingSpacesTabsAndNewlines()]?.korean : hiddenAnswer }
         if let w = key.textVariables[inner] { return w }
         if let v = key.variables[inner] { return String(v) }
         guard looksLikeExpression(inner), let v = try? Arithmetic.evaluate(inner, variables: key.variables) else { return nil }

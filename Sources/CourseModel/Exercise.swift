@@ -133,7 +133,7 @@ public enum VariantValue: Sendable, Hashable, CustomStringConvertible, Comparabl
 
     /// Reads a value as written in YAML: a whole number, else a word.
     public init(_ text: String) {
-        if let v = Int(text.trimmed()) { self = .integer(v) } else { self = .text(text.trimmed()) }
+        if let v = Int(text.trimmingSpacesTabsAndNewlines()) { self = .integer(v) } else { self = .text(text.trimmingSpacesTabsAndNewlines()) }
     }
 
     public static func < (a: VariantValue, b: VariantValue) -> Bool { a.description < b.description }
@@ -238,7 +238,7 @@ public struct Question: Sendable, Hashable, Identifiable {
 
     /// Hint and solution together, as the instructor reads them (`--reveal`, the solutions page).
     public var explanation: String {
-        [hint, solution].filter { !$0.trimmed().isEmpty }.joined(separator: "\n\n")
+        [hint, solution].filter { !$0.trimmingSpacesTabsAndNewlines().isEmpty }.joined(separator: "\n\n")
     }
 
     /// The text feedback renders: the hint alone, or hint and solution when the run reveals keys.

@@ -243,7 +243,7 @@ struct QueryEvaluator {
     }
 
     func compare(_ v: AnswerValue, _ op: Query.Comparison, _ literal: String) throws(QueryError) -> Bool {
-        let lit = literal.trimmed()
+        let lit = literal.trimmingSpacesTabsAndNewlines()
         switch op {
         case .eq, .ne:
             let equal = AnswerValue.literalMatches(v, lit)
@@ -302,7 +302,7 @@ extension AnswerValue {
             if let a = TCPState(spelling: t), let b = TCPState(spelling: literal) { return a == b }
             return t.lowercased() == literal.lowercased()
         case .list(let items):
-            let parts = literal.split(separator: ",").map { $0.trimmed().uppercased() }
+            let parts = literal.split(separator: ",").map { $0.trimmingSpacesTabsAndNewlines().uppercased() }
             return parts == items.map { $0.uppercased() }
         case .counts:
             return false
@@ -311,7 +311,7 @@ extension AnswerValue {
 
     /// `yes`/`no` and the usual ways to write them, in English and Korean.
     public static func parseBoolean(_ s: String) -> Bool? {
-        let t = s.trimmed().lowercased()
+        let t = s.trimmingSpacesTabsAndNewlines().lowercased()
         if yesSpellings.contains(t) { return true }
         if noSpellings.contains(t) { return false }
         return nil

@@ -82,7 +82,7 @@ public struct ScenarioRun: Sendable, Hashable {
     }
 
     static func unbrace(_ s: String) -> String {
-        let t = s.trimmed()
+        let t = s.trimmingSpacesTabsAndNewlines()
         if t.hasPrefix("{") && t.hasSuffix("}") && t.filter({ $0 == "{" }).count == 1 { return String(t.dropFirst().dropLast()) }
         return t
     }

@@ -90,7 +90,7 @@ public struct YAMLReader {
     }
 
     public mutating func integer(_ node: Node, _ what: String, range: ClosedRange<Int>? = nil) -> Int? {
-        guard case .scalar(let s) = node, let v = Int(s.string.trimmed()) else {
+        guard case .scalar(let s) = node, let v = Int(s.string.trimmingSpacesTabsAndNewlines()) else {
             diagnostics.append(doc.error(node, .yamlType, "\(what) must be a whole number, got '\(node.scalar?.string ?? "a list or mapping")'"))
             return nil
         }
@@ -110,8 +110,10 @@ public struct YAMLReader {
 }
 
 extension StringProtocol {
-    /// Without leading and trailing spaces, tabs and newlines.
-    func trimmed() -> String {
+    /// Without leading and trailing spaces, tabs, LF and CR (YAML's white space and line breaks);
+    /// other Unicode spaces (no-break, ideographic) are kept, unlike SiteBuilder's
+    /// `trimmingUnicodeWhitespace`.
+    func trimmingSpacesTabsAndNewlines() -> String {
         var s = Substring(self)
         while let f = s.first, f == " " || f == "\t" || f == "\n" || f == "\r" { s.removeFirst() }
         while let l = s.last, l == " " || l == "\t" || l == "\n" || l == "\r" { s.removeLast() }

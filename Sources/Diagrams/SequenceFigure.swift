@@ -220,9 +220,26 @@ enum SequenceFigure {
         let band = L.bands[k - 1]
         svg.add(rect(8, band.top, L.width - 16, band.bottom - band.top, "sl-box2", extra: [("stroke", "none")]))
         svg.add(text(16, 24, FrameSteps.label(trace, k), "sl-h"))
+        var chips = drawHosts(trace, L, into: &svg)
+        drawStepLabels(L, upTo: k, into: &svg)
+        var marks = drawItems(trace, L, upTo: k, chips: &chips, into: &svg)
+        addInFlight(marks.pending, L, bottomY: bottomY, to: &marks)
+        drawLanes(trace, L, chips: chips, bottomY: bottomY, into: &svg)
+        for a in marks.arrows { svg.add(a) }
+        for l in marks.labels { svg.add(l) }
+        // The state of each socket structure the host has after step k, under its line.
+        for (i, h) in trace.hosts.enumerated() {
+            for (j, s) in currentSockets(trace.steps[k - 1], host: h.name).enumerated() {
+                let name = L.multiSocketHosts.contains(h.name) ? "\(s.state.rawValue) (소켓 \(s.id))" : s.state.rawValue
+                chip(name, x: L.laneX[i], y: bottomY + 16 + Double(j) * 22, current: true, into: &svg)
+            }
+        }
+    }
 
-        // Host headers and their first state.
-        var chips: [Int: [Double]] = [:]  // lane -> chip centre ys, to break the lane line around them
+    /// Host headers and their first state; returns lane -> chip centre ys, to break the lane line
+    /// around them.
+    static func drawHosts(_ trace: Trace, _ L: Layout, into svg: inout SVG) -> [Int: [Double]] {
+        var chips: [Int: [Double]] = [:]
         for (i, h) in trace.hosts.enumerated() {
             let x = L.laneX[i]
             let w = max(110, textWidth(h.name, size: 13) + 24)
@@ -232,23 +249,36 @@ enum SequenceFigure {
             chip(L.initial[i].rawValue, x: x, y: top - 4, current: false, into: &svg)
             chips[i, default: []].append(top - 4)
         }
+        return chips
+    }
 
-        // Step labels.
+    /// The left column's text of every step up to k, the current one in bold.
+    static func drawStepLabels(_ L: Layout, upTo k: Int, into svg: inout SVG) {
         for b in L.bands where b.step <= k {
             for (j, l) in b.lines.enumerated() {
                 svg.add(text(16, b.top + 16 + Double(j) * 15, l, j == 0 ? (b.step == k ? "sl-b" : "sl-t") : "sl-s sl-dim"))
             }
             if b.step < k { svg.add(line(16, b.bottom, L.width - 16, b.bottom, "sl-thin")) }
         }
+    }
 
-        // Segments: match each arrival, loss or nothing-yet to the send that started it.
+    /// The segments' arrows and labels, drawn after the lane lines so that they lie on top; and
+    /// the sends no arrival or loss up to the frame's step has matched yet, by segment id.
+    struct SegmentMarks {
+        var arrows: [String] = []
+        var labels: [String] = []
         var pending: [Int: [(y: Double, event: SegmentEvent)]] = [:]
-        var arrows: [String] = [], labels: [String] = []
+    }
+
+    /// The items up to step k, in order: state chips drawn at once (their ys added to `chips`),
+    /// segments returned as marks, each arrival or loss matched to the send that started it.
+    static func drawItems(_ trace: Trace, _ L: Layout, upTo k: Int, chips: inout [Int: [Double]], into svg: inout SVG) -> SegmentMarks {
+        var marks = SegmentMarks()
         for item in L.items where item.step <= k {
             switch item.kind {
             case .elided(let n):
                 let mid = ((L.laneX.first ?? 0) + (L.laneX.last ?? 0)) / 2
-                labels.append(text(mid, item.y + 4, "⋯ 세그먼트 \(grouped(n))개 생략 ⋯", "sl-s sl-dim", anchor: .middle))
+                marks.labels.append(text(mid, item.y + 4, "⋯ 세그먼트 \(grouped(n))개 생략 ⋯", "sl-s sl-dim", anchor: .middle))
             case .state(let c):
                 guard let lane = trace.hosts.firstIndex(where: { $0.name == c.host }) else { continue }
                 let name = L.multiSocketHosts.contains(c.host) ? "\(c.to.rawValue) (소켓 \(c.socket))" : c.to.rawValue
@@ -258,41 +288,54 @@ enum SequenceFigure {
                 let seg = e.segment
                 switch e.kind {
                 case .sent, .retransmitted:
-                    pending[seg.id, default: []].append((item.y, e))
+                    marks.pending[seg.id, default: []].append((item.y, e))
                 case .delivered, .dropped:
-                    guard var list = pending[seg.id], !list.isEmpty else { continue }
+                    guard var list = marks.pending[seg.id], !list.isEmpty else { continue }
                     let start = list.removeFirst()
-                    pending[seg.id] = list
-                    let a = (L.laneX[seg.fromHost], start.y), b = (L.laneX[seg.toHost], item.y)
-                    let retx = start.event.kind == .retransmitted
-                    let text0 = (retx ? "재전송 " : "") + label(seg)
-                    if e.kind == .delivered {
-                        arrows.append(arrow(a, b, line: retx ? "sl-dash" : "sl-line", head: "sl-ink", size: 9))
-                        labels.append(arrowLabel(text0, a, b))
-                    } else {
-                        let x = a.0 + (b.0 - a.0) * 0.55
-                        let yy = a.1 + (b.1 - a.1) * 0.9
-                        arrows.append(line(a.0, a.1, x, yy, retx ? "sl-dash" : "sl-line"))
-                        arrows.append(line(x - 6, yy - 6, x + 6, yy + 6, "sl-warn") + line(x - 6, yy + 6, x + 6, yy - 6, "sl-warn"))
-                        labels.append(text(x + 10, yy + 4, "유실", "sl-s sl-warntext"))
-                        labels.append(arrowLabel(text0, a, (x, yy)))
-                    }
+                    marks.pending[seg.id] = list
+                    addArrow(seg, from: start, to: item.y, lost: e.kind == .dropped, L, to: &marks)
                 }
             }
         }
-        // Segments still in flight after step k: a dashed stub heading for the receiver.
+        return marks
+    }
+
+    /// The arrow of a segment sent at `start` and delivered (or lost on the way) at `y`.
+    static func addArrow(_ seg: Segment, from start: (y: Double, event: SegmentEvent), to y: Double, lost: Bool, _ L: Layout,
+                         to marks: inout SegmentMarks) {
+        let a = (L.laneX[seg.fromHost], start.y), b = (L.laneX[seg.toHost], y)
+        let retx = start.event.kind == .retransmitted
+        let text0 = (retx ? "재전송 " : "") + label(seg)
+        if !lost {
+            marks.arrows.append(arrow(a, b, line: retx ? "sl-dash" : "sl-line", head: "sl-ink", size: 9))
+            marks.labels.append(arrowLabel(text0, a, b))
+        } else {
+            let x = a.0 + (b.0 - a.0) * 0.55
+            let yy = a.1 + (b.1 - a.1) * 0.9
+            marks.arrows.append(line(a.0, a.1, x, yy, retx ? "sl-dash" : "sl-line"))
+            marks.arrows.append(line(x - 6, yy - 6, x + 6, yy + 6, "sl-warn") + line(x - 6, yy + 6, x + 6, yy - 6, "sl-warn"))
+            marks.labels.append(text(x + 10, yy + 4, "유실", "sl-s sl-warntext"))
+            marks.labels.append(arrowLabel(text0, a, (x, yy)))
+        }
+    }
+
+    /// Segments still in flight after the frame's step: a dashed stub heading for the receiver.
+    static func addInFlight(_ pending: [Int: [(y: Double, event: SegmentEvent)]], _ L: Layout, bottomY: Double,
+                            to marks: inout SegmentMarks) {
         for id in pending.keys.sorted() {
             for start in pending[id] ?? [] {
                 let seg = start.event.segment
                 let a = (L.laneX[seg.fromHost], start.y)
                 let b = (a.0 + (L.laneX[seg.toHost] - a.0) * 0.45, max(start.y + 14, bottomY - 6))
-                arrows.append(arrow(a, b, line: "sl-dash", head: "sl-ink", size: 8))
+                marks.arrows.append(arrow(a, b, line: "sl-dash", head: "sl-ink", size: 8))
                 let retx = start.event.kind == .retransmitted
-                labels.append(arrowLabel((retx ? "재전송 " : "") + label(seg) + " (전송 중)", a, b))
+                marks.labels.append(arrowLabel((retx ? "재전송 " : "") + label(seg) + " (전송 중)", a, b))
             }
         }
+    }
 
-        // Lane lines, broken around state chips.
+    /// Lane lines, broken around state chips.
+    static func drawLanes(_ trace: Trace, _ L: Layout, chips: [Int: [Double]], bottomY: Double, into svg: inout SVG) {
         for i in trace.hosts.indices {
             let x = L.laneX[i]
             var y0 = 70.0
@@ -301,15 +344,6 @@ enum SequenceFigure {
                 y0 = cy + 10
             }
             if bottomY > y0 { svg.add(line(x, y0, x, bottomY, "sl-line")) }
-        }
-        for a in arrows { svg.add(a) }
-        for l in labels { svg.add(l) }
-        // The state of each socket structure the host has after step k, under its line.
-        for (i, h) in trace.hosts.enumerated() {
-            for (j, s) in currentSockets(trace.steps[k - 1], host: h.name).enumerated() {
-                let name = L.multiSocketHosts.contains(h.name) ? "\(s.state.rawValue) (소켓 \(s.id))" : s.state.rawValue
-                chip(name, x: L.laneX[i], y: bottomY + 16 + Double(j) * 22, current: true, into: &svg)
-            }
         }
     }
 

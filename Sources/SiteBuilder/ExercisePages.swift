@@ -145,7 +145,7 @@ struct ExercisePages {
                 out += ExerciseText.hiddenAnswer
             } else if values.count > 1 {
                 let token = "SOCKLABVAR\(tokens.count)END"
-                tokens[token] = "<var>\(inner.trimmed().xmlEscaped)</var>"
+                tokens[token] = "<var>\(inner.trimmingUnicodeWhitespace().xmlEscaped)</var>"
                 out += token
             } else {
                 out += ExerciseText.render("{\(inner)}", key: key)

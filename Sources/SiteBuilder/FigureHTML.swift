@@ -49,7 +49,7 @@ enum FigureHTML {
     /// An SVG inlined in XHTML must not carry its own XML declaration.
     static func stripDeclaration(_ svg: String) -> String {
         guard svg.hasPrefix("<?xml"), let end = svg.range(of: "?>") else { return svg }
-        return String(svg[end.upperBound...]).trimmed()
+        return String(svg[end.upperBound...]).trimmingUnicodeWhitespace()
     }
 
     /// The root element with its natural width as `--w`, so the stylesheet can draw it at that

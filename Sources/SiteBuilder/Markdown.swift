@@ -15,9 +15,9 @@ enum Prose {
                 var after = rest[open.upperBound...]
                 if after.first == "{" || after.first == "&" { after = after.dropFirst() }
                 guard let close = after.range(of: "}}") else { break }
-                var name = String(after[..<close.lowerBound]).trimmed()
+                var name = String(after[..<close.lowerBound]).trimmingUnicodeWhitespace()
                 if name.hasPrefix("!") || name.hasPrefix("#") || name.hasPrefix("/") || name.hasPrefix("^") {
-                    name = String(name.dropFirst()).trimmed()
+                    name = String(name.dropFirst()).trimmingUnicodeWhitespace()
                 }
                 if !name.isEmpty && !name.hasPrefix("!") { out.append((name, firstLine + i)) }
                 rest = after[close.upperBound...]
@@ -84,7 +84,7 @@ enum Prose {
                 continue
             }
             if !inFence, text.hasPrefix("`"), let previous = out.last {
-                let p = previous.trimmed()
+                let p = previous.trimmingUnicodeWhitespace()
                 if !p.isEmpty, !p.hasPrefix("#"), !p.hasPrefix("|"), !p.hasPrefix("```"), !p.hasPrefix(">") {
                     out[out.count - 1] = previous + " " + text
                     continue
@@ -106,7 +106,7 @@ enum Prose {
             return template.render(context)
         } catch let e as MustacheTemplate.ParserError {
             throw DiagnosticError(Diagnostic(at: SourceLocation(file: file, line: firstLine + e.context.lineNumber - 1, column: e.context.columnNumber),
-                                             id: .templateSyntax, "Mustache syntax error: \(e.error) near '\(e.context.line.trimmed())'"))
+                                             id: .templateSyntax, "Mustache syntax error: \(e.error) near '\(e.context.line.trimmingUnicodeWhitespace())'"))
         } catch {
             throw DiagnosticError(Diagnostic(at: SourceLocation(file: file, line: firstLine), id: .templateSyntax, "Mustache error: \(error)"))
         }
@@ -114,7 +114,9 @@ enum Prose {
 }
 
 extension String {
-    func trimmed() -> String {
+    /// Without leading and trailing whitespace in Unicode's sense (`Character.isWhitespace`: also
+    /// no-break and ideographic spaces), unlike CourseModel's `trimmingSpacesTabsAndNewlines`.
+    func trimmingUnicodeWhitespace() -> String {
         var s = Substring(self)
         while let f = s.first, f.isWhitespace { s.removeFirst() }
         while let l = s.last, l.isWhitespace { s.removeLast() }

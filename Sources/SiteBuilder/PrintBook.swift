@@ -22,7 +22,7 @@ enum PrintBook {
         if let option {
             var chosen = Set<Int>()
             for item in option.split(separator: ",") {
-                let text = String(item).trimmed()
+                let text = String(item).trimmingUnicodeWhitespace()
                 guard let n = Int(text), (1...count).contains(n) else {
                     diagnostics.append(Diagnostic(at: location, id: .contentPrintFrame,
                                                   "print: '\(text)' is not a frame of this figure: give frame numbers from 1 to \(count)"))

@@ -266,9 +266,38 @@ struct BuildContext {
 
     mutating func render(_ page: PageSource, number: Int?) -> PageOutput {
         var diagnostics: [Diagnostic] = []
-        var figureFiles: [OutputFile] = []
+        let values = quotedValues(page, diagnostics: &diagnostics)
+        let (figureHTML, figureFiles) = figures(page, number: number, diagnostics: &diagnostics)
+        let params = parameterNames
+        diagnostics += Self.checkNames(page, parameters: params)
 
-        // Values quoted in the prose.
+        // Mustache over the Markdown source with placeholders, then Markdown, then the real values
+        // and figures: a value such as FIN_WAIT_1 must not be read as Markdown emphasis.
+        var tokens: [String: String] = [:]
+        for id in figureHTML.keys { tokens[id] = "SOCKLABFIGURE\(id)END" }
+        var valueTokens: [String: String] = [:]
+        for (i, id) in values.keys.sorted().enumerated() { valueTokens[id] = "SOCKLABVALUE\(i)END" }
+        var mustacheContext: [String: Any] = params
+        mustacheContext["values"] = valueTokens
+        mustacheContext["figures"] = tokens
+        var html = ""
+        do throws(DiagnosticError) {
+            let markdown = try Prose.mustache(page.body, context: mustacheContext, file: page.file, firstLine: page.bodyLine)
+            html = Prose.html(fromMarkdown: markdown)
+        } catch {
+            diagnostics += error.diagnostics
+        }
+        var replacements: [String: String] = [:]
+        for (id, token) in valueTokens { replacements[token] = values[id]!.xmlEscaped }
+        for (id, token) in tokens { replacements[token] = figureHTML[id]! }
+        html = Tokens.replace(in: html, replacements)
+        return PageOutput(html: html, figureFiles: figureFiles, diagnostics: diagnostics,
+                          locateProse: Self.proseLocator(html, page: page, context: mustacheContext))
+    }
+
+    /// The values quoted in the page's prose, by id; a value that cannot be computed is left out
+    /// and its diagnostics added.
+    mutating func quotedValues(_ page: PageSource, diagnostics: inout [Diagnostic]) -> [String: String] {
         var values: [String: String] = [:]
         for v in page.values {
             let r: Result<String, DiagnosticError> = timed("values") { ctx in
@@ -279,9 +308,14 @@ struct BuildContext {
             case .failure(let e): diagnostics += e.diagnostics
             }
         }
+        return values
+    }
 
-        // Figures, drawn from their scenarios' traces.
+    /// The page's figures, drawn from their scenarios' traces: each figure's HTML by id, and the
+    /// SVG files of its frames.
+    mutating func figures(_ page: PageSource, number: Int?, diagnostics: inout [Diagnostic]) -> (html: [String: String], files: [OutputFile]) {
         var figureHTML: [String: String] = [:]
+        var figureFiles: [OutputFile] = []
         for (k, spec) in page.figures.enumerated() {
             var traceValue: Trace?
             if let s = spec.scenario {
@@ -310,9 +344,13 @@ struct BuildContext {
                 diagnostics.append(Diagnostic(at: spec.location, id: .contentFigure, "figure \(spec.id): \(error)"))
             }
         }
+        return (figureHTML, figureFiles)
+    }
 
-        // Check every name the prose uses before rendering: Mustache would render a typo as nothing.
-        let params = parameterNames
+    /// Every name the prose uses, checked before rendering (Mustache would render a typo as
+    /// nothing), and every figure the prose never places.
+    static func checkNames(_ page: PageSource, parameters params: [String: String]) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
         var placed = Set<String>()
         for ref in Prose.references(in: page.body, firstLine: page.bodyLine) {
             let name = ref.name
@@ -338,31 +376,13 @@ struct BuildContext {
             diagnostics.append(Diagnostic(.warning, at: f.location, id: .contentUnplacedFigure,
                                           "figure \(f.id) is defined but the prose never places it with {{{figures.\(f.id)}}}"))
         }
+        return diagnostics
+    }
 
-        // Mustache over the Markdown source with placeholders, then Markdown, then the real values
-        // and figures: a value such as FIN_WAIT_1 must not be read as Markdown emphasis.
-        var tokens: [String: String] = [:]
-        for id in figureHTML.keys { tokens[id] = "SOCKLABFIGURE\(id)END" }
-        var valueTokens: [String: String] = [:]
-        for (i, id) in values.keys.sorted().enumerated() { valueTokens[id] = "SOCKLABVALUE\(i)END" }
-        var mustacheContext: [String: Any] = params
-        mustacheContext["values"] = valueTokens
-        mustacheContext["figures"] = tokens
-        var html = ""
-        do throws(DiagnosticError) {
-            let markdown = try Prose.mustache(page.body, context: mustacheContext, file: page.file, firstLine: page.bodyLine)
-            html = Prose.html(fromMarkdown: markdown)
-        } catch {
-            diagnostics += error.diagnostics
-        }
-        var replacements: [String: String] = [:]
-        for (id, token) in valueTokens { replacements[token] = values[id]!.xmlEscaped }
-        for (id, token) in tokens { replacements[token] = figureHTML[id]! }
-        html = Tokens.replace(in: html, replacements)
-        // Only when its page turns out malformed: the prose checked on its own, so a problem is
-        // reported at its Markdown line, not at a line of the page. A build that succeeds pays nothing.
-        let prose = html
-        let locate = { () -> Diagnostic? in
+    /// Only called when its page turns out malformed: the prose checked on its own, so a problem
+    /// is reported at its Markdown line, not at a line of the page. A build that succeeds pays nothing.
+    static func proseLocator(_ prose: String, page: PageSource, context mustacheContext: [String: Any]) -> () -> Diagnostic? {
+        {
             guard let p = SourceMap.fragmentProblems(prose).first else { return nil }
             let found = SourceMap.markdownLine(body: page.body, firstLine: page.bodyLine) { md in
                 Prose.html(fromMarkdown: (try? Prose.mustache(md, context: mustacheContext, file: page.file, firstLine: page.bodyLine)) ?? md)
@@ -370,6 +390,5 @@ struct BuildContext {
             return Diagnostic(at: SourceLocation(file: page.file, line: found?.line ?? page.bodyLine), id: .contentMalformedHTML,
                               "this Markdown makes HTML that is not well-formed XML: \((found?.problem ?? p).message)")
         }
-        return PageOutput(html: html, figureFiles: figureFiles, diagnostics: diagnostics, locateProse: locate)
     }
 }

@@ -34,7 +34,7 @@ struct Templates {
                 names.insert(name)
             } catch let e as MustacheTemplate.ParserError {
                 diagnostics.append(Diagnostic(at: SourceLocation(file: path, line: e.context.lineNumber, column: e.context.columnNumber),
-                                              id: .templateSyntax, "Mustache syntax error: \(e.error) near '\(e.context.line.trimmed())'"))
+                                              id: .templateSyntax, "Mustache syntax error: \(e.error) near '\(e.context.line.trimmingUnicodeWhitespace())'"))
             } catch {
                 diagnostics.append(Diagnostic(at: SourceLocation(file: path), id: .templateSyntax, "Mustache error: \(error)"))
             }
@@ -46,7 +46,7 @@ struct Templates {
         // Partials a template refers to must exist: Mustache would silently render nothing.
         for path in tree.paths(under: "templates", suffix: ".mustache") {
             for ref in Prose.references(in: tree[path]!, firstLine: 1) where ref.name.hasPrefix(">") {
-                let partial = String(ref.name.dropFirst()).trimmed()
+                let partial = String(ref.name.dropFirst()).trimmingUnicodeWhitespace()
                 if !names.contains(partial) {
                     diagnostics.append(Diagnostic(at: SourceLocation(file: path, line: ref.line), id: .templateMissingPartial,
                                                   "partial '\(partial)' has no templates/\(partial).mustache"))

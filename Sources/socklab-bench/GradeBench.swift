@@ -9,7 +9,8 @@ import SocketSim
 /// Goal (issue 6): at least 5,000 files per second on two cores.
 enum GradeBench {
     static func run(files: Int? = nil) throws {
-        let count = files ?? Int(ProcessInfo.processInfo.environment["SOCKLAB_BENCH_FILES"] ?? "") ?? 10_000
+        let env = ProcessInfo.processInfo.environment
+        let count = files ?? Int(env["SOCKLAB_BENCH_FILES"] ?? "") ?? 10_000
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         let content = cwd.appendingPathComponent("content")
         guard FileManager.default.fileExists(atPath: content.appendingPathComponent("course.yaml").path) else {
@@ -18,18 +19,54 @@ enum GradeBench {
         }
         var catalog = try loadCatalog(content)
         // SOCKLAB_BENCH_EXERCISES=N grades only the first N exercises (a smaller course).
-        if let n = Int(ProcessInfo.processInfo.environment["SOCKLAB_BENCH_EXERCISES"] ?? "") {
+        if let n = Int(env["SOCKLAB_BENCH_EXERCISES"] ?? "") {
             catalog.exercises = Array(catalog.exercises.prefix(n))
         }
-        let secret = ProcessInfo.processInfo.environment["SOCKLAB_SECRET"] ?? "socklab-bench-secret"
+        let secret = env["SOCKLAB_SECRET"] ?? "socklab-bench-secret"
 
         // Not timed: answer files for `count` students, about a quarter of the answers wrong.
         // SOCKLAB_BENCH_DIR=PATH writes the files there and keeps them (to time `socklab grade PATH`).
-        let keep = ProcessInfo.processInfo.environment["SOCKLAB_BENCH_DIR"]
+        let keep = env["SOCKLAB_BENCH_DIR"]
         let dir = keep.map { URL(fileURLWithPath: $0) }
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("socklab-grade-bench-\(ProcessInfo.processInfo.processIdentifier)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { if keep == nil { try? FileManager.default.removeItem(at: dir) } }
+        try writeAnswerFiles(count: count, catalog: catalog, secret: secret, into: dir)
+
+        // Timed: a fresh grader (no keys cached), reading from disk included.
+        let start = Date()
+        let cpu0 = cpuSeconds()
+        let inputs = try readAnswerFiles(in: dir)
+        let read = Date()
+        if let n = Int(env["SOCKLAB_BENCH_PARSE_ONLY"] ?? "") {
+            // For profiling the reader: parse every file n times on one thread, and stop.
+            let p0 = Date()
+            for _ in 0..<n { for input in inputs { if case .success(let b) = input.content { _ = try? AnswerSheet.parse(bytes: b, file: input.path) } } }
+            print(String(format: "grade: one thread: parse %.1f µs per file", Date().timeIntervalSince(p0) / Double(n * inputs.count) * 1e6))
+            return
+        }
+        let grader = Grader(catalog: catalog, secret: secret, workers: .machine)
+        let report = try grader.grade(inputs)
+        let end = Date()
+        let cpu1 = cpuSeconds()
+        printFirstRun(report, count: count, start: start, read: read, end: end, cpu: cpu1 - cpu0)
+        try printOutputs(report)
+        let repeats = Int(env["SOCKLAB_BENCH_REPEAT"] ?? "") ?? 1
+        try printCachedRuns(grader, inputs, count: count, repeats: repeats, questions: catalog.exercises.reduce(0) { $0 + $1.questions.count },
+                            keysWall: end.timeIntervalSince(read), keysCPU: cpu1 - cpu0)
+        try printStreamingCost(grader, inputs, count: count, catalog: catalog, rounds: max(1, repeats))
+        commandPerFormat(dir: dir, count: count, secret: secret)
+        if env["SOCKLAB_BENCH_DETAIL"] != nil {
+            let p0 = Date()
+            for input in inputs.prefix(1000) { if case .success(let b) = input.content { _ = try? AnswerSheet.parse(bytes: b, file: input.path) } }
+            let perParse = Date().timeIntervalSince(p0) / Double(min(1000, inputs.count))
+            print(String(format: "grade: one thread: parse %.0f µs per file", perParse * 1e6))
+        }
+    }
+
+    /// Not timed: `count` answer files `b00000.yaml`... in `dir`, about a quarter of the answers
+    /// wrong; prints what they hold.
+    static func writeAnswerFiles(count: Int, catalog: ExerciseCatalog, secret: String, into dir: URL) throws {
         let generator = Grader(catalog: catalog, secret: secret, workers: .machine)
         var rng = SplitMix64(seed: 42)
         var bytes = 0
@@ -45,29 +82,20 @@ enum GradeBench {
             for (id, v) in generator.variants(for: String(format: "b%05d", i)) { inUse.insert("\(id) \(v)") }
         }
         print("grade: \(count) answer files, \(tagged ? "tagged" : "untagged (SOCKLAB_BENCH_UNTAGGED)") (\(questions) questions each, \(bytes / count) bytes on average), \(catalog.exercises.count) exercises, \(inUse.count) (exercise, variant) keys in use")
+    }
 
-        // Timed: a fresh grader (no keys cached), reading from disk included.
-        let start = Date()
-        let cpu0 = cpuSeconds()
+    /// Every file in `dir`, read first, as always (so the figures compare across versions); the
+    /// command reads each file when the grader takes it up, which the per-format runs measure.
+    static func readAnswerFiles(in dir: URL) throws -> [AnswerInput] {
         let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
-        // Read first, as always (so the figures compare across versions); the command reads each
-        // file when the grader takes it up, which the per-format runs below measure.
-        let inputs: [AnswerInput] = names.map { name in
+        return names.map { name in
             let path = dir.appendingPathComponent(name).path
             return AnswerInput(path: path, content: .success([UInt8](FileManager.default.contents(atPath: path) ?? Data())))
         }
-        let read = Date()
-        if let n = Int(ProcessInfo.processInfo.environment["SOCKLAB_BENCH_PARSE_ONLY"] ?? "") {
-            // For profiling the reader: parse every file n times on one thread, and stop.
-            let p0 = Date()
-            for _ in 0..<n { for input in inputs { if case .success(let b) = input.content { _ = try? AnswerSheet.parse(bytes: b, file: input.path) } } }
-            print(String(format: "grade: one thread: parse %.1f µs per file", Date().timeIntervalSince(p0) / Double(n * inputs.count) * 1e6))
-            return
-        }
-        let grader = Grader(catalog: catalog, secret: secret, workers: .machine)
-        let report = try grader.grade(inputs)
-        let end = Date()
-        let cpu1 = cpuSeconds()
+    }
+
+    /// The first run's figures: results, wall time (reading, grading), files per second, CPU time.
+    static func printFirstRun(_ report: GradeReport, count: Int, start: Date, read: Date, end: Date, cpu: Double) {
         let total = end.timeIntervalSince(start)
         let graded = report.results.filter { !$0.isError }.count
         let mean = report.results.reduce(0) { $0 + $1.score } / Double(max(1, report.results.count))
@@ -78,10 +106,13 @@ enum GradeBench {
                      ProcessInfo.processInfo.activeProcessorCount, peakMemory()))
         // CPU time is steadier than wall time on a busy machine: the wall figure cannot beat it
         // divided by the number of cores.
-        print(String(format: "grade: CPU %.3f s (%.0f µs per file), so at most %.0f files/s on %d idle cores", cpu1 - cpu0,
-                     (cpu1 - cpu0) / Double(count) * 1e6, Double(count) / (cpu1 - cpu0) * Double(ProcessInfo.processInfo.activeProcessorCount),
+        print(String(format: "grade: CPU %.3f s (%.0f µs per file), so at most %.0f files/s on %d idle cores", cpu,
+                     cpu / Double(count) * 1e6, Double(count) / cpu * Double(ProcessInfo.processInfo.activeProcessorCount),
                      ProcessInfo.processInfo.activeProcessorCount))
-        // What the TA's output costs on top: feedback is rendered only when an output asks for it.
+    }
+
+    /// What the TA's output costs on top: feedback is rendered only when an output asks for it.
+    static func printOutputs(_ report: GradeReport) throws {
         let o0 = Date()
         let csv = report.csv()
         let o1 = Date()
@@ -89,23 +120,29 @@ enum GradeBench {
         let o2 = Date()
         print(String(format: "grade: output: CSV gradebook %.3f s (%d KB), JSON with all feedback %.3f s (%d MB)",
                      o1.timeIntervalSince(o0), csv.utf8.count / 1024, o2.timeIntervalSince(o1), json.utf8.count >> 20))
-        // The same files again with every key already computed: reading and marking alone.
-        let repeats = Int(ProcessInfo.processInfo.environment["SOCKLAB_BENCH_REPEAT"] ?? "") ?? 1
+    }
+
+    /// The same files again with every key already computed: reading and marking alone. `keysWall`
+    /// and `keysCPU` are the first run's grading times, of which the keys are the difference.
+    static func printCachedRuns(_ grader: Grader, _ inputs: [AnswerInput], count: Int, repeats: Int, questions: Int,
+                                keysWall: Double, keysCPU: Double) throws {
         let again = Date()
         let cpu2 = cpuSeconds()
         for _ in 0..<repeats { _ = try grader.grade(inputs) }
         let t2 = Date().timeIntervalSince(again) / Double(repeats)
         let c2 = (cpuSeconds() - cpu2) / Double(repeats)
         print(String(format: "grade: again with keys cached: %.3f s, %.0f files/s (%.0f answers/s); keys took about %.3f s of the first run",
-                     t2, Double(count) / t2, Double(count * questions) / t2, max(0, end.timeIntervalSince(read) - t2)))
+                     t2, Double(count) / t2, Double(count * questions) / t2, max(0, keysWall - t2)))
         print(String(format: "grade: again: CPU %.3f s (%.0f µs per file); keys took about %.3f CPU s", c2, c2 / Double(count) * 1e6,
-                     max(0, (cpu1 - cpu0) - c2)))
-        // What streaming costs: the whole report (every result in memory, then the CSV) against the
-        // streamed run `socklab grade` makes (pieces rendered as files are graded, kept in a store,
-        // written in report order), keys cached, alternated so that both see the same machine.
+                     max(0, keysCPU - c2)))
+    }
+
+    /// What streaming costs: the whole report (every result in memory, then the CSV) against the
+    /// streamed run `socklab grade` makes (pieces rendered as files are graded, kept in a store,
+    /// written in report order), keys cached, alternated so that both see the same machine.
+    static func printStreamingCost(_ grader: Grader, _ inputs: [AnswerInput], count: Int, catalog: ExerciseCatalog, rounds: Int) throws {
         let csvOutput = GradeOutput(format: .csv, catalog: catalog, revealed: false)
         var wholeCPU = 0.0, streamedCPU = 0.0, wholeBytes = 0, streamedBytes = 0
-        let rounds = max(1, repeats)
         for _ in 0..<rounds {
             var c = cpuSeconds()
             try grader.grade(inputs).writeCSV { wholeBytes += $0.utf8.count }
@@ -117,13 +154,6 @@ enum GradeBench {
         print(String(format: "grade: CSV with keys cached (%d alternations): whole report %.0f µs per file, streamed %.0f µs per file of CPU (%+.1f %%), same size: %@",
                      rounds, wholeCPU / Double(rounds * count) * 1e6, streamedCPU / Double(rounds * count) * 1e6,
                      (streamedCPU / wholeCPU - 1) * 100, wholeBytes == streamedBytes ? "yes" : "NO"))
-        commandPerFormat(dir: dir, count: count, secret: secret)
-        if ProcessInfo.processInfo.environment["SOCKLAB_BENCH_DETAIL"] != nil {
-            let p0 = Date()
-            for input in inputs.prefix(1000) { if case .success(let b) = input.content { _ = try? AnswerSheet.parse(bytes: b, file: input.path) } }
-            let perParse = Date().timeIntervalSince(p0) / Double(min(1000, inputs.count))
-            print(String(format: "grade: one thread: parse %.0f µs per file", perParse * 1e6))
-        }
     }
 
     /// The release `socklab grade FOLDER --format F --out FILE` on the generated files, once per

@@ -128,42 +128,6 @@ final class ProgressLine: @unchecked Sendable {
     }
 }
 
-/// Writes `text` to `path` atomically: a temporary file in the same folder, then a rename, so a
-/// reader never sees half a report and an old report is never lost to a failed write.
-func writeAtomically(_ text: String, to path: String) throws {
-    try writeAtomically(to: path) { write in try write(text) }
-}
-
-/// Writes what `body` hands its writer to `path` atomically, as it comes (a large report is never
-/// whole in memory). Temporaries a killed run left beside `path` are removed first.
-func writeAtomically(to path: String, _ body: ((String) throws -> Void) throws -> Void) throws {
-    let url = URL(fileURLWithPath: path)
-    let dir = url.deletingLastPathComponent()
-    let prefix = ".\(url.lastPathComponent).tmp-"
-    for stale in (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? [] where stale.hasPrefix(prefix) {
-        // Another run's temporary is stale only if its process is gone.
-        if let pid = Int32(stale.dropFirst(prefix.count)), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH {
-            try? FileManager.default.removeItem(at: dir.appendingPathComponent(stale))
-        }
-    }
-    let tmp = dir.appendingPathComponent(prefix + "\(ProcessInfo.processInfo.processIdentifier)")
-    guard FileManager.default.createFile(atPath: tmp.path, contents: nil), let handle = FileHandle(forWritingAtPath: tmp.path) else {
-        throw ValidationError("cannot write \(path): cannot create a file in \(dir.path)")
-    }
-    do {
-        try body { chunk in try handle.write(contentsOf: Data(chunk.utf8)) }
-        try handle.close()
-        guard rename(tmp.path, url.path) == 0 else {
-            throw ValidationError("cannot write \(path): \(String(cString: strerror(errno)))")
-        }
-    } catch {
-        try? handle.close()
-        try? FileManager.default.removeItem(at: tmp)
-        if let e = error as? ValidationError { throw e }
-        throw ValidationError("cannot write \(path): \((error as NSError).localizedDescription)")
-    }
-}
-
 /// Reads a file so that no file can make the reading itself the problem: opened without blocking
 /// (a named pipe), checked on the opened file (after symbolic links, so a link to a 2 GB file is
 /// refused unread), and read at most one byte past the limit (a file that grows while it is read,

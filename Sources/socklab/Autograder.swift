@@ -34,8 +34,7 @@ struct AutograderGradescope: ParsableCommand {
 
     @OptionGroup var folder: ContentFolder
 
-    @Option(help: "Gradescope visibility of the results.")
-    var visibility: GradeReport.Visibility = .visible
+    @OptionGroup var gradescope: GradescopeVisibility
 
     func validate() throws {
         guard FileManager.default.isExecutableFile(atPath: binary) else {
@@ -64,7 +63,7 @@ struct AutograderGradescope: ParsableCommand {
             }
             try fm.copyItem(atPath: binary, toPath: stage.appendingPathComponent("socklab").path)
             try Data(AutograderScripts.setup.utf8).write(to: stage.appendingPathComponent("setup.sh"))
-            try Data(AutograderScripts.runAutograder(visibility: visibility).utf8).write(to: stage.appendingPathComponent("run_autograder"))
+            try Data(AutograderScripts.runAutograder(visibility: gradescope.visibility).utf8).write(to: stage.appendingPathComponent("run_autograder"))
             try Data((secret + "\n").utf8).write(to: stage.appendingPathComponent("secret"))
             for (name, mode) in [("socklab", 0o755), ("setup.sh", 0o755), ("run_autograder", 0o755), ("secret", 0o600)] {
                 try fm.setAttributes([.posixPermissions: mode], ofItemAtPath: stage.appendingPathComponent(name).path)
@@ -75,24 +74,18 @@ struct AutograderGradescope: ParsableCommand {
             throw ValidationError("cannot prepare the autograder files: \((error as NSError).localizedDescription)")
         }
         let outURL = URL(fileURLWithPath: out).standardizedFileURL
-        let tmp = outURL.deletingLastPathComponent().appendingPathComponent(".\(outURL.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
-        try? fm.removeItem(at: tmp)
-        // Files at the root of the archive (Gradescope looks for setup.sh and run_autograder there);
-        // -X leaves out extra file attributes, -y keeps nothing but files.
-        let zip = Process()
-        zip.executableURL = URL(fileURLWithPath: "/usr/bin/zip")
-        zip.arguments = ["-q", "-r", "-X", tmp.path, "setup.sh", "run_autograder", "socklab", "secret", "content"]
-        zip.currentDirectoryURL = stage
-        try zip.run()
-        zip.waitUntilExit()
-        guard zip.terminationStatus == 0 else {
-            try? fm.removeItem(at: tmp)
-            throw ValidationError("zip failed (exit \(zip.terminationStatus)) writing \(out)")
-        }
-        guard rename(tmp.path, outURL.path) == 0 else {
-            let err = String(cString: strerror(errno))
-            try? fm.removeItem(at: tmp)
-            throw ValidationError("cannot write \(out): \(err)")
+        try AtomicFile.write(to: out) { (tmp: URL) in
+            // Files at the root of the archive (Gradescope looks for setup.sh and run_autograder there);
+            // -X leaves out extra file attributes, -y keeps nothing but files.
+            let zip = Process()
+            zip.executableURL = URL(fileURLWithPath: "/usr/bin/zip")
+            zip.arguments = ["-q", "-r", "-X", tmp.path, "setup.sh", "run_autograder", "socklab", "secret", "content"]
+            zip.currentDirectoryURL = stage
+            try zip.run()
+            zip.waitUntilExit()
+            guard zip.terminationStatus == 0 else {
+                throw ValidationError("zip failed (exit \(zip.terminationStatus)) writing \(out)")
+            }
         }
         let size = ((try? fm.attributesOfItem(atPath: outURL.path))?[.size] as? Int) ?? 0
         print("autograder: wrote \(out) (\(size >> 20) MB): setup.sh, run_autograder, socklab, secret, content/ (\(loaded.catalog.exercises.count) exercises)")
@@ -161,8 +154,7 @@ struct AutograderRun: ParsableCommand {
 
     @OptionGroup var folder: ContentFolder
 
-    @Option(help: "Gradescope visibility of the results.")
-    var visibility: GradeReport.Visibility = .visible
+    @OptionGroup var gradescope: GradescopeVisibility
 
     func run() throws {
         let start = Date()
@@ -171,7 +163,7 @@ struct AutograderRun: ParsableCommand {
         try? FileManager.default.createDirectory(at: rootURL.appendingPathComponent("results"), withIntermediateDirectories: true)
         func seconds() -> Int { Int(Date().timeIntervalSince(start).rounded(.up)) }
         func message(_ text: String) throws {
-            try writeAtomically(try GradeReport.gradescopeMessage(text, visibility: visibility, executionTime: seconds()), to: results)
+            try AtomicFile.write(try GradeReport.gradescopeMessage(text, visibility: gradescope.visibility, executionTime: seconds()), to: results)
         }
         let loaded: GradingContent
         let grader: Grader
@@ -217,13 +209,13 @@ struct AutograderRun: ParsableCommand {
                 return
             }
             // Nothing readable enough to name a student: the first file's problems.
-            try writeAtomically(try graded.restricted(to: Array(graded.results.prefix(1))).gradescope(visibility: visibility, executionTime: seconds(), notes: notes), to: results)
+            try AtomicFile.write(try graded.restricted(to: Array(graded.results.prefix(1))).gradescope(visibility: gradescope.visibility, executionTime: seconds(), notes: notes), to: results)
             return
         }
         if graded.results.count > 1 {
             notes.append("참고: 답안 파일이 \(graded.results.count)개 있습니다(\(graded.results.map { "'\(name($0))'" }.joined(separator: ", "))). '\(name(chosen))'만 채점했습니다.")
         }
-        try writeAtomically(try graded.restricted(to: [chosen]).gradescope(visibility: visibility, executionTime: seconds(), notes: notes), to: results)
+        try AtomicFile.write(try graded.restricted(to: [chosen]).gradescope(visibility: gradescope.visibility, executionTime: seconds(), notes: notes), to: results)
     }
 }
 

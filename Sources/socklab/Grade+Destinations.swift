@@ -40,7 +40,7 @@ extension Grade {
             throw ValidationError("cannot create the folder \(dir): \((error as NSError).localizedDescription)")
         }
         try report.writeFeedback { name, text in
-            try writeAtomically(text, to: URL(fileURLWithPath: dir).appendingPathComponent(name).path)
+            try AtomicFile.write(text, to: URL(fileURLWithPath: dir).appendingPathComponent(name).path)
         }
     }
 

@@ -110,8 +110,7 @@ struct Grade: ParsableCommand {
     @Option(help: "An earlier '--format json' output: list every student whose score changed since, and on which questions.")
     var compare: String?
 
-    @Option(help: "Gradescope visibility of the results.")
-    var visibility: GradeReport.Visibility = .visible
+    @OptionGroup var gradescope: GradescopeVisibility
 
     @OptionGroup var folder: ContentFolder
 
@@ -135,7 +134,7 @@ struct Grade: ParsableCommand {
         }
         let progress = ProgressLine(total: files.count, label: "socklab grade")
         let output = GradeOutput(format: format.output, catalog: content.catalog, revealed: reveal,
-                                 visibility: visibility, roster: roster)
+                                 visibility: gradescope.visibility, roster: roster)
         // Each student's part of the report is rendered as their file is graded and spooled to
         // disk; memory holds one score row per file, whatever the format (README, Benchmarks).
         let spool = try SpoolFile(near: out)
@@ -153,7 +152,7 @@ struct Grade: ParsableCommand {
         var changes: [GradeReport.ScoreChange]?
         if let compare { changes = try Self.changes(in: report, since: compare) }
         if let out {
-            try writeAtomically(to: out) { write in try report.write(write) }
+            try AtomicFile.write(to: out) { write in try report.write(write) }
         } else if changes == nil {
             try report.write { chunk in FileHandle.standardOutput.write(Data(chunk.utf8)) }
         }

@@ -55,7 +55,7 @@ struct Report: ParsableCommand {
         } catch {
             throw ValidationError("cannot create the folder \(out): \((error as NSError).localizedDescription)")
         }
-        for f in files { try writeAtomically(f.contents, to: URL(fileURLWithPath: out).appendingPathComponent(f.name).path) }
+        for f in files { try AtomicFile.write(f.contents, to: URL(fileURLWithPath: out).appendingPathComponent(f.name).path) }
         let s = classReport.summary
         print("report: \(s.graded) of \(s.files) files graded; \(classReport.misconceptions.filter(\.found).count) misconceptions to reteach, "
               + "\(classReport.copies.count) copy lead\(classReport.copies.count == 1 ? "" : "s"); wrote \(files.count) files to \(out)")

@@ -248,14 +248,13 @@ struct SiteWriter {
         }
     }
 
-    /// The manifest, written atomically through the staging folder.
+    /// The manifest, written by `AtomicFile` with its temporary in the staging folder (which every
+    /// build begins by removing, so a killed build's temporary never stays in the site).
     private func writeManifest(_ m: Manifest) throws {
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys]
         try fm.createDirectory(at: staging, withIntermediateDirectories: true)
-        let tmp = staging.appendingPathComponent("manifest")
-        try enc.encode(m).write(to: tmp)
-        try rename(tmp, manifestURL)
+        try AtomicFile.write(try enc.encode(m), to: manifestURL.path, temporaryFolder: staging)
     }
 
     private func stopIfAsked(after renames: Int) throws {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CourseModel
 import Foundation
+import Grader
 
 @main
 struct SockLab: ParsableCommand {
@@ -16,4 +17,11 @@ struct SockLab: ParsableCommand {
 struct ContentFolder: ParsableArguments {
     @Option(help: "The content folder: course.yaml, and the sections/, pages/, scenarios/ and exercises/ a command reads.")
     var content: String = "content"
+}
+
+/// `--visibility`, Gradescope's visibility of the results, shared by every command that writes a
+/// results.json for Gradescope (one declaration, one help text, one default).
+struct GradescopeVisibility: ParsableArguments {
+    @Option(help: "Gradescope visibility of the results.")
+    var visibility: GradeReport.Visibility = .visible
 }

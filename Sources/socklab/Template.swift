@@ -25,6 +25,6 @@ struct Template: ParsableCommand {
         let content = try GradingContent.load(folder.content)
         let grader = try content.grader()
         let text = try report { () throws(DiagnosticError) in try AnswerTemplate.render(student: student, catalog: content.catalog, grader: grader) }
-        if let out { try writeAtomically(text, to: out) } else { print(text, terminator: "") }
+        if let out { try AtomicFile.write(text, to: out) } else { print(text, terminator: "") }
     }
 }

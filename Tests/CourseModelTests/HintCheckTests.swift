@@ -328,8 +328,8 @@ import Testing
         #expect(c.diagnostics.isEmpty, "\(c.diagnostics.map(\.description).joined(separator: "\n"))")
         for e in c.catalog.exercises {
             for q in e.questions {
-                #expect(!q.hint.trimmed().isEmpty, "\(e.id)/\(q.id) has no hint")
-                #expect(!q.solution.trimmed().isEmpty, "\(e.id)/\(q.id) has no solution")
+                #expect(!q.hint.trimmingSpacesTabsAndNewlines().isEmpty, "\(e.id)/\(q.id) has no hint")
+                #expect(!q.solution.trimmingSpacesTabsAndNewlines().isEmpty, "\(e.id)/\(q.id) has no solution")
                 #expect(q.hintLocation != nil)
             }
         }

@@ -3,7 +3,8 @@ import Testing
 @testable import SiteBuilder
 
 /// The built chapter opened in headless Chromium: pages load with no script error, the step-through
-/// controls change the frame, and screenshots land in out/screenshots for a person to look at.
+/// controls change the frame, and screenshots land in .build/screenshots for a person to look at
+/// (build output, never in the source tree).
 @Suite("The site in a real browser", .serialized)
 struct SiteInBrowserTests {
     static func buildRealSite() throws -> URL {
@@ -57,7 +58,7 @@ struct SiteInBrowserTests {
     func screenshots() throws {
         let site = try Self.buildRealSite()
         defer { try? FileManager.default.removeItem(at: site) }
-        let out = repositoryRoot.appendingPathComponent("out/screenshots")
+        let out = repositoryRoot.appendingPathComponent(".build/screenshots")
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
         for page in ["index", "buffering", "deadlock", "lifecycle", "closing"] {
             let png = out.appendingPathComponent("\(page).png")

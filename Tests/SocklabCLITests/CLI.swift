@@ -2,8 +2,9 @@ import Foundation
 
 /// Runs the built `socklab` command, as a user would.
 ///
-/// The binary sits beside the test bundle (`swift build` makes it; `scripts/test` builds before
-/// testing). A missing binary fails the test with that advice: it never skips.
+/// The binary sits beside the test bundle: the test target depends on the `socklab` product, so
+/// `swift test` builds a current one first, in the same configuration. Only that one is run (never
+/// a binary of another build folder, which may be stale); a missing one fails the test with advice.
 enum CLI {
     struct Output {
         var status: Int32
@@ -20,9 +21,7 @@ enum CLI {
             if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
             dir = dir.deletingLastPathComponent()
         }
-        let fallback = repositoryRoot.appendingPathComponent(".build/debug/socklab")
-        if FileManager.default.isExecutableFile(atPath: fallback.path) { return fallback }
-        throw CLIError(description: "the socklab binary is not built: run `swift build` first (scripts/test does)")
+        throw CLIError(description: "no socklab binary beside the test bundle \(CommandLine.arguments[0]): run the tests with `swift test` (or scripts/test)")
     }
 
     /// Runs `socklab ARGS` in `directory` (default: the repository root), with a 60 s limit.
