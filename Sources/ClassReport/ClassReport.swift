@@ -161,7 +161,7 @@ public struct ClassReport: Sendable {
         afterStage(.exercises)
         misconceptions = Self.misconceptionStats(graded, options: options)
         afterStage(.misconceptions)
-        copies = CopyDetector(graded, options: options).leads()
+        copies = CopyDetector(graded, options: options).leads(workers: report.workers)
         afterStage(.copies)
     }
 }
@@ -247,7 +247,7 @@ struct GradedClass {
         let (slot, predictionTokens) = Self.numberVariants(results, exercises: catalog.count, into: &exercises)
         let publishedTokens = Self.publishedKeys(catalog, exercises)
         let tables = Self.numberAnswers(into: &exercises, predictions: predictionTokens, published: publishedTokens)
-        let rows = Self.readMarks(results, tables: tables)
+        let rows = Self.readMarks(results, tables: tables, workers: report.workers)
         self.exercises = exercises
         self.slot = slot
         // Totals as `StudentResult.score` sums them (exercise by exercise, from zero).
@@ -348,8 +348,9 @@ struct GradedClass {
 
     /// Every mark read once (in parallel: reading the answers is the costly part), each wrong
     /// answer as its number in its column's table.
-    static func readMarks(_ results: [StudentResult], tables: [[AnswerToken: Int]]) -> [MarkRow] {
-        Parallel.map(results) { r in
+    static func readMarks(_ results: [StudentResult], tables: [[AnswerToken: Int]], workers: Workers) -> [MarkRow] {
+        workers.map(results.count) { i in
+            let r = results[i]
             var row = MarkRow()
             row.scores.reserveCapacity(tables.count)
             row.status.reserveCapacity(tables.count)

@@ -193,11 +193,12 @@ struct CopyDetector {
         return 1 - none
     }
 
-    func leads() -> [CopyLead] {
+    /// `workers`: the grader's threads (the command's choice), each taking one student at a time.
+    func leads(workers: Workers = .one) -> [CopyLead] {
         let n = c.count
         guard n >= 2 else { return [] }
         let threshold = options.copyAlpha / (Double(n) * Double(n - 1))
-        let found: [[CopyFinding]] = Parallel.map(Array(0..<n)) { a in findings(of: a, threshold: threshold) }
+        let found: [[CopyFinding]] = workers.map(n) { a in findings(of: a, threshold: threshold) }
         return Self.pairs(found.joined())
     }
 

@@ -243,7 +243,7 @@ extension Grader {
     /// with `feedback`) as their file is graded, keeping the pieces in `store` and only a
     /// `ScoreRow` per file in memory; the report is written from the result.
     ///
-    /// Files are graded on every core, at most `window` ahead of the oldest one not yet stored,
+    /// Files are graded on the grader's `workers`, at most `window` ahead of the oldest one not yet stored,
     /// and stored in input order, so the store's layout is the same whatever the threads did.
     /// Throws content errors (a key that cannot be computed) once every file was graded, as
     /// `grade` does; and whatever `store` throws.

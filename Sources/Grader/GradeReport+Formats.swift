@@ -176,7 +176,7 @@ extension GradeReport {
         return out
     }
 
-    /// How many students' reports are formatted at once: on every core, and few enough that
+    /// How many students' reports are formatted at once: on the `workers`, and few enough that
     /// their feedback text (tens of kilobytes each) stays small beside the run.
     static let chunk = 256
 
@@ -331,7 +331,7 @@ extension GradeReport {
         return out
     }
 
-    /// The gradebook written a chunk of rows at a time (rows formatted on every core).
+    /// The gradebook written a chunk of rows at a time (rows formatted on the report's `workers`).
     public func writeCSV(_ write: (String) throws -> Void) rethrows {
         let (results, catalog, workers) = (self.results, self.catalog, self.workers)
         try Self.writeCSV(catalog: catalog, count: results.count, rows: { range in

@@ -593,37 +593,7 @@ final class Counter: @unchecked Sendable {
     }
 }
 
-/// Maps in parallel over every core, keeping the order (for the command's reading of files).
-public enum Parallel {
-    public static func map<T: Sendable, U: Sendable>(_ items: [T], _ body: @Sendable (T) -> U) -> [U] { parallelMap(items, body) }
-}
-
-/// Maps in parallel over both cores (or however many there are), keeping the order.
-func parallelMap<T: Sendable, U: Sendable>(_ items: [T], _ body: @Sendable (T) -> U) -> [U] {
-    if items.count < 2 { return items.map(body) }
-    let out = UnsafeMutableBufferPointer<U?>.allocate(capacity: items.count)
-    out.initialize(repeating: nil)
-    defer { out.deallocate() }
-    let chunks = min(items.count, ProcessInfo.processInfo.activeProcessorCount * 16)
-    let box = UnsafeSendableBuffer(out)
-    DispatchQueue.concurrentPerform(iterations: chunks) { c in
-        var i = c * items.count / chunks
-        let end = (c + 1) * items.count / chunks
-        while i < end {
-            box.buffer[i] = body(items[i])
-            i += 1
-        }
-    }
-    return out.map { $0! }
-}
-
-/// Each chunk writes its own indices only, so sharing the buffer across threads is safe.
-struct UnsafeSendableBuffer<U>: @unchecked Sendable {
-    let buffer: UnsafeMutableBufferPointer<U?>
-    init(_ b: UnsafeMutableBufferPointer<U?>) { buffer = b }
-}
-
-/// Runs `produce(i)` for every `i` in `0..<count` on every core and hands each result to `consume`
+/// Runs `produce(i)` for every `i` in `0..<count` on `workers` threads and hands each result to `consume`
 /// on the calling thread, in index order, as soon as it and all before it are ready. At most
 /// `window` results are made ahead of the one `consume` waits for, so memory holds a window of
 /// results, not the run; what `consume` sees is the same whatever the threads did.

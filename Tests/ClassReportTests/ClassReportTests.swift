@@ -124,6 +124,22 @@ enum PlantedClass {
     }
 }
 
+/// The report is the same whatever the number of threads it is made on (the grader's `workers`).
+@Suite struct ReportOnThreads {
+    @Test func fourThreadsGiveTheReportOfOne() throws {
+        var students: [(String, Profile)] = (0..<80).map { (String(format: "t%03d", $0), .honest(wrong: 0.3)) }
+        students.append(("zcopy", .copier(of: "t017")))
+        students.append(("zmis", .misconception(.swappedQueues)))
+        var graded = try GeneratedClass(course: try FixtureCourse.load(), students: students, seed: 11).grade()
+        graded.workers = .one
+        let one = ClassReport(graded)
+        graded.workers = Workers(count: 4)
+        let four = ClassReport(graded)
+        #expect(try four.json() == one.json())
+        #expect(four.copies.map(\.students) == [["t017", "zcopy"]])
+    }
+}
+
 @Suite struct ReportInvariants {
     /// Random classes: every number in range, every count adding up.
     @Test("counts add up and statistics stay in range", arguments: [UInt64(11), 12, 13])
