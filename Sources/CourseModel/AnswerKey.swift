@@ -100,7 +100,8 @@ extension Exercise {
                                            notes: q.kind == .choice ? ["choices: \(q.choices.joined(separator: ", "))"] : []))
             }
             if let t = q.tolerance {
-                let inner = t.hasPrefix("{") ? String(t.dropFirst().dropLast()) : t
+                // The loader keeps a whole number or a value written whole in braces (`{mss}`).
+                let inner = TemplateScanner.braced(t).map(String.init) ?? t
                 do throws(Arithmetic.Failure) { key.tolerances[q.id] = try Arithmetic.evaluate(inner, variables: variables) } catch {
                     problems.append(Diagnostic(at: q.location, id: .exerciseTolerance, "tolerance of '\(q.id)': \(error.message)"))
                 }

@@ -114,14 +114,26 @@ public enum ExerciseLoader {
     public static let questionKeys = ["id", "prompt", "kind", "choices", "points", "answer", "tolerance", "partial",
                                       "hint", "solution", "explanation", "carryForward"]
 
+    /// A mapping's fields by key, the known ones only; an unknown key is reported (with the known
+    /// ones) and left out.
+    typealias Fields = [String: (keyNode: Node, value: Node)]
+
+    static func fields(_ entries: [(key: String, keyNode: Node, value: Node)], known: [String], in what: String,
+                       _ r: inout YAMLReader) -> Fields {
+        var byKey: Fields = [:]
+        for e in entries {
+            if known.contains(e.key) { byKey[e.key] = (e.keyNode, e.value) } else { r.unknownKey(e.key, e.keyNode, in: what, known: known) }
+        }
+        return byKey
+    }
+
+    /// Reads one exercise file, reporting every mistake it finds (not only the first) in the
+    /// file's order: unknown keys, then each field as written in the format above.
     public static func load(text: String, file: String, course: CourseConfig, scenarios: [ScenarioFile]) throws(DiagnosticError) -> Exercise {
         let doc = try YAMLDocument(text: text, file: file)
         var r = YAMLReader(doc)
         guard let entries = r.mapping(doc.root, "an exercise") else { throw DiagnosticError(r.diagnostics) }
-        var byKey: [String: (keyNode: Node, value: Node)] = [:]
-        for e in entries {
-            if knownKeys.contains(e.key) { byKey[e.key] = (e.keyNode, e.value) } else { r.unknownKey(e.key, e.keyNode, in: "an exercise", known: knownKeys) }
-        }
+        let byKey = fields(entries, known: knownKeys, in: "an exercise", &r)
         func required(_ key: String) -> Node? {
             guard let v = byKey[key]?.value else {
                 r.add(Diagnostic(at: SourceLocation(file: file, line: 1), id: .exerciseMissingField, "an exercise needs '\(key):'"))
@@ -145,79 +157,92 @@ public enum ExerciseLoader {
         }
         let title = required("title").flatMap { r.string($0, "title") } ?? ""
         let prose = byKey["prose"].flatMap { r.string($0.value, "prose") } ?? ""
-
         // Parameters first: the scenario's `{names}` include them.
-        var params: [ParameterSpec] = []
-        if let pn = byKey["parameters"]?.value, let pairs = r.mapping(pn, "parameters") {
-            for p in pairs {
-                guard isIdentifier(p.key) else {
-                    r.add(doc.error(p.keyNode, .exerciseParameterName, "'\(p.key)' is not a parameter name: use letters, digits and _"))
-                    continue
-                }
-                if let spec = parameter(p.key, p.value, &r) { params.append(spec) }
-            }
-        }
-
-        var scenarioRun: ScenarioRun?
-        var scenarioName: String?
+        let params = byKey["parameters"].map { parameters($0.value, &r) } ?? []
+        var scenario: (run: ScenarioRun, name: String?)?
         if let sn = required("scenario") {
-            switch sn {
-            case .scalar(let s):
-                let name = s.string.hasSuffix(".yaml") ? String(s.string.dropLast(5)) : s.string
-                if let f = scenarios.first(where: { $0.name == name }) {
-                    scenarioName = name
-                    scenarioRun = ScenarioRun(text: f.text, file: f.path)
-                } else {
-                    r.add(doc.error(sn, .exerciseUnknownScenario, "no scenario file named '\(s.string)'",
-                                    notes: ["scenarios: \(scenarios.map(\.name).sorted().joined(separator: ", "))"]))
-                }
-            case .mapping:
-                let keyLines = entries.compactMap { $0.keyNode.mark?.line }
-                let start = (line: sn.mark?.line ?? 1, column: sn.mark?.column ?? 1)
-                let end = keyLines.filter { $0 > (byKey["scenario"]?.keyNode.mark?.line ?? 0) }.min().map { $0 - 1 }
-                scenarioRun = ScenarioRun(text: blankOutside(text, from: start, toLine: end), file: file)
-            default:
-                r.add(doc.error(sn, .exerciseScenario, "scenario must be a scenario file's name or a scenario written as a mapping"))
-            }
+            let keyLine = byKey["scenario"]?.keyNode.mark?.line ?? 0
+            let laterKeyLines = entries.compactMap { $0.keyNode.mark?.line }.filter { $0 > keyLine }
+            scenario = self.scenario(sn, laterKeyLines: laterKeyLines, text: text, file: file, scenarios: scenarios, &r)
         }
-
-        var misconceptions = Misconception.allCases
-        if let mn = byKey["misconceptions"]?.value {
-            misconceptions = []
-            if case .scalar(let s) = mn, s.string.isEmpty || s.string == "none" {
-                // None to try.
-            } else if let items = r.sequence(mn, "misconceptions") {
-                for item in items {
-                    guard let s = r.string(item, "a misconception") else { continue }
-                    if let m = Misconception(rawValue: s) { misconceptions.append(m) } else {
-                        r.add(doc.error(item, .exerciseMisconception, "unknown misconception '\(s)'",
-                                        notes: ["misconceptions: \(Misconception.allCases.map(\.rawValue).joined(separator: ", "))"]))
-                    }
-                }
-            }
-        }
-
-        var questions: [Question] = []
-        if let qn = required("questions"), let items = r.sequence(qn, "questions") {
-            if items.isEmpty { r.add(doc.error(qn, .exerciseNoQuestions, "an exercise needs at least one question")) }
-            for item in items {
-                if let q = question(item, doc: doc, earlier: questions, &r) {
-                    if questions.contains(where: { $0.id == q.id }) {
-                        r.add(Diagnostic(at: q.location, id: .exerciseDuplicateQuestion, "question id '\(q.id)' is used twice in this exercise"))
-                    } else {
-                        questions.append(q)
-                    }
-                }
-            }
-        }
+        let misconceptions = byKey["misconceptions"].map { self.misconceptions($0.value, &r) } ?? Misconception.allCases
+        let questions = required("questions").map { self.questions($0, &r) } ?? []
 
         checkVariantCount(params, &r)
         if !r.diagnostics.isEmpty { throw DiagnosticError(r.diagnostics) }
-        var run = scenarioRun!
+        var run = scenario!.run
         run.variables = course.parameters
-        return Exercise(id: id, section: section, title: title, prose: prose, scenario: run, scenarioName: scenarioName,
+        return Exercise(id: id, section: section, title: title, prose: prose, scenario: run, scenarioName: scenario!.name,
                         parameters: params, misconceptions: misconceptions, questions: questions,
                         location: SourceLocation(file: file, line: byKey["id"]?.value.mark?.line ?? 1))
+    }
+
+    /// `parameters:`, each name checked before its value is read.
+    static func parameters(_ node: Node, _ r: inout YAMLReader) -> [ParameterSpec] {
+        guard let pairs = r.mapping(node, "parameters") else { return [] }
+        var params: [ParameterSpec] = []
+        for p in pairs {
+            guard isIdentifier(p.key) else {
+                r.add(r.doc.error(p.keyNode, .exerciseParameterName, "'\(p.key)' is not a parameter name: use letters, digits and _"))
+                continue
+            }
+            if let spec = parameter(p.key, p.value, &r) { params.append(spec) }
+        }
+        return params
+    }
+
+    /// `scenario:`: a scenario file's name (`.yaml` optional), or a scenario written in the
+    /// exercise, read from the exercise file itself with everything else blanked out so that its
+    /// diagnostics point into the exercise (it ends before the first key after it).
+    static func scenario(_ node: Node, laterKeyLines: [Int], text: String, file: String, scenarios: [ScenarioFile],
+                         _ r: inout YAMLReader) -> (run: ScenarioRun, name: String?)? {
+        switch node {
+        case .scalar(let s):
+            let name = s.string.hasSuffix(".yaml") ? String(s.string.dropLast(5)) : s.string
+            if let f = scenarios.first(where: { $0.name == name }) { return (ScenarioRun(text: f.text, file: f.path), name) }
+            r.add(r.doc.error(node, .exerciseUnknownScenario, "no scenario file named '\(s.string)'",
+                              notes: ["scenarios: \(scenarios.map(\.name).sorted().joined(separator: ", "))"]))
+            return nil
+        case .mapping:
+            let start = (line: node.mark?.line ?? 1, column: node.mark?.column ?? 1)
+            let end = laterKeyLines.min().map { $0 - 1 }
+            return (ScenarioRun(text: blankOutside(text, from: start, toLine: end), file: file), nil)
+        default:
+            r.add(r.doc.error(node, .exerciseScenario, "scenario must be a scenario file's name or a scenario written as a mapping"))
+            return nil
+        }
+    }
+
+    /// `misconceptions:`: the ones to try (`none` or empty: none); every one when the key is absent.
+    static func misconceptions(_ node: Node, _ r: inout YAMLReader) -> [Misconception] {
+        if case .scalar(let s) = node, s.string.isEmpty || s.string == "none" { return [] }
+        guard let items = r.sequence(node, "misconceptions") else { return [] }
+        var out: [Misconception] = []
+        for item in items {
+            guard let s = r.string(item, "a misconception") else { continue }
+            if let m = Misconception(rawValue: s) { out.append(m) } else {
+                r.add(r.doc.error(item, .exerciseMisconception, "unknown misconception '\(s)'",
+                                  notes: ["misconceptions: \(Misconception.allCases.map(\.rawValue).joined(separator: ", "))"]))
+            }
+        }
+        return out
+    }
+
+    /// `questions:`: at least one, ids unique within the exercise; a carry-forward may name only
+    /// an earlier question.
+    static func questions(_ node: Node, _ r: inout YAMLReader) -> [Question] {
+        guard let items = r.sequence(node, "questions") else { return [] }
+        if items.isEmpty { r.add(r.doc.error(node, .exerciseNoQuestions, "an exercise needs at least one question")) }
+        var questions: [Question] = []
+        for item in items {
+            guard let q = question(item, doc: r.doc, earlier: questions, &r) else { continue }
+            if questions.contains(where: { $0.id == q.id }) {
+                r.add(Diagnostic(at: q.location, id: .exerciseDuplicateQuestion, "question id '\(q.id)' is used twice in this exercise"))
+            } else {
+                questions.append(q)
+            }
+        }
+        return questions
     }
 
     static func parameter(_ name: String, _ node: Node, _ r: inout YAMLReader) -> ParameterSpec? {
@@ -301,12 +326,11 @@ public enum ExerciseLoader {
         }
     }
 
+    /// One question, every field checked (mistakes reported in the order of the fields as the
+    /// format lists them); nil when any field of this question was wrong.
     static func question(_ node: Node, doc: YAMLDocument, earlier: [Question], _ r: inout YAMLReader) -> Question? {
-        guard let fields = r.mapping(node, "a question") else { return nil }
-        var byKey: [String: (keyNode: Node, value: Node)] = [:]
-        for f in fields {
-            if questionKeys.contains(f.key) { byKey[f.key] = (f.keyNode, f.value) } else { r.unknownKey(f.key, f.keyNode, in: "a question", known: questionKeys) }
-        }
+        guard let entries = r.mapping(node, "a question") else { return nil }
+        let byKey = fields(entries, known: questionKeys, in: "a question", &r)
         let before = r.diagnostics.count
         func need(_ key: String) -> Node? {
             guard let v = byKey[key]?.value else {
@@ -333,93 +357,116 @@ public enum ExerciseLoader {
         if kind == .choice && choices.count < 2 {
             r.add(doc.error(byKey["choices"]?.value ?? node, .exerciseChoices, "a choice question needs 'choices:' with at least two entries"))
         }
-        var points = 1.0
-        if let pn = byKey["points"]?.value, let s = r.string(pn, "points") {
-            if let p = Double(s.trimmingSpacesTabsAndNewlines()), p >= 0, p <= 1000 { points = p } else {
-                r.add(doc.error(pn, .exercisePoints, "points must be a number from 0 to 1000, got '\(s)'"))
-            }
-        }
-        var answer: Query?
-        if let an = need("answer") {
-            switch an {
-            case .scalar(let s):
-                let text = s.string.trimmingSpacesTabsAndNewlines()
-                if isLiteral(text, choices: choices) {
-                    r.add(doc.error(an, .exerciseLiteralAnswer,
-                                    "answer of question '\(id)' is a literal value ('\(text)'): an answer must be a query over the trace, so that the simulation computes the key",
-                                    notes: ["for example: 'queue server.recvq after 3', 'returnedAt 1', 'deadlock', 'states client'"]))
-                } else {
-                    do throws(QueryError) { answer = try Query.parse(text) } catch {
-                        r.add(doc.error(an, .exerciseQuery, "answer of question '\(id)': \(error.message)"))
-                    }
-                }
-            default:
-                r.add(doc.error(an, .exerciseLiteralAnswer,
-                                "answer of question '\(id)' is a literal list or mapping: an answer must be a query over the trace, such as 'segments' or 'origins server.recvq after 4'"))
-            }
-        }
-        var tolerance: String?
-        if let tn = byKey["tolerance"]?.value, let s = r.string(tn, "tolerance") {
-            if kind != .integer && kind != .counts {
-                r.add(doc.error(tn, .exerciseTolerance, "tolerance applies to integer and counts questions only"))
-            } else if Int(s.trimmingSpacesTabsAndNewlines()).map({ $0 >= 0 }) == true || (s.hasPrefix("{") && s.hasSuffix("}")) {
-                tolerance = s.trimmingSpacesTabsAndNewlines()
-            } else {
-                r.add(doc.error(tn, .exerciseTolerance, "tolerance must be a whole number or an {expression} such as {mss}, got '\(s)'"))
-            }
-        }
-        var partial: PartialCredit?
-        if let pn = byKey["partial"]?.value, let s = r.string(pn, "partial") {
-            if let p = PartialCredit(rawValue: s) {
-                let fits = (kind == .list && p != .perKey) || (kind == .counts && p == .perKey)
-                if fits { partial = p } else {
-                    r.add(doc.error(pn, .exercisePartial, "partial: \(s) does not apply to a \(kind.rawValue) question",
-                                    notes: ["lists take 'prefix' or 'position'; counts take 'per-key'"]))
-                }
-            } else {
-                r.add(doc.error(pn, .exercisePartial, "partial must be one of \(PartialCredit.allCases.map(\.rawValue).joined(separator: ", ")), got '\(s)'"))
-            }
-        }
+        let points = byKey["points"].map { self.points($0.value, &r) } ?? 1.0
+        let answer = need("answer").flatMap { self.answer($0, question: id, choices: choices, &r) }
+        let tolerance = byKey["tolerance"].flatMap { self.tolerance($0.value, kind: kind, &r) }
+        let partial = byKey["partial"].flatMap { self.partial($0.value, kind: kind, &r) }
         let hint = byKey["hint"].flatMap { r.string($0.value, "hint") } ?? ""
         if let hn = byKey["hint"]?.value, ExerciseText.placeholders(in: hint).contains("answer") {
             r.add(doc.error(hn, .exerciseHintAnswer, "the hint of question '\(id)' uses {answer}: a hint is shown without --reveal, so it may not state the key",
                             notes: ["put the worked answer in 'solution:'"]))
         }
-        var solution = byKey["solution"].flatMap { r.string($0.value, "solution") } ?? ""
-        if let en = byKey["explanation"] {
-            if byKey["solution"] != nil {
-                r.add(doc.error(en.keyNode, .exerciseExplanation, "question '\(id)' has both 'explanation:' and 'solution:'",
-                                notes: ["'explanation:' is the old name of 'solution:'; keep one"]))
-            } else {
-                solution = r.string(en.value, "explanation") ?? ""
-            }
-        }
-        var carry: CarryForward?
-        if let cn = byKey["carryForward"]?.value, let cf = r.mapping(cn, "carryForward") {
-            var from: String?, variable: String?
-            for f in cf {
-                switch f.key {
-                case "from": from = r.string(f.value, "carryForward.from")
-                case "as": variable = r.string(f.value, "carryForward.as")
-                default: r.unknownKey(f.key, f.keyNode, in: "carryForward", known: ["from", "as"])
-                }
-            }
-            if let from, let variable, isIdentifier(variable) {
-                if let q = earlier.first(where: { $0.id == from }) {
-                    if q.kind == .integer { carry = CarryForward(from: from, variable: variable) } else {
-                        r.add(doc.error(cn, .exerciseCarryForward, "carryForward.from names '\(from)', which is not an integer question"))
-                    }
-                } else {
-                    r.add(doc.error(cn, .exerciseCarryForward, "carryForward.from must name an earlier question of this exercise, got '\(from)'"))
-                }
-            } else {
-                r.add(doc.error(cn, .exerciseCarryForward, "carryForward needs 'from: QUESTION_ID' and 'as: VARIABLE' (the scenario name set to that answer)"))
-            }
-        }
+        let solution = self.solution(byKey, question: id, &r)
+        let carry = byKey["carryForward"].flatMap { carryForward($0.value, earlier: earlier, &r) }
         guard r.diagnostics.count == before, let answer else { return nil }
         return Question(id: id, prompt: prompt, kind: kind, choices: choices, points: points, answer: answer, tolerance: tolerance,
                         partial: partial, hint: hint, solution: solution, carryForward: carry,
                         location: doc.location(node), hintLocation: byKey["hint"].map { doc.location($0.value) })
+    }
+
+    /// `points:`, a number from 0 to 1000 (1 when wrong, the mistake reported).
+    static func points(_ node: Node, _ r: inout YAMLReader) -> Double {
+        guard let s = r.string(node, "points") else { return 1 }
+        if let p = Double(s.trimmingSpacesTabsAndNewlines()), p >= 0, p <= 1000 { return p }
+        r.add(r.doc.error(node, .exercisePoints, "points must be a number from 0 to 1000, got '\(s)'"))
+        return 1
+    }
+
+    /// `answer:`, a query over the trace: a literal value (or list, or mapping) is refused, so
+    /// that the simulation, not the author, computes every key.
+    static func answer(_ node: Node, question id: String, choices: [String], _ r: inout YAMLReader) -> Query? {
+        guard case .scalar(let s) = node else {
+            r.add(r.doc.error(node, .exerciseLiteralAnswer,
+                              "answer of question '\(id)' is a literal list or mapping: an answer must be a query over the trace, such as 'segments' or 'origins server.recvq after 4'"))
+            return nil
+        }
+        let text = s.string.trimmingSpacesTabsAndNewlines()
+        if isLiteral(text, choices: choices) {
+            r.add(r.doc.error(node, .exerciseLiteralAnswer,
+                              "answer of question '\(id)' is a literal value ('\(text)'): an answer must be a query over the trace, so that the simulation computes the key",
+                              notes: ["for example: 'queue server.recvq after 3', 'returnedAt 1', 'deadlock', 'states client'"]))
+            return nil
+        }
+        do throws(QueryError) { return try Query.parse(text) } catch {
+            r.add(r.doc.error(node, .exerciseQuery, "answer of question '\(id)': \(error.message)"))
+            return nil
+        }
+    }
+
+    /// `tolerance:` (integer and counts questions): a whole number, or an expression written
+    /// whole in braces (`{mss}`), evaluated per variant by the key.
+    static func tolerance(_ node: Node, kind: QuestionKind, _ r: inout YAMLReader) -> String? {
+        guard let s = r.string(node, "tolerance") else { return nil }
+        if kind != .integer && kind != .counts {
+            r.add(r.doc.error(node, .exerciseTolerance, "tolerance applies to integer and counts questions only"))
+        } else if Int(s.trimmingSpacesTabsAndNewlines()).map({ $0 >= 0 }) == true || TemplateScanner.braced(s) != nil {
+            return s.trimmingSpacesTabsAndNewlines()
+        } else {
+            r.add(r.doc.error(node, .exerciseTolerance, "tolerance must be a whole number or an {expression} such as {mss}, got '\(s)'"))
+        }
+        return nil
+    }
+
+    /// `partial:`: prefix or position for lists, per-key for counts.
+    static func partial(_ node: Node, kind: QuestionKind, _ r: inout YAMLReader) -> PartialCredit? {
+        guard let s = r.string(node, "partial") else { return nil }
+        guard let p = PartialCredit(rawValue: s) else {
+            r.add(r.doc.error(node, .exercisePartial, "partial must be one of \(PartialCredit.allCases.map(\.rawValue).joined(separator: ", ")), got '\(s)'"))
+            return nil
+        }
+        if (kind == .list && p != .perKey) || (kind == .counts && p == .perKey) { return p }
+        r.add(r.doc.error(node, .exercisePartial, "partial: \(s) does not apply to a \(kind.rawValue) question",
+                          notes: ["lists take 'prefix' or 'position'; counts take 'per-key'"]))
+        return nil
+    }
+
+    /// `solution:`, or `explanation:`, its old name (not both).
+    static func solution(_ byKey: Fields, question id: String, _ r: inout YAMLReader) -> String {
+        let solution = byKey["solution"].flatMap { r.string($0.value, "solution") } ?? ""
+        guard let en = byKey["explanation"] else { return solution }
+        guard byKey["solution"] == nil else {
+            r.add(r.doc.error(en.keyNode, .exerciseExplanation, "question '\(id)' has both 'explanation:' and 'solution:'",
+                              notes: ["'explanation:' is the old name of 'solution:'; keep one"]))
+            return solution
+        }
+        return r.string(en.value, "explanation") ?? ""
+    }
+
+    /// `carryForward: { from: QUESTION, as: NAME }`: graded on the scenario run with NAME set to
+    /// the student's answer to an earlier integer question.
+    static func carryForward(_ node: Node, earlier: [Question], _ r: inout YAMLReader) -> CarryForward? {
+        guard let cf = r.mapping(node, "carryForward") else { return nil }
+        var from: String?, variable: String?
+        for f in cf {
+            switch f.key {
+            case "from": from = r.string(f.value, "carryForward.from")
+            case "as": variable = r.string(f.value, "carryForward.as")
+            default: r.unknownKey(f.key, f.keyNode, in: "carryForward", known: ["from", "as"])
+            }
+        }
+        guard let from, let variable, isIdentifier(variable) else {
+            r.add(r.doc.error(node, .exerciseCarryForward, "carryForward needs 'from: QUESTION_ID' and 'as: VARIABLE' (the scenario name set to that answer)"))
+            return nil
+        }
+        guard let q = earlier.first(where: { $0.id == from }) else {
+            r.add(r.doc.error(node, .exerciseCarryForward, "carryForward.from must name an earlier question of this exercise, got '\(from)'"))
+            return nil
+        }
+        guard q.kind == .integer else {
+            r.add(r.doc.error(node, .exerciseCarryForward, "carryForward.from names '\(from)', which is not an integer question"))
+            return nil
+        }
+        return CarryForward(from: from, variable: variable)
     }
 
     /// Whether an answer is a value rather than a query: numbers, yes/no, states, errno names, choices.

@@ -13,17 +13,13 @@ public enum ExerciseText {
     public static let hiddenAnswer = "(정답 비공개)"
 
     /// Whether a text has a `{` at all (on bytes: `String.contains("{")` would go through Foundation).
-    static func hasBrace(_ text: String) -> Bool { text.utf8.contains(UInt8(ascii: "{")) }
+    static func hasBrace(_ text: String) -> Bool { TemplateScanner.mayHavePlaceholders(text) }
 
+    /// The insides of `text`'s placeholders, in order, as written (`TemplateScanner`'s reading:
+    /// up to the first `}`; a `{` that nothing closes is text).
     static func placeholders(in text: String) -> [String] {
         guard hasBrace(text) else { return [] }
-        var out: [String] = []
-        var rest = Substring(text)
-        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
-            out.append(String(rest[rest.index(after: open)..<close]))
-            rest = rest[rest.index(after: close)...]
-        }
-        return out
+        return TemplateScanner(text).placeholders.map(String.init)
     }
 
     /// The query texts of every `{q:...}` in `texts`, once each, in order.
@@ -81,17 +77,19 @@ public enum ExerciseText {
     public static func render(_ text: String, key: AnswerKey, answer: AnswerValue? = nil, showQueries: Bool = true) -> String {
         guard hasBrace(text) else { return text }
         var out = ""
-        var rest = Substring(text)
-        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
-            out += rest[..<open]
-            let inner = String(rest[rest.index(after: open)..<close])
-            out += fill(inner, key: key, answer: answer, showQueries: showQueries) ?? "{\(inner)}"
-            rest = rest[rest.index(after: close)...]
+        for piece in TemplateScanner(text) {
+            switch piece {
+            case .literal(let s), .unclosed(let s):
+                out += s
+            case .placeholder(let inner):
+                let inner = String(inner)
+                out += fill(inner, key: key, answer: answer, showQueries: showQueries) ?? "{\(inner)}"
+            }
         }
-        out += rest
         return out
     }
 
+    /// What one placeholder's inside becomes for this key; nil leaves it as written (braces too).
     static func fill(_ inner: String, key: AnswerKey, answer: AnswerValue?, showQueries: Bool = true) -> String? {
         // A key the student types as a word (`none`, `TIME_WAIT`) reads as code, as the choices do.
         if inner == "answer" { return answer?.koreanMarkdown ?? hiddenAnswer }

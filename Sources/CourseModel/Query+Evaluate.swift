@@ -104,126 +104,148 @@ struct QueryEvaluator {
         Set(trace.steps.filter { $0.call.hasPrefix("send") && $0.actor != "net" && $0.actor != "time" }.map(\.actor)).count > 1
     }
 
+    /// The value of one form on a run: each form reads the trace its own way (below); `search`,
+    /// `not` and `compare` evaluate other forms.
     mutating func value(_ form: Query.Form, _ run: QueryRun) throws(QueryError) -> AnswerValue {
         let trace = run.trace
         switch form {
         case .returned(let k):
             _ = try record(k, trace)
             return Self.result(of: k, trace).map(Self.value(of:)) ?? .never
-
         case .returnedAt(let k):
-            let r = try record(k, trace)
-            if r.status != .blocked { return .integer(k) }
-            if let at = r.returnedAtStep { return .integer(at) }
-            // A deferred step that started and finished later is recorded among completions.
-            for s in trace.steps[(k - 1)...] where s.completed.contains(where: { $0.index == k }) { return .integer(s.index) }
-            return .never
-
+            return try returnedAt(k, trace)
         case .blocks(let k):
             return .boolean(try record(k, trace).status == .blocked)
-
         case .error(let k):
             _ = try record(k, trace)
             guard let result = Self.result(of: k, trace) else { return .never }
             return .text(result.error?.rawValue ?? "none")
-
         case .queue(let h, let q, let ref):
-            let r = try record(ref, trace)
-            guard let s = try hostSnapshot(h, r, trace) else { return .integer(0) }
-            switch q {
-            case .sendq: return .integer(s.sendq)
-            case .recvq: return .integer(s.recvq)
-            case .delivered: return .integer(s.delivered)
-            }
-
+            return try queue(h, q, after: ref, trace)
         case .origins(let h, let q, let ref):
-            let r = try record(ref, trace)
-            guard let sock = try socket(Query.SocketRef(host: h, fd: nil), r, trace) else { return .counts([:]) }
-            let runs: [ByteRun]
-            switch q {
-            case .sendq: runs = sock.sendq.runs
-            case .recvq: runs = sock.recvq.runs
-            case .delivered: runs = sock.deliveredRuns
-            }
-            let multi = Self.multiSender(trace)
-            var counts: [String: Int] = [:]
-            for run in runs where run.count > 0 { counts[label(run.origin, trace, multiSender: multi), default: 0] += run.count }
-            return .counts(counts)
-
+            return try origins(h, q, after: ref, trace)
         case .outcome:
             return .text(trace.outcome.rawValue)
-
         case .deadlock:
             return .boolean(trace.outcome == .deadlock)
-
         case .state(let ref, let step):
-            let r = try record(step, trace)
-            if ref.fd == nil, let s = try hostSnapshot(ref.host, r, trace) {
-                return .text((s.state ?? .closed).rawValue)
-            }
-            return .text((try socket(ref, r, trace)?.state ?? .closed).rawValue)
-
+            return try state(ref, after: step, trace)
         case .states(let ref):
             return .list(try states(ref, trace).map(\.rawValue))
-
-        case .local(let ref, let step), .remote(let ref, let step):
-            let r = try record(step, trace)
-            let sock = try socket(ref, r, trace)
-            let ep: Endpoint?
-            if case .local = form { ep = sock?.local } else { ep = sock?.remote }
-            return .text(ep?.description ?? "none")
-
+        case .local(let ref, let step):
+            return .text(try socket(ref, try record(step, trace), trace)?.local?.description ?? "none")
+        case .remote(let ref, let step):
+            return .text(try socket(ref, try record(step, trace), trace)?.remote?.description ?? "none")
         case .segments(let host):
             var from: Int?
             if let host { from = try hostIndex(host, trace) }
             return .list(trace.segmentEvents.filter { $0.kind == .sent && (from == nil || $0.segment.fromHost == from) }.map(\.segment.label))
-
         case .recvs(let host):
             _ = try hostIndex(host, trace)
             let ks = trace.steps.filter { $0.actor == host && $0.call.hasPrefix("recv") }.map(\.index)
             return .list(ks.map { (Self.result(of: $0, trace).map(Self.value(of:)) ?? .never).display })
-
         case .param(let name):
-            if let v = run.variables[name] { return .integer(v) }
-            if let t = run.textVariables[name] { return .text(t) }
-            if let v = trace.parameters[integer: name] { return .integer(v) }
-            if name == "network" { return .text(trace.parameters.network.rawValue) }
-            let known = Set(run.variables.keys).union(run.textVariables.keys).union(Parameters.integerNames).sorted()
-            throw fail("unknown parameter '\(name)': known names are \(known.joined(separator: ", "))")
-
+            return try param(name, run)
         case .search(let minimum, let name, let fromText, let toText, let step, let monotone, let condition):
             guard let rerun else {
                 throw fail("a '\(minimum ? "min" : "max")' search runs the scenario again for each candidate, so it needs the scenario, not only a trace")
             }
-            let lo = try bound(fromText, run), hi = try bound(toText, run)
-            guard lo <= hi else { throw fail("the range \(lo)..\(hi) is empty") }
-            guard (hi - lo) / step < Query.maxSearchCandidates else {
-                throw fail("the range \(lo)..\(hi) has more than \(Query.maxSearchCandidates) candidates: use a smaller range or 'step'")
-            }
-            let candidates = Array(stride(from: lo, through: hi, by: step))
-            if monotone {
-                // The condition switches once: find the first candidate (from the searched end) where it holds.
-                let ordered = minimum ? candidates : candidates.reversed()
-                var low = 0, high = ordered.count - 1
-                guard try truth(condition, try rerun(name, ordered[high])) else { return .never }
-                while low < high {
-                    let mid = (low + high) / 2
-                    if try truth(condition, try rerun(name, ordered[mid])) { high = mid } else { low = mid + 1 }
-                }
-                return .integer(ordered[low])
-            }
-            for v in minimum ? candidates : candidates.reversed() {
-                let again = try rerun(name, v)
-                if try truth(condition, again) { return .integer(v) }
-            }
-            return .never
-
+            let candidates = try searchCandidates(fromText, toText, step: step, run)
+            return try search(name, over: candidates, minimum: minimum, monotone: monotone, condition, rerun: rerun)
         case .not(let f):
             return .boolean(!(try truth(f, run)))
-
         case .compare(let f, let op, let literal):
             return .boolean(try compare(try value(f, run), op, literal))
         }
+    }
+
+    /// The step at which step `k`'s call returned: `k` itself unless it blocked.
+    func returnedAt(_ k: Int, _ trace: Trace) throws(QueryError) -> AnswerValue {
+        let r = try record(k, trace)
+        if r.status != .blocked { return .integer(k) }
+        if let at = r.returnedAtStep { return .integer(at) }
+        // A deferred step that started and finished later is recorded among completions.
+        for s in trace.steps[(k - 1)...] where s.completed.contains(where: { $0.index == k }) { return .integer(s.index) }
+        return .never
+    }
+
+    /// How many bytes a host's queue holds after a step (0 for a host without a connection).
+    func queue(_ host: String, _ q: Query.QueueName, after ref: Query.StepRef, _ trace: Trace) throws(QueryError) -> AnswerValue {
+        let r = try record(ref, trace)
+        guard let s = try hostSnapshot(host, r, trace) else { return .integer(0) }
+        switch q {
+        case .sendq: return .integer(s.sendq)
+        case .recvq: return .integer(s.recvq)
+        case .delivered: return .integer(s.delivered)
+        }
+    }
+
+    /// Whose bytes a host's queue holds after a step, by the `send` they came from.
+    func origins(_ host: String, _ q: Query.QueueName, after ref: Query.StepRef, _ trace: Trace) throws(QueryError) -> AnswerValue {
+        let r = try record(ref, trace)
+        guard let sock = try socket(Query.SocketRef(host: host, fd: nil), r, trace) else { return .counts([:]) }
+        let runs: [ByteRun]
+        switch q {
+        case .sendq: runs = sock.sendq.runs
+        case .recvq: runs = sock.recvq.runs
+        case .delivered: runs = sock.deliveredRuns
+        }
+        let multi = Self.multiSender(trace)
+        var counts: [String: Int] = [:]
+        for run in runs where run.count > 0 { counts[label(run.origin, trace, multiSender: multi), default: 0] += run.count }
+        return .counts(counts)
+    }
+
+    /// A socket's state after a step: the host's own state when no descriptor is named.
+    func state(_ ref: Query.SocketRef, after step: Query.StepRef, _ trace: Trace) throws(QueryError) -> AnswerValue {
+        let r = try record(step, trace)
+        if ref.fd == nil, let s = try hostSnapshot(ref.host, r, trace) {
+            return .text((s.state ?? .closed).rawValue)
+        }
+        return .text((try socket(ref, r, trace)?.state ?? .closed).rawValue)
+    }
+
+    /// `param NAME`: the run's names first (variant values, words, `let`s), then the trace's parameters.
+    func param(_ name: String, _ run: QueryRun) throws(QueryError) -> AnswerValue {
+        if let v = run.variables[name] { return .integer(v) }
+        if let t = run.textVariables[name] { return .text(t) }
+        if let v = run.trace.parameters[integer: name] { return .integer(v) }
+        if name == "network" { return .text(run.trace.parameters.network.rawValue) }
+        let known = Set(run.variables.keys).union(run.textVariables.keys).union(Parameters.integerNames).sorted()
+        throw fail("unknown parameter '\(name)': known names are \(known.joined(separator: ", "))")
+    }
+
+    /// The values a `min`/`max` search tries, in increasing order; an empty range, or one of more
+    /// than `Query.maxSearchCandidates`, is refused before anything runs.
+    func searchCandidates(_ fromText: String, _ toText: String, step: Int, _ run: QueryRun) throws(QueryError) -> [Int] {
+        let lo = try bound(fromText, run), hi = try bound(toText, run)
+        guard lo <= hi else { throw fail("the range \(lo)..\(hi) is empty") }
+        guard (hi - lo) / step < Query.maxSearchCandidates else {
+            throw fail("the range \(lo)..\(hi) has more than \(Query.maxSearchCandidates) candidates: use a smaller range or 'step'")
+        }
+        return Array(stride(from: lo, through: hi, by: step))
+    }
+
+    /// The first candidate, from the searched end (the smallest for `min`), on whose run the
+    /// condition holds; `never` when none does. A `monotone` condition switches once, so it is
+    /// found by bisection instead of trying every candidate.
+    mutating func search(_ name: String, over candidates: [Int], minimum: Bool, monotone: Bool, _ condition: Query.Form,
+                         rerun: QueryRerun) throws(QueryError) -> AnswerValue {
+        let ordered = minimum ? candidates : candidates.reversed()
+        if monotone {
+            var low = 0, high = ordered.count - 1
+            guard try truth(condition, try rerun(name, ordered[high])) else { return .never }
+            while low < high {
+                let mid = (low + high) / 2
+                if try truth(condition, try rerun(name, ordered[mid])) { high = mid } else { low = mid + 1 }
+            }
+            return .integer(ordered[low])
+        }
+        for v in ordered {
+            let again = try rerun(name, v)
+            if try truth(condition, again) { return .integer(v) }
+        }
+        return .never
     }
 
     mutating func truth(_ form: Query.Form, _ run: QueryRun) throws(QueryError) -> Bool {
@@ -233,10 +255,11 @@ struct QueryEvaluator {
         }
     }
 
+    /// A search range's end: a number, or an expression over the run's names (written bare or
+    /// whole in braces, `{n - 1}`).
     func bound(_ text: String, _ run: QueryRun) throws(QueryError) -> Int {
         if let v = Int(text) { return v }
-        var inner = text
-        if inner.hasPrefix("{") && inner.hasSuffix("}") { inner = String(inner.dropFirst().dropLast()) }
+        let inner = TemplateScanner.braced(text).map(String.init) ?? text
         do { return try Arithmetic.evaluate(inner, variables: run.variables) } catch {
             throw fail("range bound '\(text)': \(error.message)")
         }

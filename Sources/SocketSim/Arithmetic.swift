@@ -47,6 +47,8 @@ public enum Arithmetic {
     }
 
     /// A text with `{expr}` parts, parsed once: `substitute` gives what `Arithmetic.substitute` gives.
+    /// The parts are `TemplateScanner`'s pieces: a placeholder is an expression, and a `{` that no
+    /// `}` closes fails (after the text before it, so an earlier expression's failure comes first).
     public struct Template: Hashable, Sendable {
         enum Part: Hashable, Sendable {
             case text(String)
@@ -63,21 +65,13 @@ public enum Arithmetic {
                 isConstant = true
                 return
             }
-            var parts: [Part] = []
-            var rest = Substring(text)
-            while let open = rest.firstIndex(of: "{") {
-                parts.append(.text(String(rest[..<open])))
-                guard let close = rest[open...].firstIndex(of: "}") else {
-                    parts.append(.fail("'{' without a closing '}' in '\(text)'"))
-                    self.parts = parts
-                    isConstant = false
-                    return
+            parts = TemplateScanner(text).map { piece in
+                switch piece {
+                case .literal(let t): .text(String(t))
+                case .placeholder(let inner): .expression(Compiled(String(inner)))
+                case .unclosed: .fail("'{' without a closing '}' in '\(text)'")
                 }
-                parts.append(.expression(Compiled(String(rest[rest.index(after: open)..<close]))))
-                rest = rest[rest.index(after: close)...]
             }
-            parts.append(.text(String(rest)))
-            self.parts = parts
             isConstant = false
         }
 
