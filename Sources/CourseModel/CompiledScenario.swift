@@ -180,8 +180,8 @@ public final class CompiledScenario: @unchecked Sendable {
     }
 
     /// The `let` pairs as `ScenarioRun` re-reads them, straight from the root mapping: a pair
-    /// whose key is no string is skipped here (the walk reports it), and its text is read as one
-    /// expression with its braces taken off.
+    /// whose key is not text is skipped, and a value is read as one expression with its braces
+    /// taken off (`ScenarioRun.unbrace`).
     static func runLets(_ doc: YAMLDocument) -> [RunLet] {
         guard case .mapping(let m) = doc.root, let letNode = m.first(where: { $0.key.string == "let" })?.value,
               case .mapping(let pairs) = letNode else { return [] }
