@@ -2,6 +2,7 @@
 import Foundation
 import SocketSim
 import SocklabTestSupport
+import SourceFiles
 import Testing
 
 /// The scenario compiler held to golden files instead of to an older loader kept as an oracle.
