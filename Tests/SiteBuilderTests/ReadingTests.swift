@@ -64,7 +64,7 @@ struct ReadingTests {
     /// whole section gives, wherever the cut falls (in an entity, a `" #"`, a combining mark, a tag).
     @Test("a snippet read from the start of the HTML is the snippet of the whole HTML")
     func snippetFromTheStart() {
-        let pieces = ["<p>", "</p>", "<svg><desc>", "</desc></svg>", "&amp;", "&lt;", "&quot;", "&#39;", "&", " #", "#", " ", "\n\t",
+        let pieces = ["<p>", "</p>", "<svg><desc>", "</desc></svg>", "&amp;", "&lt;", "&quot;", "&#39;", "&", " #", "#", " ", "\n\t", "\r\u{0B}\u{0C}", "\u{A0}\u{3000}",
                       "송신큐가", "TIME_WAIT", "e\u{301}", "\u{1F1F0}\u{1F1F7}", "<a class=\"permalink\" href=\"#x\">#</a>", "글자 ", "<b", ">"]
         var state: UInt64 = 0x5EED
         func next(_ n: Int) -> Int {
