@@ -101,7 +101,7 @@ struct QueryEvaluator {
 
     /// Whether more than one host calls `send` in the run (then origins name their host).
     static func multiSender(_ trace: Trace) -> Bool {
-        Set(trace.steps.filter { $0.call.hasPrefix("send") && $0.actor != "net" && $0.actor != "time" }.map(\.actor)).count > 1
+        Set(trace.steps.filter { $0.action.socketCall?.kind == .send }.map(\.actor)).count > 1
     }
 
     mutating func value(_ form: Query.Form, _ run: QueryRun) throws(QueryError) -> AnswerValue {
@@ -180,7 +180,7 @@ struct QueryEvaluator {
 
         case .recvs(let host):
             _ = try hostIndex(host, trace)
-            let ks = trace.steps.filter { $0.actor == host && $0.call.hasPrefix("recv") }.map(\.index)
+            let ks = trace.steps.filter { $0.actor == host && $0.action.socketCall?.kind == .recv }.map(\.index)
             return .list(ks.map { (Self.result(of: $0, trace).map(Self.value(of:)) ?? .never).display })
 
         case .param(let name):
