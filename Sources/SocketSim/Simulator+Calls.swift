@@ -17,7 +17,7 @@ extension Simulator {
         case .done(let r):
             return .done(r)
         case .wait(let wait, let sid, let progress, let origin):
-            hosts[h].blocked = PendingCall(stepIndex: index, waitsFor: wait, call: call, text: text, socket: sid,
+            hosts[h].blocked = PendingCall(stepIndex: index, waitsFor: wait, written: WrittenCall(call, text: text), socket: sid,
                                            progress: progress, origin: origin)
             return .blocked
         }
@@ -191,7 +191,8 @@ extension Simulator {
             return progress
         }
         hosts[h].blocked = nil
-        completions.append(Completion(index: p.stepIndex, actor: hosts[h].config.name, call: p.call, text: p.text, result: result))
+        completions.append(Completion(index: p.stepIndex, actor: hosts[h].config.name, call: p.written.call, text: p.written.text,
+                                      result: result))
         runDeferred(host: h)
         return true
     }

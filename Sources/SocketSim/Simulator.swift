@@ -123,7 +123,7 @@ public struct Simulator: Sendable {
         var out: [BlockedCall] = []
         for h in hosts {
             guard let p = h.blocked else { continue }
-            out.append(BlockedCall(actor: h.config.name, call: p.call, text: p.text, index: p.stepIndex, remaining: remaining(p)))
+            out.append(BlockedCall(actor: h.config.name, call: p.written.call, text: p.written.text, index: p.stepIndex, remaining: remaining(p)))
         }
         return out
     }
@@ -395,7 +395,7 @@ public struct Simulator: Sendable {
             let s = sid.map { sockets[$0] }
             return HostSnapshot(name: h.config.name, sendq: s?.sendQ.count ?? 0, recvq: s?.recvQ.count ?? 0,
                                 delivered: s?.delivered ?? 0, state: s?.state, socket: sid,
-                                blockedIn: h.blocked.map { WrittenCall($0.call, text: $0.text) })
+                                blockedIn: h.blocked?.written)
         }
     }
 
@@ -483,8 +483,7 @@ struct PendingCall: Sendable {
     var stepIndex: Int
     var waitsFor: Wait
     /// The call and its text, for the trace's records.
-    var call: SocketCall
-    var text: String
+    var written: WrittenCall
     var socket: Int
     /// For `send`: bytes already placed in SendQ.
     var progress = 0
