@@ -1,3 +1,4 @@
+import SourceFiles
 import Foundation
 import SocketSim
 import Yams

@@ -1,3 +1,4 @@
+import SourceFiles
 import Crypto
 import Foundation
 import SocketSim

@@ -2,6 +2,7 @@ import CourseModel
 import Dispatch
 import Foundation
 import SocketSim
+import SourceFiles
 
 /// An answer file as the command gives it: its path and its bytes (or why they could not be
 /// read), either already read or read when the grader takes the file up.

@@ -2,6 +2,7 @@ import ArgumentParser
 import CourseModel
 import Foundation
 import Grader
+import SourceFiles
 
 /// Finding and reading answer files for `grade` and `check`: the only code that touches them on
 /// disk, so that every limit is applied once, on what is really there.
