@@ -4,33 +4,35 @@ import SourceFiles
 
 /// Worked-example values: a query over a scenario's run, shown as prose text.
 extension BuildContext {
-    /// Evaluates a value's query on its scenario, re-running the scenario for `min`/`max` searches.
+    /// Evaluates a value's query on its scenario's run. A `min`/`max` search re-runs the scenario
+    /// as an exercise's search does (`ScenarioRun.evaluate`), so a query means the same on a page
+    /// and in an exercise.
     mutating func value(_ spec: ValueSpec) throws(DiagnosticError) -> String {
-        let run: (Trace, [String: Int])
-        switch trace(spec.scenario) {
+        let scenario: ScenarioRun, base: QueryRun
+        switch run(spec.scenario) {
         case .failure(let e): throw e
-        case .success(let r): run = r
+        case .success(let r): (scenario, base) = r
         }
         let words = spec.query.split(separator: " ")
-        if words.count == 2, words[0] == "param", Parameters.durationNames.contains(String(words[1])), let v = run.1[String(words[1])] {
+        if words.count == 2, words[0] == "param", Parameters.durationNames.contains(String(words[1])), let v = base.variables[String(words[1])] {
             return DurationText.korean(v)
         }
-        guard let (path, text) = chapter.scenarios[spec.scenario] else {
-            throw DiagnosticError(Diagnostic(at: spec.location, id: .contentUnknownScenario, "no scenario '\(spec.scenario)'"))
+        let query: Query
+        do throws(QueryError) { query = try Query.parse(spec.query) } catch {
+            throw DiagnosticError(Diagnostic(at: spec.location, id: .contentQuery, "value \(spec.id): query '\(spec.query)': \(error.message)"))
         }
-        let base = courseVariables
-        let rerun: QueryRerun = { (name: String, value: Int) throws(QueryError) -> QueryRun in
-            do throws(DiagnosticError) {
-                let loaded = try ScenarioLoader.loadWithVariables(text: text, file: path, variables: base, overrides: [name: String(value)])
-                return QueryRun(trace: try ScenarioLoader.simulate(loaded.scenario, text: text, file: path), variables: loaded.variables)
-            } catch {
-                throw QueryError("re-running \(spec.scenario) with \(name) = \(value): \(error.description)")
+        let answer: Result<AnswerValue, QueryError>
+        if query.needsRerun {
+            answer = try scenario.evaluate([query])[0]
+        } else {
+            // Only a search re-runs the scenario, so this query is answered from the run at hand.
+            answer = Result { () throws(QueryError) in
+                try query.evaluate(on: base, rerun: { (_, _) throws(QueryError) -> QueryRun in throw QueryError("no search, no re-run") })
             }
         }
-        do throws(QueryError) {
-            let q = try Query.parse(spec.query)
-            return try q.evaluate(on: QueryRun(trace: run.0, variables: run.1), rerun: rerun).korean
-        } catch {
+        switch answer {
+        case .success(let value): return value.korean
+        case .failure(let error):
             throw DiagnosticError(Diagnostic(at: spec.location, id: .contentQuery, "value \(spec.id): query '\(spec.query)': \(error.message)"))
         }
     }

@@ -207,7 +207,8 @@ struct RenderedPage {
 struct BuildContext {
     let chapter: Chapter
     let options: BuildOptions
-    var traces: [String: Result<(Trace, [String: Int]), DiagnosticError>] = [:]
+    /// Each chapter scenario's run, by name (`run(_:)`).
+    var runs: [String: Result<(scenario: ScenarioRun, run: QueryRun), DiagnosticError>] = [:]
     /// Milliseconds per kind of work, summed over pages.
     var timings: [String: Double] = [:]
 
@@ -226,24 +227,23 @@ struct BuildContext {
     /// The course parameters as `{expression}` variables and as prose names.
     var courseVariables: [String: Int] { chapter.course.parameters }
 
-    mutating func trace(_ name: String, variables extra: [String: Int] = [:]) -> Result<(Trace, [String: Int]), DiagnosticError> {
-        let key = extra.isEmpty ? name : name + "?" + extra.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
-        if let cached = traces[key] { return cached }
+    /// The chapter scenario `name` loaded with the course's values and run, once per build. It is
+    /// the `ScenarioRun` an exercise's scenario is, so a page loads, runs and searches a scenario
+    /// exactly as an exercise does (a search over a name that is neither a parameter nor a `let`
+    /// makes it a variable on a page too).
+    mutating func run(_ name: String) -> Result<(scenario: ScenarioRun, run: QueryRun), DiagnosticError> {
+        if let cached = runs[name] { return cached }
         let start = ContinuousClock.now
         defer { timings["scenarios", default: 0] += StageClock.ms(ContinuousClock.now - start) }
-        let result: Result<(Trace, [String: Int]), DiagnosticError>
+        let result: Result<(scenario: ScenarioRun, run: QueryRun), DiagnosticError>
         if let (path, text) = chapter.scenarios[name] {
-            do {
-                let loaded = try ScenarioLoader.loadWithVariables(text: text, file: path, variables: courseVariables.merging(extra) { $1 })
-                result = .success((try ScenarioLoader.simulate(loaded.scenario, text: text, file: path), loaded.variables))
-            } catch {
-                result = .failure(error)
-            }
+            let scenario = ScenarioRun(text: text, file: path, variables: courseVariables)
+            do throws(DiagnosticError) { result = .success((scenario, try scenario.run())) } catch { result = .failure(error) }
         } else {
             result = .failure(DiagnosticError(Diagnostic(at: SourceLocation(file: "content/scenarios/\(name).yaml"), id: .contentUnknownScenario,
                                                          "no scenario '\(name)' in content/scenarios/")))
         }
-        traces[key] = result
+        runs[name] = result
         return result
     }
 
@@ -320,11 +320,11 @@ struct BuildContext {
         for (k, spec) in page.figures.enumerated() {
             var traceValue: Trace?
             if let s = spec.scenario {
-                switch trace(s) {
+                switch run(s) {
                 case .failure(let e):
                     diagnostics += e.diagnostics
                     continue
-                case .success(let (t, _)): traceValue = t
+                case .success(let r): traceValue = r.run.trace
                 }
             }
             let request = FigureRequest(id: "\(page.id)-\(spec.id)", kind: spec.kind, trace: traceValue, after: spec.after,

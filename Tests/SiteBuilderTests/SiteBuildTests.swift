@@ -55,6 +55,29 @@ struct SiteBuildTests {
         #expect(!changed.contains("assets/style.css"))
     }
 
+    /// A page's values and an exercise's answers are one query language over one kind of run: the
+    /// same search gives the same answer on a page as `ScenarioRun.evaluate`, which exercises use,
+    /// whether it searches a `let` name, a parameter, or a name the scenario does not have.
+    @Test("a search in a page's value answers as the same search in an exercise")
+    func pageSearchesAsExercises() throws {
+        let queries = ["min n in 1..3000 monotone where deadlock", "max sqs in 1..2000 monotone where deadlock",
+                       "min zz in 1..5 where deadlock", "min rqs in 1..600 where returned 2 == 0", "outcome"]
+        var tree = try miniTree(sectionBody: queries.indices.map { "검색\($0)=[{{values.s\($0)}}]" }.joined(separator: "\n\n"))
+        let section = "content/sections/01-buf.md"
+        let values = queries.enumerated().map { "  s\($0.offset): { scenario: dl, query: \"\($0.element)\" }" }.joined(separator: "\n")
+        tree.files[section] = try #require(tree.files[section]).replacing("\nvalues:\n", with: "\nvalues:\n" + values + "\n")
+        let result = SiteBuilder.build(tree)
+        #expect(result.errors.filter { !$0.contains("unplaced") }.isEmpty, "\(result.errors)")
+        let page = try #require(result.file("buf.html"))
+        let course = try CourseConfig.load(text: try #require(tree.files["content/course.yaml"]), file: "content/course.yaml")
+        let run = ScenarioRun(text: try #require(tree.files["content/scenarios/dl.yaml"]), file: "content/scenarios/dl.yaml",
+                              variables: course.parameters)
+        for (i, q) in queries.enumerated() {
+            let expected = try run.evaluate([try Query.parse(q)])[0].get().korean
+            #expect(page.contains("검색\(i)=[\(expected)]"), "'\(q)': the exercise path answers \(expected)")
+        }
+    }
+
     @Test("an unknown name in the prose is an error with file and line, and every error is reported")
     func proseErrors() throws {
         let tree = try miniTree(sectionBody: """
