@@ -137,21 +137,15 @@ public enum Misconception: String, CaseIterable, Sendable, Hashable, Comparable 
         return t
     }
 
-    static func requested(_ call: String) -> Int? {
-        let words = call.split(separator: " ")
-        guard words.first == "recv", words.count >= 2 else { return nil }
-        return Int(words[1])
-    }
-
     static func recvFillsBuffer(_ t: Trace) -> Trace {
         var t = t
         for i in t.steps.indices {
-            if let n = requested(t.steps[i].call), t.steps[i].result.error == nil, (t.steps[i].result.value ?? 0) > 0 {
+            if case .call(.recv(let n, _), _) = t.steps[i].action, t.steps[i].result.error == nil, (t.steps[i].result.value ?? 0) > 0 {
                 t.steps[i].result.value = n
             }
             for c in t.steps[i].completed.indices {
                 let comp = t.steps[i].completed[c]
-                if let n = requested(comp.call), comp.result.error == nil, (comp.result.value ?? 0) > 0 {
+                if case .recv(let n, _) = comp.call, comp.result.error == nil, (comp.result.value ?? 0) > 0 {
                     t.steps[i].completed[c].result.value = n
                 }
             }

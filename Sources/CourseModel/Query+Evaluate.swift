@@ -102,7 +102,7 @@ struct QueryEvaluator {
 
     /// Whether more than one host calls `send` in the run (then origins name their host).
     static func multiSender(_ trace: Trace) -> Bool {
-        Set(trace.steps.filter { $0.call.hasPrefix("send") && $0.actor != "net" && $0.actor != "time" }.map(\.actor)).count > 1
+        Set(trace.steps.filter { $0.action.socketCall?.kind == .send }.map(\.actor)).count > 1
     }
 
     /// The value of one form on a run: each form reads the trace its own way (below); `search`,
@@ -143,7 +143,7 @@ struct QueryEvaluator {
             return .list(trace.segmentEvents.filter { $0.kind == .sent && (from == nil || $0.segment.fromHost == from) }.map(\.segment.label))
         case .recvs(let host):
             _ = try hostIndex(host, trace)
-            let ks = trace.steps.filter { $0.actor == host && $0.call.hasPrefix("recv") }.map(\.index)
+            let ks = trace.steps.filter { $0.actor == host && $0.action.socketCall?.kind == .recv }.map(\.index)
             return .list(ks.map { (Self.result(of: $0, trace).map(Self.value(of:)) ?? .never).display })
         case .param(let name):
             return try param(name, run)

@@ -58,7 +58,7 @@ public struct TraceWriter {
     let outcome: Outcome
     let deadlock: Deadlock?
     /// The text report's call column width.
-    let callWidth: Int
+    var callWidth: Int
     var out = JSONBytes()
     var stepsWritten = 0
     let chunk: Int
@@ -72,7 +72,7 @@ public struct TraceWriter {
         sortedHosts = hostNames.enumerated().map { ($1, $0) }.sorted { JSONBytes.keyOrder($0.name, $1.name) }
         outcome = summary.outcome
         deadlock = summary.deadlock
-        callWidth = max(12, scenario.steps.map { $0.actor.name.count + $0.text.count + 2 }.max() ?? 0)
+        callWidth = Self.callWidth(scenario.steps.map { ($0.actor.name, $0.text) })
         self.chunk = chunk
         self.sink = sink
         out.bytes.reserveCapacity(chunk + 4096)
@@ -83,6 +83,12 @@ public struct TraceWriter {
         self.init(scenario: Scenario(title: trace.title, parameters: trace.parameters, hosts: trace.hosts, steps: []),
                   summary: RunSummary(outcome: trace.outcome, deadlock: trace.deadlock, returnedAt: [:], sendSizes: [:]),
                   chunk: 1 << 20, sink: sink)
+        callWidth = Self.callWidth(trace.steps.map { ($0.actor, $0.text) })
+    }
+
+    /// The text report's call column: wide enough for every `actor: call` label, at least 12.
+    static func callWidth(_ labels: [(actor: String, text: String)]) -> Int {
+        max(12, labels.map { $0.actor.count + $0.text.count + 2 }.max() ?? 0)
     }
 
     mutating func flushIfFull() {
@@ -109,7 +115,7 @@ public struct TraceWriter {
                 out.element()
                 out.beginObject()
                 out.key("actor"); out.string(b.actor)
-                out.key("call"); out.string(b.call)
+                out.key("call"); out.string(b.text)
                 out.key("index"); out.int(b.index)
                 out.key("remaining"); out.int(b.remaining)
                 out.endObject()
@@ -157,14 +163,14 @@ public struct TraceWriter {
         out.element()
         out.beginObject()
         out.key("actor"); out.string(step.actor)
-        out.key("call"); out.string(step.call)
+        out.key("call"); out.string(step.text)
         out.key("completed")
         out.beginArray()
         for c in step.completed {
             out.element()
             out.beginObject()
             out.key("actor"); out.string(c.actor)
-            out.key("call"); out.string(c.call)
+            out.key("call"); out.string(c.text)
             out.key("error"); out.string(c.result.error?.rawValue)
             out.key("index"); out.int(c.index)
             if !c.result.runs.isEmpty { out.key("origins"); runs(c.result.runs) }
@@ -180,7 +186,7 @@ public struct TraceWriter {
             let h = step.hosts[i]
             out.key(name)
             out.beginObject()
-            out.key("blockedIn"); out.string(h.blockedIn)
+            out.key("blockedIn"); out.string(h.blockedIn?.text)
             out.key("delivered"); out.int(h.delivered)
             out.key("recvq"); out.int(h.recvq)
             out.key("sendq"); out.int(h.sendq)
@@ -327,7 +333,7 @@ public struct TraceWriter {
             status = s.deferred ? "waits" : "blocked"
             if let r = s.returnedAtStep { status += " (returns at \(r))" }
         }
-        let label = "\(s.actor): \(s.call)"
+        let label = "\(s.actor): \(s.text)"
         var line = Self.pad("\(s.index)", 3) + "  " + Self.pad(label, callWidth) + "  " + Self.pad(status, 22)
         for h in s.hosts {
             line += " | \(h.name) S=\(h.sendq) R=\(h.recvq) D=\(h.delivered)"
@@ -337,7 +343,7 @@ public struct TraceWriter {
         out.raw(10)
         for c in s.completed {
             let v = c.result.error?.rawValue ?? c.result.value.map(String.init) ?? "ok"
-            out.text("     ↳ step \(c.index) \(c.actor): \(c.call) returned \(v)")
+            out.text("     ↳ step \(c.index) \(c.actor): \(c.text) returned \(v)")
             out.raw(10)
         }
         flushIfFull()
@@ -353,7 +359,7 @@ public struct TraceWriter {
             out.raw(10)
             for b in deadlock?.blocked ?? [] {
                 let rest = b.remaining.map { ", \($0) bytes to go" } ?? ""
-                out.text("  \(b.actor) is blocked in '\(b.call)' (step \(b.index)\(rest))")
+                out.text("  \(b.actor) is blocked in '\(b.text)' (step \(b.index)\(rest))")
                 out.raw(10)
             }
         }
@@ -381,10 +387,7 @@ extension Trace {
     /// What a person reads in a terminal: one line per step with each host's three queues.
     public func textReport() -> String {
         var bytes: [UInt8] = []
-        let scenario = Scenario(title: title, parameters: parameters, hosts: hosts,
-                                steps: steps.map { Step(actor: .host($0.actor), action: .advance(milliseconds: 0), text: $0.call) })
-        var w = TraceWriter(scenario: scenario, summary: RunSummary(outcome: outcome, deadlock: deadlock, returnedAt: [:], sendSizes: [:]),
-                            chunk: 1 << 20) { bytes += $0 }
+        var w = TraceWriter(trace: self) { bytes += $0 }
         w.textHeader()
         for s in steps { w.textStep(s) }
         w.textFooter()

@@ -34,7 +34,7 @@ enum DeadlockFigure {
             svg.add(text(left, 372, verdict, "sl-b"))
             let waiting = trace.steps.filter { $0.deferred && $0.index <= k && ($0.returnedAtStep == nil || $0.returnedAtStep! > k) }
             if !waiting.isEmpty {
-                svg.add(text(left, 394, "실행되지 못한 다음 호출: " + waiting.map { "\($0.index)단계 \($0.actor): \($0.call)" }.joined(separator: ", "), "sl-s"))
+                svg.add(text(left, 394, "실행되지 못한 다음 호출: " + waiting.map { "\($0.index)단계 \($0.actor): \($0.text)" }.joined(separator: ", "), "sl-s"))
             }
             svg.add(text(left, 416, "SQS = \(trace.parameters.sqs), RQS = \(trace.parameters.rqs)", "sl-s sl-dim"))
             shading.legendFlow(shading.origins, x: width / 2 + 40, y: 404, maxWidth: width / 2 - 56, in: &svg)
@@ -54,7 +54,7 @@ enum DeadlockFigure {
         let sock = step.socket(hs.socket)
         svg.add(text(x, 56, trace.hostName(h), "sl-h"))
         // The program and the call it is stuck in.
-        let blocked = hs.blockedIn
+        let blocked = hs.blockedIn?.text
         svg.add(rect(x, 66, panelW, 64, blocked != nil ? "sl-warn" : "sl-box", rx: 6))
         svg.add(text(x + 10, 86, "응용 프로그램", "sl-s sl-dim"))
         if let blocked {
@@ -107,7 +107,7 @@ enum DeadlockFigure {
     /// The verdict after step k, from the trace.
     static func verdict(_ trace: Trace, upTo k: Int) -> String {
         if let d = trace.deadlock, k == trace.steps.count {
-            return "교착상태: \(d.atStep)단계 이후 어느 호출도 반환하지 못한다 (\(d.blocked.map { "\($0.actor): \($0.call)" }.joined(separator: ", ")))."
+            return "교착상태: \(d.atStep)단계 이후 어느 호출도 반환하지 못한다 (\(d.blocked.map { "\($0.actor): \($0.text)" }.joined(separator: ", ")))."
         } else if trace.deadlock != nil {
             return "이 시나리오는 \(trace.deadlock!.atStep)단계에서 교착상태에 빠진다."
         } else {

@@ -54,7 +54,12 @@ enum FrameSteps {
 extension StepRecord {
     /// The step's text as figures show it: a time step's duration in Korean (`+60초`, not
     /// `+60000ms`); calls and network actions as the scenario wrote them.
-    var shownCall: String { DurationText.koreanStep(call) }
+    var shownCall: String {
+        switch action {
+        case .advance: return DurationText.koreanStep(text)
+        case .call, .network: return text
+        }
+    }
 
     func socket(_ id: Int?) -> SocketSnapshot? {
         guard let id else { return nil }

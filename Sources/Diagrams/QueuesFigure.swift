@@ -99,10 +99,11 @@ enum QueuesFigure {
         svg.add(text(xs[1], barY + barH + 17, rqText, "sl-t"))
         svg.add(text(xs[2], barY + barH + 17, dvText, "sl-t"))
         if let blocked = step.hosts[d.from].blockedIn {
-            svg.add(text(xs[0] + barWidth, barY + barH + 17, "■ \(blocked)에서 대기 중", "sl-s sl-warntext", anchor: .end))
+            svg.add(text(xs[0] + barWidth, barY + barH + 17, "■ \(blocked.text)에서 대기 중", "sl-s sl-warntext", anchor: .end))
         }
-        if let blocked = step.hosts[d.to].blockedIn, blocked.hasPrefix("recv") {
-            svg.add(text(xs[2] + barWidth, barY + barH + 34, "■ \(blocked)에서 대기 중", "sl-s sl-warntext", anchor: .end))
+        // The receiver's program under Delivered, when it waits for data.
+        if let blocked = step.hosts[d.to].blockedIn, blocked.call.kind == .recv {
+            svg.add(text(xs[2] + barWidth, barY + barH + 34, "■ \(blocked.text)에서 대기 중", "sl-s sl-warntext", anchor: .end))
         }
         return "\(from)→\(to): \(from)의 SendQ \(sqText)\(CallSummary.runs(sq?.runs ?? [], shading)), "
             + "\(to)의 RecvQ \(rqText)\(CallSummary.runs(rq?.runs ?? [], shading)), "
@@ -115,9 +116,10 @@ enum CallSummary {
     /// `client: send 5000 → 5000 반환`, `→ 블록됨`, `→ 오류 EPIPE`, plus calls that returned meanwhile.
     static func result(_ step: StepRecord, shading: OriginShading?) -> String {
         var s = "\(step.actor): \(step.shownCall)"
-        if step.actor == "net" || step.actor == "time" {
-            s += step.actor == "net" ? " (네트워크)" : " (시간 경과)"
-        } else {
+        switch step.action {
+        case .network: s += " (네트워크)"
+        case .advance: s += " (시간 경과)"
+        case .call:
             switch step.status {
             case .returned:
                 s += " → \(step.result.value.map(grouped) ?? "0") 반환"
@@ -127,7 +129,7 @@ enum CallSummary {
             }
         }
         for c in step.completed {
-            s += "; \(c.index)단계의 \(c.actor): \(c.call) 반환"
+            s += "; \(c.index)단계의 \(c.actor): \(c.text) 반환"
             if let v = c.result.value { s += " (\(grouped(v)))" }
             if let e = c.result.error { s += " (오류 \(e.rawValue))" }
         }

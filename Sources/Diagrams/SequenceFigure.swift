@@ -192,14 +192,18 @@ enum SequenceFigure {
         case .rcvFin, .rcvFinAckOfFin: return flags.contains(.fin)
         case .rcvRst: return flags.contains(.rst)
         case .rcvDataAfterClose: return flags.contains(.psh)
-        default: return true
+        // A call's or a timer's cause (a call's change on another host than the caller's): the first
+        // delivery to that host stands for whatever arrived and made it.
+        case .passiveOpen, .activeOpen, .close, .closeWithoutFin, .timeout2MSL, .retransmissionTimeout,
+             .finWait2Timeout, .listenerClosed:
+            return true
         }
     }
 
     /// The step's text in the left column: the call, what it did, and calls that returned meanwhile.
     static func stepLines(_ step: StepRecord) -> [String] {
         var lines = ["\(step.index). \(step.actor): \(step.shownCall)"]
-        if step.actor != "net" && step.actor != "time" {
+        if case .call = step.action {
             switch step.status {
             case .returned: lines.append("→ \(step.result.value.map(grouped) ?? "0") 반환")
             case .blocked: lines.append(step.deferred ? "→ 앞선 호출을 기다림" : "→ 블록됨")
@@ -207,7 +211,7 @@ enum SequenceFigure {
             }
         }
         for c in step.completed {
-            lines.append("→ \(c.index)단계 \(c.call.split(separator: " ").first ?? "") 반환")
+            lines.append("→ \(c.index)단계 \(c.call.kind.rawValue) 반환")
         }
         return lines
     }

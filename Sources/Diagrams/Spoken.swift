@@ -8,39 +8,37 @@ import SocketSim
 enum Spoken {
     /// `3단계 후: 네트워크가 세그먼트 하나를 전달` for the frame label `3단계 후: net: deliver`.
     static func step(_ trace: Trace, _ k: Int) -> String {
-        "\(k)단계 후: " + call(actor: trace.steps[k - 1].actor, call: trace.steps[k - 1].call)
+        "\(k)단계 후: " + step(trace.steps[k - 1])
     }
 
     /// A scenario step in words: network and time steps in Korean, program calls as
     /// `host: call` with their flags spelled as the socket options they stand for.
-    static func call(actor: String, call: String) -> String {
-        let words = call.split(separator: " ").map(String.init)
-        switch actor {
-        case "net":
-            let verb = words.first ?? ""
-            let arg = words.dropFirst().first
-            switch verb {
-            case "transfer":
-                if let arg, let n = Int(arg) { return "네트워크가 \(n)바이트를 옮김" }
-                return "네트워크가 보낼 수 있는 바이트를 모두 옮김"
-            case "deliver":
-                if arg == "all" { return "네트워크가 날아가는 세그먼트를 모두 전달" }
-                if let arg, let n = Int(arg), n != 1 { return "네트워크가 세그먼트 \(n)개를 전달" }
-                return "네트워크가 세그먼트 하나를 전달"
-            case "drop":
-                if arg == "all" { return "네트워크가 날아가는 세그먼트를 모두 버림" }
-                if let arg, let n = Int(arg), n != 1 { return "네트워크가 세그먼트 \(n)개를 버림" }
-                return "네트워크가 세그먼트 하나를 버림"
-            default:
-                return "네트워크: \(call)"
-            }
-        case "time":
-            let shown = DurationText.koreanStep(call)
+    static func step(_ record: StepRecord) -> String {
+        switch record.action {
+        case .network(let call):
+            return network(call)
+        case .advance:
+            // As written: `+30s` reads `30초`, whatever unit the scenario used.
+            let shown = DurationText.koreanStep(record.text)
             return shown.hasPrefix("+") ? "시간이 \(shown.dropFirst()) 흐름" : "시간: \(shown)"
-        default:
+        case .call:
             let flags = ["reuseaddr": "(SO_REUSEADDR)", "nonblock": "(O_NONBLOCK)"]
-            let shown = words.map { flags[$0.lowercased()] ?? $0 }.joined(separator: " ")
-            return "\(actor): \(shown)"
+            let shown = record.text.split(separator: " ").map { flags[$0.lowercased()] ?? String($0) }.joined(separator: " ")
+            return "\(record.actor): \(shown)"
+        }
+    }
+
+    /// What the network does, in words.
+    static func network(_ call: NetworkCall) -> String {
+        switch call {
+        case .transfer(let limit, _):
+            if let limit { return "네트워크가 \(limit)바이트를 옮김" }
+            return "네트워크가 보낼 수 있는 바이트를 모두 옮김"
+        case .deliver(let count):
+            guard let count else { return "네트워크가 날아가는 세그먼트를 모두 전달" }
+            return count == 1 ? "네트워크가 세그먼트 하나를 전달" : "네트워크가 세그먼트 \(count)개를 전달"
+        case .drop(let count):
+            return count == 1 ? "네트워크가 세그먼트 하나를 버림" : "네트워크가 세그먼트 \(count)개를 버림"
         }
     }
 

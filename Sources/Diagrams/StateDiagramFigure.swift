@@ -38,7 +38,8 @@ enum StateDiagramFigure {
         guard to == .closed else { return .state(to) }
         switch from {
         case .listen, .synSent: return .state(.closed)
-        default: return .closedBottom
+        case .closed, .synReceived, .established, .finWait1, .finWait2, .closeWait, .closing, .lastAck, .timeWait:
+            return .closedBottom
         }
     }
 

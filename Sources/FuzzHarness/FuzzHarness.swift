@@ -67,17 +67,14 @@ public final class FuzzHarness: Sendable {
     /// Loads the chapter from `files`; throws when the chapter itself has errors (nothing to fuzz against).
     public init(files: [String: String]) throws(DiagnosticError) {
         self.files = files
-        guard let courseText = files["content/course.yaml"] else {
+        guard let content = Course.Files(tree: files) else {
             throw DiagnosticError(Diagnostic(at: SourceLocation(file: "content/course.yaml"), id: .contentMissing, "no content/course.yaml"))
         }
-        course = try CourseConfig.load(text: courseText, file: "content/course.yaml")
-        scenarios = files.keys.filter { $0.hasPrefix("content/scenarios/") && $0.hasSuffix(".yaml") }.sorted().map { path in
-            ScenarioFile(name: String(path.split(separator: "/").last!.dropLast(5)), path: path, text: files[path]!)
-        }
-        let exerciseFiles = files.keys.filter { $0.hasPrefix("content/exercises/") && $0.hasSuffix(".yaml") }.sorted().map { (path: $0, text: files[$0]!) }
-        let (catalog, problems) = ExerciseCatalog.load(files: exerciseFiles, course: course, scenarios: scenarios)
-        if !problems.isEmpty { throw DiagnosticError(problems) }
-        self.catalog = catalog
+        let (loaded, problems) = Course.load(content)
+        guard let loaded, problems.isEmpty else { throw DiagnosticError(problems) }
+        course = loaded.config
+        scenarios = loaded.scenarios
+        catalog = loaded.catalog
         grader = Grader(catalog: catalog, secret: course.secret ?? "fuzz")
     }
 

@@ -157,6 +157,27 @@ public enum SocketCall: Hashable, Sendable {
     case recv(Int, nonBlocking: Bool)
     case shutdown(ShutdownHow)
     case close
+
+    /// The nine calls by name, whatever their arguments: what consumers of a trace ask
+    /// ("is this host blocked in a `recv`?") instead of reading the text the step was written as.
+    public enum Kind: String, Sendable, Hashable, CaseIterable {
+        case socket, bind, listen, connect, accept, send, recv, shutdown, close
+    }
+
+    /// Which call this is; the three forms of `listen` are all `.listen`.
+    public var kind: Kind {
+        switch self {
+        case .socket: return .socket
+        case .bind: return .bind
+        case .listen, .listenOn, .listenNumber: return .listen
+        case .connect: return .connect
+        case .accept: return .accept
+        case .send: return .send
+        case .recv: return .recv
+        case .shutdown: return .shutdown
+        case .close: return .close
+        }
+    }
 }
 
 /// What the network does on a `net:` step.
@@ -176,10 +197,19 @@ public struct Step: Hashable, Sendable {
         case call(SocketCall, fd: Int?)
         case network(NetworkCall)
         case advance(milliseconds: Int)
+
+        /// The socket call of a host's step; nil for the network's and the clock's steps.
+        public var socketCall: SocketCall? {
+            switch self {
+            case .call(let call, _): return call
+            case .network, .advance: return nil
+            }
+        }
     }
     public var actor: Actor
     public var action: Action
-    /// The call as written (after `{expr}` substitution), for traces.
+    /// The step as written (after `{expr}` substitution): what traces show and `simulate --format
+    /// json` prints; nothing reads it back (consumers switch over `action`).
     public var text: String
 
     public init(actor: Actor, action: Action, text: String) {

@@ -1,120 +1,151 @@
 /// The socket API as a program sees it: each call either returns now, fails with an errno, or blocks.
 extension Simulator {
+    /// What a call does when it starts: return (or fail) now, or wait for something. The call
+    /// functions below decide; `start` alone makes a host wait.
+    enum Begun {
+        case done(CallResult)
+        /// Block on socket `sid` until `wait` is met; `progress` and `origin` are a `send`'s so far.
+        case wait(PendingCall.Wait, socket: Int, progress: Int = 0, origin: Origin? = nil)
+
+        static func fail(_ e: Errno) -> Begun { .done(CallResult(error: e)) }
+        static func ok(_ v: Int = 0) -> Begun { .done(CallResult(value: v)) }
+    }
+
+    /// Starts `call` on host `h` for step `index`: it returns now, or the host blocks in it.
     mutating func start(_ call: SocketCall, fd: Int?, host h: Int, index: Int, text: String) -> Started {
-        func fail(_ e: Errno) -> Started { .done(CallResult(error: e)) }
-        func ok(_ v: Int = 0) -> Started { .done(CallResult(value: v)) }
-
-        /// The socket a call addresses: the explicit descriptor, or the host's default one.
-        func target(_ fallback: Int?) -> Int? {
-            if let fd { return hosts[h].fds[fd] }
-            guard let sid = fallback, let sfd = sockets[sid].fd, hosts[h].fds[sfd] == sid else { return nil }
-            return sid
+        switch begin(call, fd: fd, host: h) {
+        case .done(let r):
+            return .done(r)
+        case .wait(let wait, let sid, let progress, let origin):
+            hosts[h].blocked = PendingCall(stepIndex: index, waitsFor: wait, written: WrittenCall(call, text: text), socket: sid,
+                                           progress: progress, origin: origin)
+            return .blocked
         }
+    }
 
+    /// The call's effect now, and whether it must wait.
+    mutating func begin(_ call: SocketCall, fd: Int?, host h: Int) -> Begun {
         switch call {
         case .socket:
-            return ok(newSocket(host: h).fd)
+            return .ok(newSocket(host: h).fd)
 
         case .bind(let addr, let reuse):
-            guard let sid = target(hosts[h].lastCreated) else { return fail(.EBADF) }
+            guard let sid = target(fd, host: h, fallback: hosts[h].lastCreated) else { return .fail(.EBADF) }
             sockets[sid].reuseAddress = sockets[sid].reuseAddress || reuse
-            if let e = bind(sid, addr) { return fail(e) }
-            return ok()
+            if let e = bind(sid, addr) { return .fail(e) }
+            return .ok()
 
         case .listen(let backlog):
-            guard let sid = target(hosts[h].lastCreated) else { return fail(.EBADF) }
-            if let e = listen(sid, backlog: backlog) { return fail(e) }
-            return ok()
+            guard let sid = target(fd, host: h, fallback: hosts[h].lastCreated) else { return .fail(.EBADF) }
+            if let e = listen(sid, backlog: backlog) { return .fail(e) }
+            return .ok()
 
         case .listenNumber(let n, let backlog, let reuse):
-            if let sid = target(hosts[h].lastCreated), sockets[sid].local != nil, sockets[sid].state == .closed,
-               !sockets[sid].everConnected {
+            if let sid = target(fd, host: h, fallback: hosts[h].lastCreated), sockets[sid].local != nil,
+               sockets[sid].state == .closed, !sockets[sid].everConnected {
                 // listen(2) on a bound socket: the number is the backlog.
-                if let e = listen(sid, backlog: backlog ?? n) { return fail(e) }
-                return ok()
+                if let e = listen(sid, backlog: backlog ?? n) { return .fail(e) }
+                return .ok()
             }
-            return start(.listenOn(SocketAddress(host: "*", port: n), backlog: backlog, reuseAddress: reuse),
-                         fd: nil, host: h, index: index, text: text)
+            return begin(.listenOn(SocketAddress(host: "*", port: n), backlog: backlog, reuseAddress: reuse), fd: nil, host: h)
 
         case .listenOn(let addr, let backlog, let reuse):
             let sid = newSocket(host: h).sid
             sockets[sid].reuseAddress = reuse
-            if let e = bind(sid, addr) ?? listen(sid, backlog: backlog) { return fail(e) }
-            return ok()
+            if let e = bind(sid, addr) ?? listen(sid, backlog: backlog) { return .fail(e) }
+            return .ok()
 
         case .connect(let addr, let nonBlocking):
-            var sid: Int
-            if let fd {
-                guard let s = hosts[h].fds[fd] else { return fail(.EBADF) }
-                sid = s
-            } else if let s = target(hosts[h].lastCreated), sockets[s].state == .closed, !sockets[s].everConnected {
-                sid = s
-            } else {
-                sid = newSocket(host: h).sid
-            }
-            switch sockets[sid].state {
-            case .synSent, .synReceived: return fail(.EALREADY)
-            case .listen: return fail(.EISCONN)
-            case .closed where sockets[sid].everConnected: return fail(.EISCONN)
-            case .closed: break
-            default: return fail(.EISCONN)
-            }
-            if let e = connect(sid, to: addr) { return fail(e) }
-            hosts[h].dataSocket = sid
-            if nonBlocking { return fail(.EINPROGRESS) }
-            return block(PendingCall(stepIndex: index, call: call, text: text, socket: sid), host: h)
+            return beginConnect(addr, nonBlocking: nonBlocking, fd: fd, host: h)
 
         case .accept(let nonBlocking):
-            // An explicit descriptor that is not open is EBADF, never the host's listener.
-            let sid: Int
-            if let fd {
-                guard let s = hosts[h].fds[fd] else { return fail(.EBADF) }
-                sid = s
-            } else {
-                guard let l = hosts[h].listener, !sockets[l].freed else { return fail(.EINVAL) }
-                sid = l
-            }
-            guard sockets[sid].state == .listen else { return fail(.EINVAL) }
-            if let child = takeCompleted(listener: sid) { return ok(child) }
-            if nonBlocking { return fail(.EWOULDBLOCK) }
-            return block(PendingCall(stepIndex: index, call: call, text: text, socket: sid), host: h)
+            return beginAccept(nonBlocking: nonBlocking, fd: fd, host: h)
 
         case .send(let n, let nonBlocking):
-            guard let sid = target(hosts[h].dataSocket ?? hosts[h].lastCreated) else { return fail(.EBADF) }
-            if let e = sendError(sid) { return fail(e) }
-            guard n > 0 else { return ok(0) }
-            let fits = min(n, sockets[sid].sendQ.free)
-            if nonBlocking && fits == 0 { return fail(.EWOULDBLOCK) }
-            hosts[h].sendCount += 1
-            let origin = Origin(host: h, send: hosts[h].sendCount)
-            if recording { sendSizes[origin] = n }
-            enqueue(sid, ByteRun(origin: origin, start: 0, count: fits))
-            if fits == n || nonBlocking { return ok(fits) }
-            return block(PendingCall(stepIndex: index, call: call, text: text, socket: sid, progress: fits, origin: origin), host: h)
+            guard let sid = target(fd, host: h, fallback: hosts[h].dataSocket ?? hosts[h].lastCreated) else { return .fail(.EBADF) }
+            return beginSend(n, nonBlocking: nonBlocking, socket: sid, host: h)
 
         case .recv(let n, let nonBlocking):
-            guard let sid = target(hosts[h].dataSocket ?? hosts[h].lastCreated) else { return fail(.EBADF) }
+            guard let sid = target(fd, host: h, fallback: hosts[h].dataSocket ?? hosts[h].lastCreated) else { return .fail(.EBADF) }
             if let r = tryRecv(sid, n) { return .done(r) }
-            if nonBlocking { return fail(.EWOULDBLOCK) }
-            return block(PendingCall(stepIndex: index, call: call, text: text, socket: sid), host: h)
+            if nonBlocking { return .fail(.EWOULDBLOCK) }
+            return .wait(.data(n), socket: sid)
 
         case .shutdown(let how):
-            guard let sid = target(hosts[h].dataSocket ?? hosts[h].lastCreated) else { return fail(.EBADF) }
-            guard sockets[sid].state.isSynchronized || sockets[sid].state == .synReceived else { return fail(.ENOTCONN) }
+            guard let sid = target(fd, host: h, fallback: hosts[h].dataSocket ?? hosts[h].lastCreated) else { return .fail(.EBADF) }
+            guard sockets[sid].state.isSynchronized || sockets[sid].state == .synReceived else { return .fail(.ENOTCONN) }
             if how != .write { shutdownRead(sid) }
             if how != .read { shutdownWrite(sid, cause: .close) }
-            return ok()
+            return .ok()
 
         case .close:
-            guard let sid = target(hosts[h].dataSocket ?? hosts[h].lastCreated) else { return fail(.EBADF) }
+            guard let sid = target(fd, host: h, fallback: hosts[h].dataSocket ?? hosts[h].lastCreated) else { return .fail(.EBADF) }
             close(sid)
-            return ok()
+            return .ok()
         }
     }
 
-    mutating func block(_ pending: PendingCall, host h: Int) -> Started {
-        hosts[h].blocked = pending
-        return .blocked
+    /// The socket a call addresses: the explicit descriptor, or the host's default one
+    /// (`fallback`) while a descriptor still names it.
+    func target(_ fd: Int?, host h: Int, fallback: Int?) -> Int? {
+        if let fd { return hosts[h].fds[fd] }
+        guard let sid = fallback, let sfd = sockets[sid].fd, hosts[h].fds[sfd] == sid else { return nil }
+        return sid
+    }
+
+    /// `connect`: on the given descriptor, the newest socket if it is fresh, or a new one.
+    mutating func beginConnect(_ addr: SocketAddress, nonBlocking: Bool, fd: Int?, host h: Int) -> Begun {
+        var sid: Int
+        if let fd {
+            guard let s = hosts[h].fds[fd] else { return .fail(.EBADF) }
+            sid = s
+        } else if let s = target(nil, host: h, fallback: hosts[h].lastCreated), sockets[s].state == .closed,
+                  !sockets[s].everConnected {
+            sid = s
+        } else {
+            sid = newSocket(host: h).sid
+        }
+        switch sockets[sid].state {
+        case .synSent, .synReceived: return .fail(.EALREADY)
+        case .closed where sockets[sid].everConnected: return .fail(.EISCONN)
+        case .closed: break
+        case .listen, .established, .finWait1, .finWait2, .closeWait, .closing, .lastAck, .timeWait: return .fail(.EISCONN)
+        }
+        if let e = connect(sid, to: addr) { return .fail(e) }
+        hosts[h].dataSocket = sid
+        if nonBlocking { return .fail(.EINPROGRESS) }
+        return .wait(.connection, socket: sid)
+    }
+
+    /// `accept`: a completed connection from the listener, or a wait for one.
+    mutating func beginAccept(nonBlocking: Bool, fd: Int?, host h: Int) -> Begun {
+        // An explicit descriptor that is not open is EBADF, never the host's listener.
+        let sid: Int
+        if let fd {
+            guard let s = hosts[h].fds[fd] else { return .fail(.EBADF) }
+            sid = s
+        } else {
+            guard let l = hosts[h].listener, !sockets[l].freed else { return .fail(.EINVAL) }
+            sid = l
+        }
+        guard sockets[sid].state == .listen else { return .fail(.EINVAL) }
+        if let child = takeCompleted(listener: sid) { return .ok(child) }
+        if nonBlocking { return .fail(.EWOULDBLOCK) }
+        return .wait(.acceptable, socket: sid)
+    }
+
+    /// `send`: as many bytes as fit in SendQ now; a blocking call waits for room for the rest.
+    mutating func beginSend(_ n: Int, nonBlocking: Bool, socket sid: Int, host h: Int) -> Begun {
+        if let e = sendError(sid) { return .fail(e) }
+        guard n > 0 else { return .ok(0) }
+        let fits = min(n, sockets[sid].sendQ.free)
+        if nonBlocking && fits == 0 { return .fail(.EWOULDBLOCK) }
+        hosts[h].sendCount += 1
+        let origin = Origin(host: h, send: hosts[h].sendCount)
+        if recording { sendSizes[origin] = n }
+        enqueue(sid, ByteRun(origin: origin, start: 0, count: fits))
+        if fits == n || nonBlocking { return .ok(fits) }
+        return .wait(.space(n), socket: sid, progress: fits, origin: origin)
     }
 
     /// Tries to finish the call `h` is blocked in; then starts the steps that waited behind it.
@@ -123,8 +154,8 @@ extension Simulator {
         var result: CallResult?
         var progress = false
         let sid = p.socket
-        switch p.call {
-        case .send(let n, _):
+        switch p.waitsFor {
+        case .space(let n):
             if let e = sendError(sid) {
                 result = CallResult(error: e)
             } else {
@@ -136,32 +167,32 @@ extension Simulator {
                 }
                 if p.progress == n { result = CallResult(value: n) }
             }
-        case .recv(let n, _):
+        case .data(let n):
             result = tryRecv(sid, n)
-        case .connect:
+        case .connection:
             switch sockets[sid].state {
             case .established, .closeWait: result = CallResult(value: 0)
             case .closed:
                 let e = sockets[sid].pendingError ?? .ECONNREFUSED
                 sockets[sid].pendingError = nil
                 result = CallResult(error: e)
-            default: break
+            // Still in the handshake (or past ESTABLISHED within one settle): keep waiting.
+            case .listen, .synSent, .synReceived, .finWait1, .finWait2, .closing, .lastAck, .timeWait: break
             }
-        case .accept:
+        case .acceptable:
             if sockets[sid].state != .listen {
                 result = CallResult(error: .EINVAL)
             } else if let child = takeCompleted(listener: sid) {
                 result = CallResult(value: child)
             }
-        default:
-            result = CallResult(error: .EINVAL)
         }
         guard let result else {
             hosts[h].blocked = p
             return progress
         }
         hosts[h].blocked = nil
-        completions.append(Completion(index: p.stepIndex, actor: hosts[h].config.name, call: p.text, result: result))
+        completions.append(Completion(index: p.stepIndex, actor: hosts[h].config.name, call: p.written.call, text: p.written.text,
+                                      result: result))
         runDeferred(host: h)
         return true
     }
@@ -172,7 +203,7 @@ extension Simulator {
             let (index, step) = hosts[h].deferred.removeFirst()
             guard case .call(let call, let fd) = step.action else { continue }
             if case .done(let r) = start(call, fd: fd, host: h, index: index, text: step.text) {
-                completions.append(Completion(index: index, actor: hosts[h].config.name, call: step.text, result: r))
+                completions.append(Completion(index: index, actor: hosts[h].config.name, call: call, text: step.text, result: r))
             }
         }
     }
@@ -247,9 +278,9 @@ extension Simulator {
         case .listen:
             if let backlog { sockets[sid].backlog = backlog }
             return nil
-        case .closed where !sockets[sid].everConnected:
-            break
-        default:
+        case .closed:
+            guard !sockets[sid].everConnected else { return .EINVAL }
+        case .synSent, .synReceived, .established, .finWait1, .finWait2, .closeWait, .closing, .lastAck, .timeWait:
             return .EINVAL
         }
         let h = sockets[sid].host
@@ -382,7 +413,8 @@ extension Simulator {
         case .closeWait:
             sockets[sid].finPending = true
             setState(sid, .lastAck, cause)
-        default:
+        // No connection to close, or our FIN is already on its way.
+        case .closed, .listen, .synSent, .finWait1, .finWait2, .closing, .lastAck, .timeWait:
             return
         }
         _ = sendFINIfReady(sid)

@@ -105,7 +105,7 @@ extension Simulator {
         switch sockets[sid].state {
         // CLOSING too: a FIN can arrive while our own FIN still waits behind bytes in SendQ.
         case .established, .closeWait, .finWait1, .closing, .lastAck: break
-        default: return 0
+        case .closed, .listen, .synSent, .synReceived, .finWait2, .timeWait: return 0
         }
         guard !sockets[sid].finSent else { return 0 }
         // The other end's structure is gone (it timed out, or its RST was lost): its host answers RST.
@@ -306,7 +306,7 @@ extension Simulator {
             if seg.flags.contains(.syn) { sendACK(sid) }
             if seg.flags.contains(.fin) { receiveFIN(seg, on: sid, ackedOurFIN: false) }
             return
-        default:
+        case .established, .finWait1, .finWait2, .closeWait, .closing, .lastAck, .timeWait:
             break
         }
 
@@ -334,7 +334,8 @@ extension Simulator {
         case .lastAck:
             setState(sid, .closed, .rcvAckOfFin)
             release(sid)
-        default: break
+        // Our FIN was acknowledged: only the three states above have one outstanding.
+        case .closed, .listen, .synSent, .synReceived, .established, .finWait2, .closeWait, .timeWait: break
         }
     }
 

@@ -123,16 +123,16 @@ public struct Simulator: Sendable {
         var out: [BlockedCall] = []
         for h in hosts {
             guard let p = h.blocked else { continue }
-            out.append(BlockedCall(actor: h.config.name, call: p.text, index: p.stepIndex, remaining: remaining(p)))
+            out.append(BlockedCall(actor: h.config.name, call: p.written.call, text: p.written.text, index: p.stepIndex, remaining: remaining(p)))
         }
         return out
     }
 
     func remaining(_ p: PendingCall) -> Int? {
-        switch p.call {
-        case .send(let n, _): return n - p.progress
-        case .recv(let n, _): return n
-        default: return nil
+        switch p.waitsFor {
+        case .space(let n): return n - p.progress
+        case .data(let n): return n
+        case .connection, .acceptable: return nil
         }
     }
 
@@ -188,12 +188,12 @@ public struct Simulator: Sendable {
         let snapshot = recording && snapshots
         noteChanges(snapshot: snapshot)
         guard recording else {
-            return StepRecord(index: index, actor: step.actor.name, call: step.text, status: status, result: result,
-                              deferred: deferred, returnedAtStep: nil, completed: completions, hosts: [], sockets: SocketList(),
+            return StepRecord(index: index, actor: step.actor.name, action: step.action, text: step.text, status: status,
+                              result: result, deferred: deferred, returnedAtStep: nil, completed: completions, hosts: [], sockets: SocketList(),
                               segments: [], time: clock, transitions: [])
         }
-        return StepRecord(index: index, actor: step.actor.name, call: step.text, status: status, result: result,
-                          deferred: deferred, returnedAtStep: nil, completed: completions,
+        return StepRecord(index: index, actor: step.actor.name, action: step.action, text: step.text, status: status,
+                          result: result, deferred: deferred, returnedAtStep: nil, completed: completions,
                           hosts: snapshot ? hostSnapshots() : [], sockets: snapshot ? socketList : SocketList(), segments: events,
                           time: clock, transitions: changes)
     }
@@ -368,7 +368,7 @@ public struct Simulator: Sendable {
             sockets[sid].retransmitSegment = nil
             sockets[sid].timeWaitUntil = nil
             sockets[sid].finWait2Until = nil
-        default:
+        case .listen, .synSent, .synReceived, .established, .finWait1, .closeWait, .closing, .lastAck:
             break
         }
         if recording {
@@ -394,7 +394,8 @@ public struct Simulator: Sendable {
             let sid = observedSocket(h)
             let s = sid.map { sockets[$0] }
             return HostSnapshot(name: h.config.name, sendq: s?.sendQ.count ?? 0, recvq: s?.recvQ.count ?? 0,
-                                delivered: s?.delivered ?? 0, state: s?.state, socket: sid, blockedIn: h.blocked?.text)
+                                delivered: s?.delivered ?? 0, state: s?.state, socket: sid,
+                                blockedIn: h.blocked?.written)
         }
     }
 
@@ -465,9 +466,24 @@ public struct ByteAccounting: Hashable, Sendable {
 
 /// A call waiting for something: queue space, data, a connection.
 struct PendingCall: Sendable {
+    /// What a blocked call waits for. Only `connect`, `accept`, `send` and `recv` block, so a
+    /// pending call cannot hold any other: a new blocking call needs a case here, and `resume`
+    /// will not compile until it says how the call finishes.
+    enum Wait: Sendable {
+        /// `connect`: the handshake to finish (or fail).
+        case connection
+        /// `accept`: a completed connection in the listener's queue.
+        case acceptable
+        /// `send N`: room in SendQ for the rest of its N bytes.
+        case space(Int)
+        /// `recv N`: data (or end of stream, or an error) in RecvQ.
+        case data(Int)
+    }
+
     var stepIndex: Int
-    var call: SocketCall
-    var text: String
+    var waitsFor: Wait
+    /// The call and its text, for the trace's records.
+    var written: WrittenCall
     var socket: Int
     /// For `send`: bytes already placed in SendQ.
     var progress = 0

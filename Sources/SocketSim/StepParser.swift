@@ -9,7 +9,7 @@ public enum StepParser {
     }
 
     /// Calls a host can make, for error messages.
-    public static let hostCalls = ["socket", "bind", "listen", "connect", "accept", "send", "recv", "shutdown", "close"]
+    public static let hostCalls = SocketCall.Kind.allCases.map(\.rawValue)
     public static let networkCalls = ["transfer", "deliver", "drop"]
 
     /// The biggest byte count one call may name.

@@ -22,8 +22,23 @@ public enum StepStatus: String, Sendable, Hashable, Codable {
 public struct Completion: Hashable, Sendable {
     public var index: Int
     public var actor: String
-    public var call: String
+    /// The call, parsed: what consumers switch over.
+    public var call: SocketCall
+    /// The call as the step was written, for display only (JSON `call`, figures, prose).
+    public var text: String
     public var result: CallResult
+}
+
+/// A socket call with the text its step was written as: the type for what consumers ask
+/// (`call.kind == .recv`), the text for what they show.
+public struct WrittenCall: Hashable, Sendable {
+    public var call: SocketCall
+    public var text: String
+
+    public init(_ call: SocketCall, text: String) {
+        self.call = call
+        self.text = text
+    }
 }
 
 /// The state of one queue as a diagram needs it: byte count, origin runs and the circular view.
@@ -84,15 +99,19 @@ public struct HostSnapshot: Hashable, Sendable {
     public var delivered: Int
     public var state: TCPState?
     public var socket: Int?
-    /// The call the host is blocked in, if any.
-    public var blockedIn: String?
+    /// The call the host is blocked in, if any (JSON `blockedIn` is its text).
+    public var blockedIn: WrittenCall?
 }
 
 /// Everything recorded about one step.
 public struct StepRecord: Hashable, Sendable {
     public var index: Int
     public var actor: String
-    public var call: String
+    /// What the step did, parsed: consumers switch over it (`action.socketCall?.kind`).
+    public var action: Step.Action
+    /// The step as written (after `{expr}` substitution), for display only: JSON `call`, figure
+    /// labels, prose. Nothing parses it.
+    public var text: String
     public var status: StepStatus
     public var result: CallResult
     /// True when the step could not start because its host was still blocked in an earlier call.
@@ -129,7 +148,10 @@ public enum Outcome: String, Sendable, Hashable, Codable {
 /// A call left blocked at the end of the run.
 public struct BlockedCall: Hashable, Sendable {
     public var actor: String
-    public var call: String
+    /// The call, parsed: what consumers switch over.
+    public var call: SocketCall
+    /// The call as its step was written, for display only (JSON `call`, figures, prose).
+    public var text: String
     public var index: Int
     /// Bytes still to go for `send` and `recv`; nil for calls that wait for something else.
     public var remaining: Int?

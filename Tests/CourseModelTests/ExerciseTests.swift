@@ -13,10 +13,11 @@ struct Content {
 
     static func load() throws -> Content {
         let coursePath = contentRoot.appendingPathComponent("course.yaml").path
-        let course = try CourseConfig.load(text: String(contentsOfFile: coursePath, encoding: .utf8), file: coursePath)
-        let scenarios = try files(in: "scenarios").map { ScenarioFile(name: String($0.path.split(separator: "/").last!.dropLast(5)), path: $0.path, text: $0.text) }
-        let (catalog, diagnostics) = ExerciseCatalog.load(files: try files(in: "exercises"), course: course, scenarios: scenarios)
-        return Content(course: course, scenarios: scenarios, catalog: catalog, diagnostics: diagnostics)
+        let files = Course.Files(course: (coursePath, try String(contentsOfFile: coursePath, encoding: .utf8)),
+                                 scenarios: try files(in: "scenarios"), exercises: try files(in: "exercises"))
+        let (loaded, diagnostics) = Course.load(files)
+        guard let course = loaded else { throw DiagnosticError(diagnostics) }
+        return Content(course: course.config, scenarios: course.scenarios, catalog: course.catalog, diagnostics: diagnostics)
     }
 
     static func files(in folder: String) throws -> [(path: String, text: String)] {

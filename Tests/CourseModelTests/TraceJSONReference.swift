@@ -21,7 +21,7 @@ extension Trace {
         let p = parameters
         lines.append("\(title.isEmpty ? "scenario" : title)")
         lines.append("SQS=\(p.sqs) RQS=\(p.rqs) MSS=\(p.mss) network=\(p.network.rawValue)")
-        let callWidth = max(12, steps.map { $0.actor.count + $0.call.count + 2 }.max() ?? 0)
+        let callWidth = max(12, steps.map { $0.actor.count + $0.text.count + 2 }.max() ?? 0)
         for s in steps {
             var status: String
             switch s.status {
@@ -31,7 +31,7 @@ extension Trace {
                 status = s.deferred ? "waits" : "blocked"
                 if let r = s.returnedAtStep { status += " (returns at \(r))" }
             }
-            let label = "\(s.actor): \(s.call)"
+            let label = "\(s.actor): \(s.text)"
             var line = referencePad("\(s.index)", 3) + "  " + referencePad(label, callWidth) + "  " + referencePad(status, 22)
             for h in s.hosts {
                 line += " | \(h.name) S=\(h.sendq) R=\(h.recvq) D=\(h.delivered)"
@@ -40,7 +40,7 @@ extension Trace {
             lines.append(line)
             for c in s.completed {
                 let v = c.result.error?.rawValue ?? c.result.value.map(String.init) ?? "ok"
-                lines.append("     ↳ step \(c.index) \(c.actor): \(c.call) returned \(v)")
+                lines.append("     ↳ step \(c.index) \(c.actor): \(c.text) returned \(v)")
             }
         }
         switch outcome {
@@ -50,7 +50,7 @@ extension Trace {
             lines.append("outcome: deadlock at step \(deadlock?.atStep ?? 0)")
             for b in deadlock?.blocked ?? [] {
                 let rest = b.remaining.map { ", \($0) bytes to go" } ?? ""
-                lines.append("  \(b.actor) is blocked in '\(b.call)' (step \(b.index)\(rest))")
+                lines.append("  \(b.actor) is blocked in '\(b.text)' (step \(b.index)\(rest))")
             }
         }
         return lines.joined(separator: "\n") + "\n"
@@ -108,7 +108,7 @@ struct TraceDocument: Encodable {
             for b in d.blocked {
                 var bc = bl.nestedContainer(keyedBy: Keys.self)
                 try bc.encode(b.actor, forKey: .actor)
-                try bc.encode(b.call, forKey: .call)
+                try bc.encode(b.text, forKey: .call)
                 try bc.encode(b.index, forKey: .index)
                 if let r = b.remaining { try bc.encode(r, forKey: .remaining) } else { try bc.encodeNil(forKey: .remaining) }
             }
@@ -163,7 +163,7 @@ struct StepJSON: Encodable {
         var c = encoder.container(keyedBy: DynamicKey.self)
         try c.put("index", step.index)
         try c.put("actor", step.actor)
-        try c.put("call", step.call)
+        try c.put("call", step.text)
         try c.put("status", step.status.rawValue)
         try ResultFields.encode(step.result, trace: trace, into: &c)
         try c.put("deferred", step.deferred)
@@ -176,7 +176,7 @@ struct StepJSON: Encodable {
             try one.encode(h.recvq, forKey: DynamicKey("recvq"))
             try one.encode(h.delivered, forKey: DynamicKey("delivered"))
             try one.put("state", h.state?.rawValue)
-            try one.put("blockedIn", h.blockedIn)
+            try one.put("blockedIn", h.blockedIn?.text)
         }
         try c.put("sockets", step.sockets.map { SocketJSON(s: $0, trace: trace) })
         try c.put("segments", step.segments.map { SegmentJSON(e: $0, trace: trace) })
@@ -192,7 +192,7 @@ struct CompletionJSON: Encodable {
         var k = encoder.container(keyedBy: DynamicKey.self)
         try k.encode(c.index, forKey: DynamicKey("index"))
         try k.encode(c.actor, forKey: DynamicKey("actor"))
-        try k.encode(c.call, forKey: DynamicKey("call"))
+        try k.encode(c.text, forKey: DynamicKey("call"))
         try ResultFields.encode(c.result, trace: trace, into: &k)
     }
 }

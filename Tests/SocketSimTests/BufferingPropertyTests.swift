@@ -126,15 +126,16 @@ struct BufferingPropertyTests {
             }
             for b in run.blocked[k] {
                 let h = hostNames.firstIndex(of: b.actor)!
-                let call = scenario.steps[b.index - 1]
-                guard case .call(let c, _) = call.action else { continue }
-                switch c {
+                // The blocked call as the trace records it, parsed, is the scenario's step.
+                #expect(scenario.steps[b.index - 1].action.socketCall == b.call, "\(tag): blocked call \(b.text)")
+                #expect(b.text == scenario.steps[b.index - 1].text, "\(tag)")
+                switch b.call {
                 case .send: #expect(acc[h].sendq == sqs[h], "\(tag) step \(k + 1): a blocked send has a full SendQ")
                     if scenario.parameters.network == .auto {
                         #expect(acc[1 - h].recvq == rqs[1 - h], "\(tag) step \(k + 1): in auto mode a blocked send faces a full RecvQ")
                     }
                 case .recv: #expect(acc[h].recvq == 0, "\(tag) step \(k + 1): a blocked recv has an empty RecvQ")
-                default: Issue.record("\(tag): unexpected blocked call \(b.call)")
+                default: Issue.record("\(tag): unexpected blocked call \(b.text)")
                 }
             }
         }
@@ -270,7 +271,8 @@ struct BufferingPropertyTests {
             let d = try #require(trace.deadlock, "\(tag)")
             #expect(d.blocked.map(\.actor) == ["client", "server"], "\(tag)")
             #expect(d.blocked.map(\.remaining) == [a - total, b - total], "\(tag): each send is short by n - (SQS + RQS)")
-            #expect(d.blocked.map(\.call) == ["send \(a)", "send \(b)"], "\(tag)")
+            #expect(d.blocked.map(\.call) == [.send(a, nonBlocking: false), .send(b, nonBlocking: false)], "\(tag)")
+            #expect(d.blocked.map(\.text) == ["send \(a)", "send \(b)"], "\(tag)")
         } else if a <= total && b <= total {
             #expect(trace.outcome == .completed, "\(tag)")
             #expect(trace.deadlock == nil, "\(tag)")

@@ -61,7 +61,7 @@ struct LifecycleFuzzer {
     /// What must hold after every step.
     mutating func check(_ record: StepRecord) {
         for c in record.transitions where !Transition.rfc9293.contains(Transition(c.from, c.to)) {
-            issues.append("step \(record.index) '\(record.call)': \(c.from.rawValue) -> \(c.to.rawValue) is not an arrow of RFC 9293")
+            issues.append("step \(record.index) '\(record.text)': \(c.from.rawValue) -> \(c.to.rawValue) is not an arrow of RFC 9293")
         }
         for s in record.sockets where s.sendq.count > s.sendq.capacity || s.recvq.count > s.recvq.capacity {
             issues.append("step \(record.index): socket \(s.id) exceeds a queue's capacity")
@@ -74,22 +74,22 @@ struct LifecycleFuzzer {
             let numbers = stream.map(\.origin.send)
             if hosts.count > 1 || hosts.contains(scenario.hosts.firstIndex { $0.name == sock.host }!)
                 || zip(numbers, numbers.dropFirst()).contains(where: { $0 >= $1 }) || stream.contains(where: { $0.start != 0 }) {
-                issues.append("step \(record.index) '\(record.call)': socket \(sock.id) received bytes out of order: \(TraceRendering.runs(stream, hosts: scenario.hosts))")
+                issues.append("step \(record.index) '\(record.text)': socket \(sock.id) received bytes out of order: \(TraceRendering.runs(stream, hosts: scenario.hosts))")
             }
         }
         // Bytes a socket transmitted during this step arrive at the socket that is its peer now.
         for sid in 0..<simulator.socketCount {
             let a = simulator.accounting(socket: sid)
             if a.accepted != a.sendq + a.transmitted + a.lost {
-                issues.append("step \(record.index) '\(record.call)': socket \(sid): accepted \(a.accepted) != SendQ \(a.sendq) + transmitted \(a.transmitted) + lost \(a.lost)")
+                issues.append("step \(record.index) '\(record.text)': socket \(sid): accepted \(a.accepted) != SendQ \(a.sendq) + transmitted \(a.transmitted) + lost \(a.lost)")
             }
             if a.arrived != a.recvq + a.delivered + a.discarded {
-                issues.append("step \(record.index) '\(record.call)': socket \(sid): arrived \(a.arrived) != RecvQ \(a.recvq) + delivered \(a.delivered) + discarded \(a.discarded)")
+                issues.append("step \(record.index) '\(record.text)': socket \(sid): arrived \(a.arrived) != RecvQ \(a.recvq) + delivered \(a.delivered) + discarded \(a.discarded)")
             }
             let before = sid < transmittedSoFar.count ? transmittedSoFar[sid] : 0
             if a.transmitted > before {
                 if let peer = a.peer { arrivedFrom[peer, default: 0] += a.transmitted - before } else {
-                    issues.append("step \(record.index) '\(record.call)': socket \(sid) transmitted bytes to no peer")
+                    issues.append("step \(record.index) '\(record.text)': socket \(sid) transmitted bytes to no peer")
                 }
             }
         }
@@ -97,7 +97,7 @@ struct LifecycleFuzzer {
         for sid in 0..<simulator.socketCount {
             let arrived = simulator.accounting(socket: sid).arrived
             if arrived != arrivedFrom[sid, default: 0] {
-                issues.append("step \(record.index) '\(record.call)': socket \(sid) received \(arrived) bytes, its peers transmitted \(arrivedFrom[sid, default: 0])")
+                issues.append("step \(record.index) '\(record.text)': socket \(sid) received \(arrived) bytes, its peers transmitted \(arrivedFrom[sid, default: 0])")
             }
         }
     }
@@ -186,13 +186,9 @@ struct LifecycleFuzzer {
         // nothing is in flight: its RST or FIN was lost, or it gave up silently) waits forever, as
         // it would on a real kernel without keepalive. It cannot close anything; all else must go.
         let blocked = simulator.blockedCalls()
-        let stuck = Set(blocked.filter { b in
-            guard case .call(let call, _)? = lines.indices.contains(b.index - 1) ? (try? Build.step(lines[b.index - 1], parameters: p, hosts: scenario.hosts))?.action : nil,
-                  case .recv = call else { return false }
-            return halfOpen(host: b.actor)
-        }.map(\.actor))
+        let stuck = Set(blocked.filter { b in b.call.kind == .recv && halfOpen(host: b.actor) }.map(\.actor))
         for b in blocked where !stuck.contains(b.actor) {
-            issues.append("still blocked after both programs closed everything: \(b.actor): \(b.call)")
+            issues.append("still blocked after both programs closed everything: \(b.actor): \(b.text)")
         }
         if !simulator.leakedSockets.isEmpty { issues.append("leaked sockets \(simulator.leakedSockets)") }
         let live = last?.sockets ?? []

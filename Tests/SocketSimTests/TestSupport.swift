@@ -104,7 +104,7 @@ enum TraceRendering {
         out.append("title: \(trace.title)")
         out.append("parameters: sqs=\(p.sqs) rqs=\(p.rqs) mss=\(p.mss) network=\(p.network.rawValue)")
         for step in trace.steps {
-            var line = "step \(step.index) \(step.actor): \(step.call) -> \(step.status.rawValue)"
+            var line = "step \(step.index) \(step.actor): \(step.text) -> \(step.status.rawValue)"
             if step.status != .blocked {
                 line += " \(step.result.summary)"
                 if !step.result.runs.isEmpty { line += " " + runs(step.result.runs, hosts: trace.hosts) }
@@ -113,7 +113,7 @@ enum TraceRendering {
             if let r = step.returnedAtStep { line += " (returned at step \(r))" }
             out.append(line)
             for c in step.completed {
-                var l = "  completed step \(c.index) \(c.actor): \(c.call) -> \(c.result.summary)"
+                var l = "  completed step \(c.index) \(c.actor): \(c.text) -> \(c.result.summary)"
                 if !c.result.runs.isEmpty { l += " " + runs(c.result.runs, hosts: trace.hosts) }
                 out.append(l)
             }
@@ -127,14 +127,14 @@ enum TraceRendering {
                 out.append("    delivered \(s.delivered) " + runs(s.deliveredRuns, hosts: trace.hosts))
             }
             for h in step.hosts where h.blockedIn != nil {
-                out.append("  \(h.name) blocked in: \(h.blockedIn!)")
+                out.append("  \(h.name) blocked in: \(h.blockedIn!.text)")
             }
         }
         out.append("outcome: \(trace.outcome.rawValue)")
         if let d = trace.deadlock {
             out.append("deadlock at step \(d.atStep)")
             for b in d.blocked {
-                out.append("  \(b.actor) blocked in step \(b.index) '\(b.call)' remaining \(b.remaining.map(String.init) ?? "-")")
+                out.append("  \(b.actor) blocked in step \(b.index) '\(b.text)' remaining \(b.remaining.map(String.init) ?? "-")")
             }
         }
         return out.joined(separator: "\n") + "\n"
