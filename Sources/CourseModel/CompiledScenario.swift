@@ -11,7 +11,7 @@ import Yams
 /// put back in the place where the one-pass reading would report it).
 ///
 /// Immutable once made, so it may be shared between threads.
-public final class CompiledScenario: @unchecked Sendable {
+public final class CompiledScenario: Sendable {
     public let file: String
 
     /// A scalar field's text, or why it is not text.

@@ -37,7 +37,10 @@ public enum SiteBuilder {
     public static let formatVersion = "1"
 
     /// `workers`: how many threads loading the exercises may use (the command's choice).
-    public static func build(_ tree: SourceTree, options: BuildOptions = BuildOptions(), workers: Workers = .one) -> BuildResult {
+    /// `caches`: where the exercises' scenarios and hint checks are kept (the command's; a series
+    /// of builds in one process passes the same one, so a rebuild reuses what has not changed).
+    public static func build(_ tree: SourceTree, options: BuildOptions = BuildOptions(), workers: Workers = .one,
+                             caches: CourseCaches = CourseCaches()) -> BuildResult {
         var clock = StageClock()
         var (loaded, diagnostics) = ChapterLoader.load(tree)
         clock.lap("load")
@@ -45,7 +48,7 @@ public enum SiteBuilder {
         do { try chapter.course.apply(overrides: options.overrides) } catch {
             return BuildResult(files: [], diagnostics: diagnostics + error.diagnostics)
         }
-        var context = BuildContext(chapter: chapter, options: options)
+        var context = BuildContext(chapter: chapter, options: options, caches: caches)
         var files: [OutputFile] = []
 
         let templates = Templates.load(tree)
@@ -206,6 +209,8 @@ struct RenderedPage {
 struct BuildContext {
     let chapter: Chapter
     let options: BuildOptions
+    /// The exercises' caches (`SiteBuilder.build`'s `caches`).
+    let caches: CourseCaches
     var traces: [String: Result<(Trace, [String: Int]), DiagnosticError>] = [:]
     /// Milliseconds per kind of work, summed over pages.
     var timings: [String: Double] = [:]
@@ -217,9 +222,10 @@ struct BuildContext {
         return r
     }
 
-    init(chapter: Chapter, options: BuildOptions) {
+    init(chapter: Chapter, options: BuildOptions, caches: CourseCaches = CourseCaches()) {
         self.chapter = chapter
         self.options = options
+        self.caches = caches
     }
 
     /// The course parameters as `{expression}` variables and as prose names.

@@ -14,7 +14,7 @@ struct Content {
         let coursePath = contentRoot.appendingPathComponent("course.yaml").path
         let course = try CourseConfig.load(text: String(contentsOfFile: coursePath, encoding: .utf8), file: coursePath)
         let scenarios = try files(in: "scenarios").map { ScenarioFile(name: String($0.path.split(separator: "/").last!.dropLast(5)), path: $0.path, text: $0.text) }
-        let (catalog, diagnostics) = ExerciseCatalog.load(files: try files(in: "exercises"), course: course, scenarios: scenarios)
+        let (catalog, diagnostics) = ExerciseCatalog.load(files: try files(in: "exercises"), course: course, scenarios: scenarios, caches: sharedCaches)
         return Content(course: course, scenarios: scenarios, catalog: catalog, diagnostics: diagnostics)
     }
 
