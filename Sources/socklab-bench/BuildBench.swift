@@ -29,7 +29,7 @@ enum BuildBench {
         let caches = CourseCaches()
         for _ in 0..<repetitions {
             let t = Date()
-            let result = SiteBuilder.build(tree, workers: .machine, caches: caches)
+            let result = SiteBuilder.build(tree, workers: .machine, caches: caches, timer: .continuous)
             inProcess.append(Date().timeIntervalSince(t) * 1000)
             fileCount = result.files.count
             stages.append(result.timings)

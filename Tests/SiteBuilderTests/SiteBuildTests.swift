@@ -1,5 +1,6 @@
 import CourseModel
 import Foundation
+import Synchronization
 import Testing
 import XMLCheck
 @testable import SiteBuilder
@@ -37,6 +38,23 @@ struct SiteBuildTests {
         #expect(a.errors == [])
         #expect(a.files == b.files)
         #expect(fresh.files == a.files)
+    }
+
+    @Test("the build reads a clock only through the command's timer, and timing changes nothing")
+    func timerIsTheCommands() throws {
+        let tree = try miniTree()
+        let untimed = SiteBuilder.build(tree, caches: sharedCaches)
+        #expect(untimed.timings.isEmpty)
+        let reads = Atomic<Int>(0)
+        let origin = ContinuousClock.now
+        // A clock that moves one millisecond per reading.
+        let timer = StageTimer { origin + .milliseconds(reads.add(1, ordering: .relaxed).newValue) }
+        let timed = SiteBuilder.build(tree, caches: sharedCaches, timer: timer)
+        #expect(Array(timed.timings.map(\.stage).prefix(2)) == ["load", "pages (scenarios, values, figures, prose)"])
+        #expect(timed.timings.map(\.stage).last == "libxml2 check")
+        #expect(timed.timings.allSatisfy { $0.ms >= 1 })
+        #expect(reads.load(ordering: .relaxed) >= timed.timings.count)
+        #expect(timed.files == untimed.files)
     }
 
     @Test("values and figures follow SQS and RQS; files that do not depend on them stay the same")
