@@ -7,6 +7,7 @@ import PackageDescription
 ///   socklab, socklab-bench          the commands (I/O, environment, exit codes)
 ///   SiteBuilder, Grader             building the site, grading answer files
 ///   CourseModel, Diagrams, XMLCheck exercises and scenario loading, SVG, XML validation
+///   SourceFiles                     YAML files read within budgets; diagnostics (file:line:column)
 ///   SocketSim                       the simulation core (standard library only)
 let package = Package(
     name: "SockLab",
@@ -30,8 +31,10 @@ let package = Package(
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0",
                        providers: [.apt(["libxml2-dev"])]),
         .target(name: "XMLCheck", dependencies: ["CLibXML2"]),
+        // Reading the course's YAML files within budgets, and diagnostics that name file, line and column.
+        .target(name: "SourceFiles", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "CourseModel", dependencies: [
-            "SocketSim",
+            "SocketSim", "SourceFiles",
             .product(name: "Yams", package: "Yams"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
@@ -39,47 +42,48 @@ let package = Package(
 
         // Layer 3.
         .target(name: "SiteBuilder", dependencies: [
-            "SocketSim", "CourseModel", "Diagrams", "XMLCheck",
+            "SocketSim", "SourceFiles", "CourseModel", "Diagrams", "XMLCheck",
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "Ink", package: "Ink"),
         ]),
-        .target(name: "Grader", dependencies: ["SocketSim", "CourseModel"]),
+        .target(name: "Grader", dependencies: ["SocketSim", "SourceFiles", "CourseModel"]),
         // The class report (item statistics, misconceptions, copy leads): a pure function of graded results.
-        .target(name: "ClassReport", dependencies: ["Grader", "CourseModel"]),
+        .target(name: "ClassReport", dependencies: ["Grader", "SourceFiles", "CourseModel"]),
 
         // Layer 4: the commands.
         .executableTarget(name: "socklab", dependencies: [
-            "SocketSim", "CourseModel", "SiteBuilder", "Grader", "ClassReport",
+            "SocketSim", "SourceFiles", "CourseModel", "SiteBuilder", "Grader", "ClassReport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "socklab-bench", dependencies: [
-            "SocketSim", "CourseModel", "SiteBuilder", "Grader", "ClassReport",
+            "SocketSim", "SourceFiles", "CourseModel", "SiteBuilder", "Grader", "ClassReport",
         ]),
 
         // Fuzzing: each input kind driven through what the commands do with it (scripts/fuzz).
-        .target(name: "FuzzHarness", dependencies: ["SocketSim", "CourseModel", "SiteBuilder", "Grader"]),
+        .target(name: "FuzzHarness", dependencies: ["SocketSim", "SourceFiles", "CourseModel", "SiteBuilder", "Grader"]),
 
         // What several test targets share: golden files; the malformed-input corpus of the loaders.
         .target(name: "SocklabTestSupport", path: "Tests/SocklabTestSupport"),
-        .target(name: "CourseModelTestSupport", dependencies: ["CourseModel", "SocketSim"], path: "Tests/CourseModelTestSupport"),
+        .target(name: "CourseModelTestSupport", dependencies: ["SourceFiles", "CourseModel", "SocketSim"], path: "Tests/CourseModelTestSupport"),
 
         .testTarget(name: "SocketSimTests", dependencies: ["SocketSim", "SocklabTestSupport"],
                     exclude: ["Golden"]),
         .testTarget(name: "XMLCheckTests", dependencies: ["XMLCheck"]),
-        .testTarget(name: "CourseModelTests", dependencies: ["CourseModel", "SocketSim", "CourseModelTestSupport",
+        .testTarget(name: "SourceFilesTests", dependencies: ["SourceFiles", "SocklabTestSupport", .product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "CourseModelTests", dependencies: ["SourceFiles", "CourseModel", "SocketSim", "CourseModelTestSupport", "SocklabTestSupport",
                                                                .product(name: "Crypto", package: "swift-crypto")],
-                    exclude: ["Malformed"]),
-        .testTarget(name: "DiagramsTests", dependencies: ["Diagrams", "SocketSim", "XMLCheck", "CourseModel", "SocklabTestSupport"],
-                    exclude: ["Golden"]),
-        .testTarget(name: "SiteBuilderTests", dependencies: ["SiteBuilder", "CourseModel", "XMLCheck", "CourseModelTestSupport"],
                     exclude: ["Golden", "Malformed"]),
-        .testTarget(name: "GraderTests", dependencies: ["Grader", "CourseModel", "SocketSim", "CourseModelTestSupport"],
+        .testTarget(name: "DiagramsTests", dependencies: ["SourceFiles", "Diagrams", "SocketSim", "XMLCheck", "CourseModel", "SocklabTestSupport"],
+                    exclude: ["Golden"]),
+        .testTarget(name: "SiteBuilderTests", dependencies: ["SourceFiles", "SiteBuilder", "CourseModel", "XMLCheck", "CourseModelTestSupport"],
+                    exclude: ["Golden", "Malformed"]),
+        .testTarget(name: "GraderTests", dependencies: ["SourceFiles", "Grader", "CourseModel", "SocketSim", "CourseModelTestSupport"],
                     exclude: ["Fixtures", "Malformed"]),
-        .testTarget(name: "ClassReportTests", dependencies: ["ClassReport", "Grader", "CourseModel", "SocketSim", "XMLCheck", "SocklabTestSupport"],
+        .testTarget(name: "ClassReportTests", dependencies: ["SourceFiles", "ClassReport", "Grader", "CourseModel", "SocketSim", "XMLCheck", "SocklabTestSupport"],
                     exclude: ["Golden", "Fixtures"]),
         // Depends on the command it runs, so `swift test` always builds a current `socklab` first.
         .testTarget(name: "SocklabCLITests", dependencies: ["socklab", "SocklabTestSupport"]),
-        .testTarget(name: "FuzzHarnessTests", dependencies: ["FuzzHarness", "CourseModel"],
+        .testTarget(name: "FuzzHarnessTests", dependencies: ["SourceFiles", "FuzzHarness", "CourseModel"],
                     exclude: ["Regressions"]),
     ]
 )

@@ -1,3 +1,4 @@
+import SourceFiles
 import SocketSim
 
 /// The answers for one exercise and one variant, all computed by the simulation.

@@ -1,3 +1,5 @@
+import SourceFiles
+
 /// What loading and grading a course compute once and reuse, owned by whoever loads the course:
 /// the command makes one per run (the bench one per series of builds), a test makes its own, and
 /// nothing is kept process-wide. `ExerciseCatalog.load` hands it to every exercise it loads (in

@@ -1,3 +1,4 @@
+import SourceFiles
 /// Where the key for variants and their tags comes from, and what is wrong with it.
 ///
 /// A real course keeps its secret out of `content/` (which holds every answer query, and which

@@ -1,3 +1,4 @@
+import SourceFiles
 import SocketSim
 
 /// The check that a question's hint (and every misconception's correction) teaches without

@@ -1,3 +1,5 @@
+import SourceFiles
+
 extension Exercise {
     /// `hintCheck()` once per exercise text, course parameters and scenario files in the course's
     /// caches (`CourseCaches.hintChecks`, reached through the exercise's scenario).

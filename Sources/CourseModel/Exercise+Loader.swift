@@ -1,3 +1,4 @@
+import SourceFiles
 import SocketSim
 import Yams
 

@@ -1,3 +1,4 @@
+import SourceFiles
 import SocketSim
 
 /// The placeholders of exercise texts (prose, prompts, explanations), filled per variant.

@@ -1,3 +1,4 @@
+import SourceFiles
 import SocketSim
 
 /// A graded exercise: a scenario, the parameters that vary per student, and questions whose answers

@@ -1,3 +1,4 @@
+import SourceFiles
 import SocketSim
 
 /// A common wrong model of sockets, written as a variation of the right one.

@@ -1,3 +1,4 @@
+import SourceFiles
 import SocketSim
 
 /// A run a query can look at: the trace and the values of every name the scenario was run with.

@@ -1,5 +1,6 @@
 import Foundation
 import SocketSim
+import SourceFiles
 import Synchronization
 import Yams
 

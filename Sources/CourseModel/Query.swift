@@ -1,3 +1,4 @@
+import SourceFiles
 import SocketSim
 
 /// A value computed from a trace: what an answer key, a worked example or a student's answer is.

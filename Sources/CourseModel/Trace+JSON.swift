@@ -1,3 +1,4 @@
+import SourceFiles
 import SocketSim
 
 /// The `simulate --format json` contract and the text report, written as the run goes.

@@ -1,3 +1,4 @@
+import SourceFiles
 @preconcurrency import Crypto
 import Foundation
 import SocketSim

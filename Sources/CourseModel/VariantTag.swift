@@ -1,3 +1,4 @@
+import SourceFiles
 /// The tag that seals a student's variant into their answer file.
 ///
 /// `socklab template` writes, beside each exercise's `variant:`, a `tag:` that is

@@ -3,6 +3,7 @@ import Foundation
 import Grader
 import SiteBuilder
 import SocketSim
+import SourceFiles
 
 /// The inputs SockLab reads from people, each driven through the code the commands run on it.
 ///

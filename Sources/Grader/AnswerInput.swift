@@ -1,4 +1,5 @@
 import CourseModel
+import SourceFiles
 
 /// An answer file as the command gives it: its path and its bytes (or why they could not be
 /// read), either already read or read when the grader takes the file up.

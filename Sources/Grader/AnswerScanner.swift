@@ -1,4 +1,5 @@
 import CourseModel
+import SourceFiles
 
 /// The grading run's reader: an answer file of the template's shape read straight into an
 /// `AnswerSheet`, without building a tree first.

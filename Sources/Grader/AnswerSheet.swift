@@ -1,5 +1,6 @@
 import Foundation
 import CourseModel
+import SourceFiles
 import Yams
 
 /// One student's answer file, read but not yet checked against the exercises.

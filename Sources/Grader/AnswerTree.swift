@@ -1,5 +1,6 @@
 import CourseModel
 import Foundation
+import SourceFiles
 import Yams
 
 /// The tree of an answer file: scalars, sequences and mappings with their line and column, and

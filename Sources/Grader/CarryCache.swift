@@ -1,4 +1,5 @@
 import CourseModel
+import SourceFiles
 
 /// Values of carried-forward questions for answers students actually gave, computed once each.
 final class CarryCache: Sendable {

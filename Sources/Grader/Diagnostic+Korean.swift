@@ -1,4 +1,5 @@
 import CourseModel
+import SourceFiles
 
 /// Answer-file diagnostics reach students (feedback files, Gradescope and PrairieLearn output,
 /// the gradebook's `warnings`, `socklab check`), so their messages and notes are Korean

@@ -1,4 +1,5 @@
 import CourseModel
+import SourceFiles
 
 public struct ExerciseMark: Sendable {
     /// The key the exercise was marked against (shared by every student with the variant).

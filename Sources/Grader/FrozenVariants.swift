@@ -1,4 +1,5 @@
 import CourseModel
+import SourceFiles
 import Synchronization
 
 /// Variants frozen in answer files that lie outside their exercise's parameter space today (a

@@ -1,5 +1,6 @@
 import CourseModel
 import Foundation
+import SourceFiles
 
 /// What a report keeps of one graded file for the whole run: who, the scores and how many
 /// problems, never the answers or the feedback. A run of 10,000 files holds 10,000 of these

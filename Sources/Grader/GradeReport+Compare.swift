@@ -1,5 +1,6 @@
 import CourseModel
 import Foundation
+import SourceFiles
 
 // MARK: - Comparing with an earlier run, a student at a time
 

@@ -1,5 +1,6 @@
 import CourseModel
 import Foundation
+import SourceFiles
 
 /// Outputs for where a course keeps its grades: PrairieLearn's external grader, Canvas's gradebook
 /// import, one feedback file per student, and a comparison with an earlier run.

@@ -1,5 +1,6 @@
 import CourseModel
 import Foundation
+import SourceFiles
 
 extension GradeReport {
     /// The columns of per-question reports: every question of every exercise, as `exercise.question`.

@@ -1,4 +1,5 @@
 import CourseModel
+import SourceFiles
 
 /// Everything one `socklab grade` run produced, in a stable order (by student id, then file).
 public struct GradeReport: Sendable {

@@ -1,4 +1,5 @@
 import CourseModel
+import SourceFiles
 
 extension Grader {
     /// Well-formedness against the exercises: errors for unknown ids, a forged tag, a wrong

@@ -1,4 +1,5 @@
 import CourseModel
+import SourceFiles
 
 extension Grader {
     /// Marks one exercise; an answer that cannot be read adds its diagnostic to `diagnostics`.

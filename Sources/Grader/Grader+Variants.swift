@@ -1,5 +1,6 @@
 import CourseModel
 import Foundation
+import SourceFiles
 
 /// Which variant each exercise of a sheet is graded with, and what its `variant:` and `tag:` say.
 ///

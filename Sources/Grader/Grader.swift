@@ -1,6 +1,7 @@
 import CourseModel
 import Foundation
 import SocketSim
+import SourceFiles
 
 /// Grades answer files against exercises whose keys the simulation computes.
 ///

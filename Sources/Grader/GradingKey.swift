@@ -1,6 +1,7 @@
 import CourseModel
 import Foundation
 import SocketSim
+import SourceFiles
 import Synchronization
 
 /// A key with what marking needs from it prepared once: keys read as answers are, misconception

@@ -1,4 +1,5 @@
 import CourseModel
+import SourceFiles
 import Synchronization
 
 /// Keys computed by this grader, each once: the first student who needs one computes it while

@@ -1,5 +1,6 @@
 import CourseModel
 import Dispatch
+import SourceFiles
 import Synchronization
 
 /// Runs `produce(i)` for every `i` in `0..<count` on `workers` threads and hands each result to `consume`

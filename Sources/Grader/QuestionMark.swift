@@ -1,4 +1,5 @@
 import CourseModel
+import SourceFiles
 
 /// How one question was marked.
 ///

@@ -1,4 +1,5 @@
 import CourseModel
+import SourceFiles
 
 /// The course roster: who may hand in answers, and how each student is known to the LMS.
 ///

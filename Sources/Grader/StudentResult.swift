@@ -1,4 +1,5 @@
 import CourseModel
+import SourceFiles
 
 /// One student's result: marks, or the errors that kept the file from being graded.
 public struct StudentResult: Sendable {

@@ -1,5 +1,6 @@
 import CourseModel
 import SocketSim
+import SourceFiles
 
 /// Worked-example values: a query over a scenario's run, shown as prose text.
 extension BuildContext {

@@ -1,5 +1,6 @@
 import CourseModel
 import Diagrams
+import SourceFiles
 
 /// A figure as the content declares it: which scenario, which kind, which steps.
 public struct FigureSpec: Sendable, Hashable {

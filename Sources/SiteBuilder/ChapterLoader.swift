@@ -1,5 +1,6 @@
 import CourseModel
 import Diagrams
+import SourceFiles
 import Yams
 
 /// Reads `content/` into a `Chapter`, reporting every problem it finds with file, line and field.

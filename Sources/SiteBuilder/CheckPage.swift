@@ -1,5 +1,6 @@
 import CourseModel
 import Mustache
+import SourceFiles
 
 /// The student kit's offline checker: `check.html` (from `templates/check.mustache`, in the site's
 /// layout), the answer schema it reads (`AnswerSchema`, as `answer-schema.js` and

@@ -1,5 +1,6 @@
 import CourseModel
 import Mustache
+import SourceFiles
 
 /// What a page template sees: a small model made for it, never the domain types.
 struct PageModel {

@@ -3,6 +3,7 @@ import Diagrams
 import Foundation
 import Ink
 import Mustache
+import SourceFiles
 
 /// Prose: Mustache names (`{{sqs}}`, `{{values.x}}`, `{{{figures.y}}}`) first, then Markdown via Ink.
 enum Prose {

@@ -1,4 +1,5 @@
 import CourseModel
+import SourceFiles
 
 /// The tags of a Mustache text, read before swift-mustache parses it, so that what would make it
 /// recurse without end is refused with the template's name and line.

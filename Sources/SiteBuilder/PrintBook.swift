@@ -1,5 +1,6 @@
 import CourseModel
 import Diagrams
+import SourceFiles
 
 /// The printable book (`print.html`): the whole chapter on one page, sections in order with their
 /// exercises (once: the collected exercise page is left out), then the extra pages, a page break

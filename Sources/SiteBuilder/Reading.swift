@@ -135,21 +135,33 @@ enum Reading {
     }
 
     /// Text without tags, entities decoded (the few the writers emit), whitespace collapsed.
-    static func plainText(_ html: String) -> String {
+    static func plainText(_ html: String) -> String { plainText(html[...], maxScalars: .max).text }
+
+    /// The same, stopping once the text (before entities are decoded) has `maxScalars` scalars;
+    /// `complete` says whether all of `html` was read. The text is then the start of the whole
+    /// text, but for its last few characters (an entity or a `" #"` the cut went through).
+    static func plainText(_ html: Substring, maxScalars: Int) -> (text: String, complete: Bool) {
         // One pass over Unicode scalars that drops the tags and makes each run of white space one
         // space: a pass over Characters and a split on white space were 6 % of the release
         // build's CPU time (the search index reads every page), this is about a quarter of that.
         var scalars = String.UnicodeScalarView()
-        var inTag = false, space = false
+        var count = 0
+        var inTag = false, space = false, complete = true
         for u in html.unicodeScalars {
             if u == "<" { inTag = true; continue }
             if u == ">" { inTag = false; continue }
             if inTag { continue }
-            if u.properties.isWhitespace { space = !scalars.isEmpty; continue }
-            if space { scalars.append(" "); space = false }
+            if u.properties.isWhitespace { space = count > 0; continue }
+            if count >= maxScalars - 1 { complete = false; break }
+            if space { scalars.append(" "); space = false; count += 1 }
             scalars.append(u)
+            count += 1
         }
-        let out = String(scalars)
+        return (decodingEntities(String(scalars)), complete)
+    }
+
+    /// `&lt;` and the other entities the writers emit, decoded.
+    static func decodingEntities(_ out: String) -> String {
         guard out.utf8.contains(UInt8(ascii: "&")) else { return out }
         // One pass over the text (Foundation's replacingOccurrences, six times per heading, was a
         // tenth of the release build's CPU time).

@@ -22,12 +22,10 @@ struct SearchIndex {
         let starts = headings.compactMap { h -> (Reading.Heading, String.Index)? in
             Reading.find("id=\"\(h.id.xmlEscaped)\"", in: html[...]).map { (h, $0.lowerBound) }
         }
-        let firstText = starts.first.map { String(html[..<$0.1]) } ?? html
-        add(Document(href: href, title: title, page: title, text: Self.snippet(Reading.plainText(firstText))))
+        add(Document(href: href, title: title, page: title, text: Self.snippet(html: html[..<(starts.first?.1 ?? html.endIndex)])))
         for (i, (h, start)) in starts.enumerated() {
             let end = i + 1 < starts.count ? starts[i + 1].1 : html.endIndex
-            let body = Reading.plainText(String(html[start..<end]))
-            add(Document(href: "\(href)#\(h.id)", title: h.text, page: title, text: Self.snippet(body)))
+            add(Document(href: "\(href)#\(h.id)", title: h.text, page: title, text: Self.snippet(html: html[start..<end])))
         }
         for e in entries {
             guard let r = Reading.find("id=\"\(e.id.xmlEscaped)\"", in: html[...]) else { continue }
@@ -38,9 +36,27 @@ struct SearchIndex {
     }
 
     /// Plenty for matching and showing a line under the result; a section's text can run long.
+    static let snippetLength = 600
+
     static func snippet(_ s: String) -> String {
         let cleaned = s.replacing(" #", with: "")
-        return cleaned.count > 600 ? String(cleaned.prefix(600)) : cleaned
+        return cleaned.count > snippetLength ? String(cleaned.prefix(snippetLength)) : cleaned
+    }
+
+    /// `snippet(Reading.plainText(html))`, reading only the start of `html` while that gives
+    /// enough text: a section's HTML holds its figures, every frame's text included, and the whole
+    /// of it was read for the 600 characters kept (a third of the search index's build time).
+    /// Text read only in part is used when it has well over 600 characters, so the few at the
+    /// cut cannot reach the snippet; else more is read.
+    static func snippet(html: Substring) -> String {
+        var limit = 4 * snippetLength
+        while true {
+            let (text, complete) = Reading.plainText(html, maxScalars: limit)
+            if complete { return snippet(text) }
+            let cleaned = text.replacing(" #", with: "")
+            if cleaned.count > snippetLength + 100 { return String(cleaned.prefix(snippetLength)) }
+            limit *= 4
+        }
     }
 
     /// The index terms of `text`: Hangul syllables and their bigrams, Latin/digit words.

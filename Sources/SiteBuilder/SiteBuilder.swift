@@ -2,6 +2,7 @@ import CourseModel
 import Diagrams
 import Foundation
 import SocketSim
+import SourceFiles
 import XMLCheck
 
 /// How to build: parameter overrides (`--set`) and whether this is the instructor's build.

@@ -1,5 +1,6 @@
 import CourseModel
 import Mustache
+import SourceFiles
 import XMLCheck
 
 /// Where the markup that libxml2 refuses came from, so a malformed page is reported at the

@@ -1,4 +1,5 @@
 import CourseModel
+import SourceFiles
 
 /// The build's inputs as text, keyed by path relative to the project (`content/course.yaml`,
 /// `templates/page.mustache`). The command reads the folders; the builder never touches the disk.

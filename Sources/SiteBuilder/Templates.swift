@@ -1,5 +1,6 @@
 import CourseModel
 import Mustache
+import SourceFiles
 
 /// The site's Mustache templates and static assets, from `templates/`.
 struct Templates {

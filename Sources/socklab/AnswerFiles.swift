@@ -2,6 +2,7 @@ import ArgumentParser
 import CourseModel
 import Foundation
 import Grader
+import SourceFiles
 import Synchronization
 
 /// Finding and reading answer files for `grade` and `check`: the only code that touches them on

@@ -2,6 +2,7 @@ import ArgumentParser
 import CourseModel
 import Foundation
 import Grader
+import SourceFiles
 
 /// `socklab autograder gradescope` packs a Gradescope autograder; `socklab autograder run` is what
 /// that autograder runs for each submission.

@@ -2,6 +2,7 @@ import ArgumentParser
 import CourseModel
 import Foundation
 import SiteBuilder
+import SourceFiles
 
 struct Build: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,6 +2,7 @@ import ArgumentParser
 import CourseModel
 import Foundation
 import Grader
+import SourceFiles
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(

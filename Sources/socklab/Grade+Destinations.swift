@@ -2,6 +2,7 @@ import ArgumentParser
 import CourseModel
 import Foundation
 import Grader
+import SourceFiles
 
 /// Reads a roster file (any of the forms `Roster.parse` knows); problems are printed and fail the command.
 func loadRoster(_ path: String) throws -> Roster {

@@ -2,6 +2,7 @@ import ArgumentParser
 import CourseModel
 import Foundation
 import Grader
+import SourceFiles
 
 /// The course content a grading command needs: course.yaml, the scenarios and the exercises.
 struct GradingContent {

@@ -3,6 +3,7 @@ import ClassReport
 import CourseModel
 import Foundation
 import Grader
+import SourceFiles
 
 /// `socklab report PATH... --out DIR`: grades the answer files and writes the class report.
 struct Report: ParsableCommand {

@@ -2,6 +2,7 @@ import ArgumentParser
 import CourseModel
 import Foundation
 import SocketSim
+import SourceFiles
 
 struct Simulate: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -4,6 +4,7 @@ import Foundation
 import Grader
 import SocketSim
 import SocklabTestSupport
+import SourceFiles
 import Testing
 import XMLCheck
 

@@ -1,5 +1,6 @@
 import CourseModel
 import Foundation
+import SourceFiles
 import Testing
 
 /// One malformed input of a corpus folder `Malformed/KIND/` beside a test, with the diagnostics it must earn.
@@ -13,7 +14,7 @@ import Testing
 public struct MalformedCase: CustomTestStringConvertible, Sendable {
     public struct Expectation: Sendable, CustomStringConvertible {
         public var id: String
-        public var location: CourseModel.SourceLocation
+        public var location: SourceFiles.SourceLocation
         public var description: String { "\(id) at \(location)" }
     }
 
@@ -46,12 +47,12 @@ public struct MalformedCase: CustomTestStringConvertible, Sendable {
         }
     }
 
-    static func location(_ text: String, file: String) -> CourseModel.SourceLocation {
-        if text == "-" { return CourseModel.SourceLocation(file: file) }
+    static func location(_ text: String, file: String) -> SourceFiles.SourceLocation {
+        if text == "-" { return SourceFiles.SourceLocation(file: file) }
         var fields = text.split(separator: ":").map(String.init)
         var path = file
         if let first = fields.first, Int(first) == nil { path = first; fields.removeFirst() }
-        return CourseModel.SourceLocation(file: path, line: fields.first.flatMap { Int($0) }, column: fields.count > 1 ? Int(fields[1]) : nil)
+        return SourceFiles.SourceLocation(file: path, line: fields.first.flatMap { Int($0) }, column: fields.count > 1 ? Int(fields[1]) : nil)
     }
 
     /// Checks `diagnostics` against the expectations: each expected one is there, exactly.

@@ -3,6 +3,7 @@ import Foundation
 import SocketSim
 import Synchronization
 import Testing
+import SourceFiles
 
 /// The caches a course's loading keeps belong to whoever made them: no process-wide state.
 @Suite struct CourseCachesTests {

@@ -1,6 +1,7 @@
 import CourseModel
 import Foundation
 import SocketSim
+import SourceFiles
 import Testing
 
 /// The course's content, loaded once per test.

@@ -1,6 +1,7 @@
 @testable import CourseModel
 import Foundation
 import SocketSim
+import SourceFiles
 import Testing
 
 /// The loader's proof that hints teach without giving the answer away.

@@ -2,6 +2,7 @@ import CourseModel
 import CourseModelTestSupport
 import Foundation
 import SocketSim
+import SourceFiles
 import Testing
 
 /// The course the real chapter's scenarios and exercises are loaded with.
@@ -21,7 +22,7 @@ let realScenarioFiles: [ScenarioFile] = {
 /// Text as the commands read it: UTF-8 or refused.
 func commandText(_ c: MalformedCase) -> Result<String, DiagnosticError> {
     guard let text = String(validating: c.bytes, as: UTF8.self) else {
-        return .failure(DiagnosticError(Diagnostic(at: CourseModel.SourceLocation(file: c.name), id: .fileNotText, "the file is not UTF-8 text")))
+        return .failure(DiagnosticError(Diagnostic(at: SourceFiles.SourceLocation(file: c.name), id: .fileNotText, "the file is not UTF-8 text")))
     }
     return .success(text)
 }

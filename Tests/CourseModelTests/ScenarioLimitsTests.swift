@@ -1,6 +1,7 @@
 import CourseModel
 import Foundation
 import SocketSim
+import SourceFiles
 import Testing
 
 /// Every number a scenario, course.yaml or `--set` names is read into its documented range and

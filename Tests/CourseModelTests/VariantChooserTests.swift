@@ -1,6 +1,7 @@
 @testable import CourseModel
 import Crypto
 import Foundation
+import SourceFiles
 import Testing
 
 /// The variant chooser's own HMAC gives exactly HMAC<SHA256>, so every student keeps the variant

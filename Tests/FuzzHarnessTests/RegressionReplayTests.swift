@@ -1,6 +1,7 @@
 import CourseModel
 import Foundation
 import FuzzHarness
+import SourceFiles
 import Testing
 
 /// The repository root, found from this file's path.

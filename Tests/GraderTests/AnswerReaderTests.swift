@@ -2,6 +2,7 @@ import CourseModel
 import Foundation
 @testable import Grader
 import SocketSim
+import SourceFiles
 import Testing
 import Yams
 
@@ -211,7 +212,7 @@ import Yams
 
     @Test func readsEveryValueAndPlace() throws {
         let sheet = try #require(AnswerLineReader.sheet(Array(Self.text.utf8), file: "f.yaml"), "the fast path should read the template's shape")
-        func at(_ line: Int, _ column: Int) -> CourseModel.SourceLocation { CourseModel.SourceLocation(file: "f.yaml", line: line, column: column) }
+        func at(_ line: Int, _ column: Int) -> SourceFiles.SourceLocation { SourceFiles.SourceLocation(file: "f.yaml", line: line, column: column) }
         #expect(sheet.student == "s2024001" && sheet.studentLocation == at(1, 10))
         #expect(sheet.diagnostics.isEmpty)
         try #require(sheet.exercises.map(\.id) == ["a", "b"])

@@ -1,6 +1,7 @@
 import CourseModel
 import Foundation
 @testable import Grader
+import SourceFiles
 import Testing
 
 /// Signed, frozen variants: a file issued before the instructor edits the ranges grades exactly

@@ -1,6 +1,7 @@
 import CourseModel
 import Foundation
 @testable import Grader
+import SourceFiles
 import Testing
 
 /// A key that cannot be computed is a content error of the whole run (the command exits non-zero),

@@ -1,6 +1,7 @@
 import CourseModel
 import Foundation
 @testable import Grader
+import SourceFiles
 import Testing
 
 /// Diagnostics about answer files reach students (feedback files, Gradescope output, the

@@ -2,6 +2,7 @@ import CourseModel
 import CourseModelTestSupport
 import Foundation
 import Grader
+import SourceFiles
 import Testing
 
 /// The real chapter's grader, loaded once for the corpus.

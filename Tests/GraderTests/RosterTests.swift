@@ -1,6 +1,7 @@
 import CourseModel
 import Foundation
 @testable import Grader
+import SourceFiles
 import Testing
 
 /// The three roster forms, told apart by their first line; the original one-id-per-line form

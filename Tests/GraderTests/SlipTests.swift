@@ -1,6 +1,7 @@
 import CourseModel
 import Foundation
 @testable import Grader
+import SourceFiles
 import Testing
 
 /// One slip, one question: each fixture in Fixtures/slips is right.yaml (17 points) with one kind of

@@ -1,5 +1,6 @@
 import CourseModel
 import Foundation
+import SourceFiles
 import Testing
 import XMLCheck
 @testable import SiteBuilder

@@ -2,6 +2,7 @@ import CourseModel
 import CourseModelTestSupport
 import Foundation
 import SiteBuilder
+import SourceFiles
 import Testing
 
 /// A chapter of one section, built with the real templates and scenarios, as `socklab build` would.

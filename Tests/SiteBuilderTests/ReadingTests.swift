@@ -1,5 +1,6 @@
 import CourseModel
 import Foundation
+import SourceFiles
 import Testing
 @testable import SiteBuilder
 
@@ -57,6 +58,28 @@ struct ReadingTests {
         let deadlock = try #require(result.files.first { $0.path == "deadlock.html" }?.contents)
         #expect(deadlock.contains("<a class=\"xref\" href=\"linux.html\"><strong>리눅스에서는</strong></a>"))
         #expect(!deadlock.contains("<a class=\"xref\" href=\"deadlock.html\""), "a page does not link to itself")
+    }
+
+    /// The index reads only the start of a long section; its snippet must be the one reading the
+    /// whole section gives, wherever the cut falls (in an entity, a `" #"`, a combining mark, a tag).
+    @Test("a snippet read from the start of the HTML is the snippet of the whole HTML")
+    func snippetFromTheStart() {
+        let pieces = ["<p>", "</p>", "<svg><desc>", "</desc></svg>", "&amp;", "&lt;", "&quot;", "&#39;", "&", " #", "#", " ", "\n\t", "\r\u{0B}\u{0C}", "\u{A0}\u{3000}",
+                      "송신큐가", "TIME_WAIT", "e\u{301}", "\u{1F1F0}\u{1F1F7}", "<a class=\"permalink\" href=\"#x\">#</a>", "글자 ", "<b", ">"]
+        var state: UInt64 = 0x5EED
+        func next(_ n: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(n))
+        }
+        var cutShort = 0
+        for round in 0..<300 {
+            let count = round < 20 ? round : next(round % 3 == 0 ? 3000 : 400)
+            let html = (0..<count).map { _ in pieces[next(pieces.count)] }.joined()
+            let whole = SearchIndex.snippet(Reading.plainText(html))
+            #expect(SearchIndex.snippet(html: html[...]) == whole, "round \(round): \(html.prefix(80))")
+            if !Reading.plainText(html[...], maxScalars: 4 * SearchIndex.snippetLength).complete { cutShort += 1 }
+        }
+        #expect(cutShort > 20, "only \(cutShort) inputs were long enough to be read in part")
     }
 
     @Test("the search index is a script listing every heading, with Hangul bigrams")

@@ -1,5 +1,6 @@
 import CourseModel
 import Foundation
+import SourceFiles
 import Synchronization
 import Testing
 import XMLCheck

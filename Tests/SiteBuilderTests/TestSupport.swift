@@ -1,5 +1,6 @@
 import Foundation
 @testable import SiteBuilder
+import SourceFiles
 
 /// The repository root, found from this file's path.
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

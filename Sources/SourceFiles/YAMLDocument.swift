@@ -4,7 +4,7 @@ import Yams
 /// point at the exact place.
 public struct YAMLDocument {
     public let file: String
-    public let root: Node
+    package let root: Node
 
     /// The largest content or answer file read; larger is refused before parsing.
     public static let maxBytes = 2_000_000
@@ -48,24 +48,24 @@ public struct YAMLDocument {
         }
     }
 
-    public func location(_ node: Node?) -> SourceLocation {
+    package func location(_ node: Node?) -> SourceLocation {
         SourceLocation(file: file, line: node?.mark?.line, column: node?.mark?.column)
     }
 
-    public func error(_ node: Node?, _ id: DiagnosticID, _ message: String, notes: [String] = []) -> Diagnostic {
+    package func error(_ node: Node?, _ id: DiagnosticID, _ message: String, notes: [String] = []) -> Diagnostic {
         Diagnostic(at: location(node), id: id, message, notes: notes)
     }
 }
 
 /// Typed reads of YAML nodes that explain what was expected.
-public struct YAMLReader {
-    public let doc: YAMLDocument
-    public var diagnostics: [Diagnostic] = []
+package struct YAMLReader {
+    package let doc: YAMLDocument
+    package var diagnostics: [Diagnostic] = []
 
-    public init(_ doc: YAMLDocument) { self.doc = doc }
+    package init(_ doc: YAMLDocument) { self.doc = doc }
 
     /// The key/value pairs of a mapping, in file order, or a diagnostic.
-    public mutating func mapping(_ node: Node, _ what: String) -> [(key: String, keyNode: Node, value: Node)]? {
+    package mutating func mapping(_ node: Node, _ what: String) -> [(key: String, keyNode: Node, value: Node)]? {
         guard case .mapping(let m) = node else {
             diagnostics.append(doc.error(node, .yamlType, "\(what) must be a mapping (key: value lines)"))
             return nil
@@ -73,7 +73,7 @@ public struct YAMLReader {
         return m.map { (key: $0.key.string ?? "", keyNode: $0.key, value: $0.value) }
     }
 
-    public mutating func sequence(_ node: Node, _ what: String) -> [Node]? {
+    package mutating func sequence(_ node: Node, _ what: String) -> [Node]? {
         guard case .sequence(let s) = node else {
             diagnostics.append(doc.error(node, .yamlType, "\(what) must be a list (lines starting with '- ')"))
             return nil
@@ -81,7 +81,7 @@ public struct YAMLReader {
         return Array(s)
     }
 
-    public mutating func string(_ node: Node, _ what: String) -> String? {
+    package mutating func string(_ node: Node, _ what: String) -> String? {
         guard case .scalar(let s) = node else {
             diagnostics.append(doc.error(node, .yamlType, "\(what) must be text, not a list or mapping"))
             return nil
@@ -89,7 +89,7 @@ public struct YAMLReader {
         return s.string
     }
 
-    public mutating func integer(_ node: Node, _ what: String, range: ClosedRange<Int>? = nil) -> Int? {
+    package mutating func integer(_ node: Node, _ what: String, range: ClosedRange<Int>? = nil) -> Int? {
         guard case .scalar(let s) = node, let v = Int(s.string.trimmingSpacesTabsAndNewlines()) else {
             diagnostics.append(doc.error(node, .yamlType, "\(what) must be a whole number, got '\(node.scalar?.string ?? "a list or mapping")'"))
             return nil
@@ -101,9 +101,9 @@ public struct YAMLReader {
         return v
     }
 
-    public mutating func add(_ d: Diagnostic) { diagnostics.append(d) }
+    package mutating func add(_ d: Diagnostic) { diagnostics.append(d) }
 
-    public mutating func unknownKey(_ key: String, _ node: Node, in what: String, known: [String]) {
+    package mutating func unknownKey(_ key: String, _ node: Node, in what: String, known: [String]) {
         diagnostics.append(doc.error(node, .yamlUnknownKey, "unknown key '\(key)' in \(what)",
                                      notes: ["expected one of: \(known.joined(separator: ", "))"]))
     }
@@ -113,7 +113,7 @@ extension StringProtocol {
     /// Without leading and trailing spaces, tabs, LF and CR (YAML's white space and line breaks);
     /// other Unicode spaces (no-break, ideographic) are kept, unlike SiteBuilder's
     /// `trimmingUnicodeWhitespace`.
-    func trimmingSpacesTabsAndNewlines() -> String {
+    package func trimmingSpacesTabsAndNewlines() -> String {
         var s = Substring(self)
         while let f = s.first, f == " " || f == "\t" || f == "\n" || f == "\r" { s.removeFirst() }
         while let l = s.last, l == " " || l == "\t" || l == "\n" || l == "\r" { s.removeLast() }

@@ -1,4 +1,4 @@
-import CourseModel
+import SourceFiles
 import Foundation
 import Testing
 
@@ -7,7 +7,7 @@ import Testing
 @Suite("Diagnostic ids: one declaration each, distinct strings of the form area.kebab-name, all raised")
 struct DiagnosticIDTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let declarationFile = root.appendingPathComponent("Sources/CourseModel/DiagnosticID.swift")
+    static let declarationFile = root.appendingPathComponent("Sources/SourceFiles/DiagnosticID.swift")
 
     /// `case name = "raw"` lines of DiagnosticID.swift, with whether the line before is a doc comment.
     static func declarations() throws -> [(name: String, raw: String, documented: Bool)] {
@@ -54,7 +54,7 @@ struct DiagnosticIDTests {
     func everyIDIsUsed() throws {
         let sources = Self.root.appendingPathComponent("Sources")
         let files = try #require(FileManager.default.enumerator(atPath: sources.path)?.allObjects as? [String])
-            .filter { $0.hasSuffix(".swift") && $0 != "CourseModel/DiagnosticID.swift" }
+            .filter { $0.hasSuffix(".swift") && $0 != "SourceFiles/DiagnosticID.swift" }
         #expect(files.count > 50)
         let text = try files.map { try String(contentsOf: sources.appendingPathComponent($0), encoding: .utf8) }.joined(separator: "\n")
         // An implicit member (`id: .answerMissing`, `[.yamlType]`) or `DiagnosticID.name`; not `x.name`,

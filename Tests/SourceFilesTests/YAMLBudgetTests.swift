@@ -1,4 +1,4 @@
-import CourseModel
+import SourceFiles
 import Foundation
 import Testing
 
