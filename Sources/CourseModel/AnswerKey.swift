@@ -59,7 +59,7 @@ extension Exercise {
         var key = AnswerKey(exerciseID: id, variant: variant, values: [:], variables: variables, textVariables: prepared.run.textVariables)
 
         let direct = questions.filter { $0.carryForward == nil }
-        let needs = ExerciseText.NeedsCache.shared.needs(id: id, texts: [prose] + questions.flatMap { [$0.prompt, $0.hint, $0.solution] })
+        let needs = scenario.caches.needs(id: id, texts: [prose] + questions.flatMap { [$0.prompt, $0.hint, $0.solution] })
         var placeholderQueries: [Query] = []
         for (text, parsed) in needs.queries {
             switch parsed {

@@ -14,7 +14,7 @@ import Yams
 /// an `{expression}` field fail with the same words.
 ///
 /// Immutable once made, so it may be shared between threads.
-public final class CompiledScenario: @unchecked Sendable {
+public final class CompiledScenario: Sendable {
     public let file: String
 
     /// A scalar field's text, or why it is not text.

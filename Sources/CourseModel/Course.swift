@@ -41,14 +41,15 @@ public struct Course: Sendable {
 
     /// Loads the course: nil when `course.yaml` itself does not load (its diagnostics say why);
     /// else the course with every exercise that loaded, and the diagnostics of those that did not.
-    /// `workers`: how many threads loading (and hint-checking) the exercises may use.
-    public static func load(_ files: Files, workers: Workers = .one) -> (course: Course?, diagnostics: [Diagnostic]) {
+    /// `workers`: how many threads loading (and hint-checking) the exercises may use; `caches`:
+    /// where the scenarios, once read, and the hint checks are kept (the command's, or a test's).
+    public static func load(_ files: Files, workers: Workers = .one, caches: CourseCaches = CourseCaches()) -> (course: Course?, diagnostics: [Diagnostic]) {
         let config: CourseConfig
         do throws(DiagnosticError) { config = try CourseConfig.load(text: files.course.text, file: files.course.path) } catch {
             return (nil, error.diagnostics)
         }
         let scenarios = files.scenarios.sorted { $0.path < $1.path }.map { ScenarioFile(name: scenarioName($0.path), path: $0.path, text: $0.text) }
-        let (catalog, diagnostics) = ExerciseCatalog.load(files: files.exercises, course: config, scenarios: scenarios, workers: workers)
+        let (catalog, diagnostics) = ExerciseCatalog.load(files: files.exercises, course: config, scenarios: scenarios, workers: workers, caches: caches)
         return (Course(config: config, configPath: files.course.path, scenarios: scenarios, catalog: catalog), diagnostics)
     }
 

@@ -40,14 +40,17 @@ public struct ExerciseCatalog: Sendable {
     /// Loads every exercise file; returns what loaded and every problem found in any file.
     /// The files are loaded and hint-checked on up to `workers` threads (the check simulates
     /// dozens of variants per exercise: most of a build's and of a grader's start-up time), then
-    /// taken in path order, so what comes back does not depend on the threads.
+    /// taken in path order, so what comes back does not depend on the threads. Every exercise
+    /// keeps its scenarios, needs and hint check in `caches` (the caller's; fresh by default).
     public static func load(files: [(path: String, text: String)], course: CourseConfig,
-                            scenarios: [ScenarioFile], workers: Workers = .one) -> (catalog: ExerciseCatalog, diagnostics: [Diagnostic]) {
+                            scenarios: [ScenarioFile], workers: Workers = .one,
+                            caches: CourseCaches = CourseCaches()) -> (catalog: ExerciseCatalog, diagnostics: [Diagnostic]) {
         let sorted = files.sorted(by: { $0.path < $1.path })
-        let loaded = workers.map(sorted.count) { i -> Result<(Exercise, HintCheckCache.Entry), DiagnosticError> in
+        let loaded = workers.map(sorted.count) { i -> Result<(Exercise, CourseCaches.HintCheck), DiagnosticError> in
             let f = sorted[i]
             do throws(DiagnosticError) {
-                let e = try ExerciseLoader.load(text: f.text, file: f.path, course: course, scenarios: scenarios)
+                var e = try ExerciseLoader.load(text: f.text, file: f.path, course: course, scenarios: scenarios)
+                e.scenario.caches = caches
                 return .success((e, e.cachedHintCheck(text: f.text, file: f.path, course: course, scenarios: scenarios)))
             } catch {
                 return .failure(error)

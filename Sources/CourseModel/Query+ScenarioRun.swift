@@ -1,6 +1,7 @@
-import SourceFiles
 import Foundation
 import SocketSim
+import SourceFiles
+import Synchronization
 import Yams
 
 /// A scenario's text plus the names it runs with: everything needed to run it, and to run it again
@@ -17,14 +18,33 @@ public struct ScenarioRun: Sendable, Hashable {
     public var textVariables: [String: String]
     /// `--set`-style overrides: parameter names and the scenario's `let` names.
     public var overrides: [String: String]
+    /// Where the scenario, once read, is kept (`CourseCaches.scenarios`): the caches of the course
+    /// the run belongs to, shared by every run made from it. Not part of the run's identity
+    /// (`==` and `hash` leave it out): two runs of the same text are the same run.
+    public var caches: CourseCaches
 
+    /// `caches`: the course's (`ExerciseCatalog.load` passes them); a run made alone gets its own.
     public init(text: String, file: String, variables: [String: Int] = [:], textVariables: [String: String] = [:],
-                overrides: [String: String] = [:]) {
+                overrides: [String: String] = [:], caches: CourseCaches = CourseCaches()) {
         self.text = text
         self.file = file
         self.variables = variables
         self.textVariables = textVariables
         self.overrides = overrides
+        self.caches = caches
+    }
+
+    public static func == (a: ScenarioRun, b: ScenarioRun) -> Bool {
+        a.text == b.text && a.file == b.file && a.variables == b.variables && a.textVariables == b.textVariables
+            && a.overrides == b.overrides
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(text)
+        hasher.combine(file)
+        hasher.combine(variables)
+        hasher.combine(textVariables)
+        hasher.combine(overrides)
     }
 
     /// The same run with `name` set to `value`: a `let` name or a parameter is overridden (so it wins
@@ -38,10 +58,10 @@ public struct ScenarioRun: Sendable, Hashable {
         return copy
     }
 
-    /// The scenario read once for its text, file and words (`ScenarioCache`): loads after the first
-    /// only evaluate what depends on the numbers.
+    /// The scenario read once for its text, file and words (`CourseCaches.scenarios`): loads after
+    /// the first only evaluate what depends on the numbers.
     func compiled() throws(DiagnosticError) -> CompiledScenario {
-        try ScenarioCache.shared.compiled(for: self)
+        try caches.compiled(for: self)
     }
 
     /// The text with the word variables replaced, as the scenario is read.
@@ -123,7 +143,7 @@ public struct ScenarioRun: Sendable, Hashable {
 /// variations of the model re-run the same search candidates, and most variations run the very
 /// same scenario (they change only how the trace is read), which the simulator, being
 /// deterministic, would only compute again.
-public struct PreparedRun: @unchecked Sendable {
+public struct PreparedRun: Sendable {
     public let run: ScenarioRun
     let compiled: CompiledScenario
     public let scenario: Scenario
@@ -173,65 +193,44 @@ public struct PreparedRun: @unchecked Sendable {
 
 /// The loads and traces of one prepared run (see `PreparedRun`), by search candidate. It keeps at
 /// most `maxLoads` loads and `maxTraces` traces (a search that tries candidates one by one may try
-/// 200,000); past that, it computes without keeping.
-final class RunMemo: @unchecked Sendable {
+/// 200,000); past that, it computes without keeping. The trace of the scenario as loaded is
+/// always kept.
+final class RunMemo: Sendable {
     static let maxLoads = 256
     static let maxTraces = 64
-    private let lock = NSLock()
-    private var loads: [Rerun: Result<(Scenario, [String: Int]), DiagnosticError>] = [:]
-    private var baseTrace: Trace?
-    private var traces: [Rerun: Trace] = [:]
+    private let loads = LockedMemo<Rerun, Result<(Scenario, [String: Int]), DiagnosticError>>(limit: maxLoads, whenFull: .keep)
+    private let baseTrace = Mutex<Trace?>(nil)
+    private let traces = LockedMemo<Rerun, Trace>(limit: maxTraces, whenFull: .keep)
 
     /// A search candidate: the prepared run with `name` set to `value`.
-    struct Rerun: Hashable {
+    struct Rerun: Hashable, Sendable {
         let name: String
         let value: Int
     }
 
     /// The scenario and names for a candidate, loaded by `load` the first time.
     func load(_ key: Rerun, _ load: () throws(DiagnosticError) -> (Scenario, [String: Int])) -> Result<(Scenario, [String: Int]), DiagnosticError> {
-        lock.lock()
-        let cached = loads[key]
-        lock.unlock()
-        if let cached { return cached }
-        let result: Result<(Scenario, [String: Int]), DiagnosticError>
-        do throws(DiagnosticError) { result = .success(try load()) } catch { result = .failure(error) }
-        lock.lock()
-        if loads.count < Self.maxLoads { loads[key] = result }
-        lock.unlock()
-        return result
+        loads.value(key) { () -> Result<(Scenario, [String: Int]), DiagnosticError> in
+            do throws(DiagnosticError) { return .success(try load()) } catch { return .failure(error) }
+        }
     }
 
     /// The trace of the prepared scenario (`key` nil) or of a candidate's load, simulated by `run`
     /// the first time.
     func trace(_ key: Rerun?, _ run: () throws(WorkBudget.Exceeded) -> Trace) throws(WorkBudget.Exceeded) -> Trace {
-        lock.lock()
-        let cached = key.map { traces[$0] } ?? baseTrace
-        lock.unlock()
-        if let cached { return cached }
+        if let key { return try traces.value(key, run) }
+        if let cached = baseTrace.withLock({ $0 }) { return cached }
         let trace = try run()
-        lock.lock()
-        if let key {
-            if traces.count < Self.maxTraces { traces[key] = trace }
-        } else {
-            baseTrace = trace
-        }
-        lock.unlock()
+        baseTrace.withLock { $0 = trace }
         return trace
     }
 }
 
-/// Scenarios read once per text, file and word variables: a grading run loads the same few
-/// scenarios for every variant, misconception and search candidate.
-///
-/// The key hashes only the file, the text's length and the words; equal keys compare the whole text,
-/// which is quick when it is the same string (every run of an exercise shares its scenario's text).
-final class ScenarioCache: @unchecked Sendable {
-    static let shared = ScenarioCache()
-    private let lock = NSLock()
-    private var entries: [Key: Result<CompiledScenario, DiagnosticError>] = [:]
-
-    struct Key: Hashable {
+extension CourseCaches {
+    /// A scenario's identity for `scenarios`: its text, file and words. The key hashes only the
+    /// file, the text's length and the words; equal keys compare the whole text, which is quick
+    /// when it is the same string (every run of an exercise shares its scenario's text).
+    struct ScenarioKey: Hashable, Sendable {
         let text: String
         let file: String
         let textVariables: [String: String]
@@ -243,23 +242,16 @@ final class ScenarioCache: @unchecked Sendable {
         }
     }
 
+    /// The run's scenario read (once per text, file and words), or why it cannot be read.
     func compiled(for run: ScenarioRun) throws(DiagnosticError) -> CompiledScenario {
-        let key = Key(text: run.text, file: run.file, textVariables: run.textVariables)
-        lock.lock()
-        let cached = entries[key]
-        lock.unlock()
-        if let cached { return try cached.get() }
-        let result: Result<CompiledScenario, DiagnosticError>
-        do throws(DiagnosticError) {
-            result = .success(CompiledScenario(try YAMLDocument(text: run.substitutedText(), file: run.file)))
-        } catch {
-            result = .failure(error)
-        }
-        lock.lock()
-        if entries.count > 4096 { entries.removeAll() }
-        entries[key] = result
-        lock.unlock()
-        return try result.get()
+        let key = ScenarioKey(text: run.text, file: run.file, textVariables: run.textVariables)
+        return try scenarios.value(key) { () -> Result<CompiledScenario, DiagnosticError> in
+            do throws(DiagnosticError) {
+                return .success(CompiledScenario(try YAMLDocument(text: run.substitutedText(), file: run.file)))
+            } catch {
+                return .failure(error)
+            }
+        }.get()
     }
 }
 

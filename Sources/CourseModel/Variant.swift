@@ -1,5 +1,5 @@
 import SourceFiles
-import Crypto
+@preconcurrency import Crypto
 import Foundation
 import SocketSim
 
@@ -126,11 +126,13 @@ extension Exercise {
 /// cannot contain "/", so no two pairs give the same message). Parameter i (in the order the
 /// exercise declares them) takes the big-endian 64-bit word i of the digest modulo its number of
 /// candidates; a fifth parameter and beyond take words of HMAC(secret, message + "#1"), and so on.
-public struct VariantChooser: @unchecked Sendable {
+public struct VariantChooser: Sendable {
     /// HMAC-SHA256 (RFC 2104) keyed once: SHA-256 states that have absorbed the key XOR ipad and
     /// XOR opad, copied per message. The same MAC as `HMAC<SHA256>` (a test holds them to it), at
-    /// a fraction of its cost per message; immutable once made, though Crypto does not mark the
-    /// states Sendable.
+    /// a fraction of its cost per message. Immutable once made (each message updates a copy, and
+    /// a copy shares the keyed state only until it is updated); Crypto has not annotated `SHA256`
+    /// for concurrency, hence `@preconcurrency import Crypto` above rather than an unchecked
+    /// conformance of this struct.
     let inner: SHA256
     let outer: SHA256
 

@@ -20,38 +20,6 @@ struct SheetVariants {
     var diagnostics: [Diagnostic]
 }
 
-/// Variants frozen in answer files that lie outside their exercise's parameter space today (a
-/// range was narrowed or moved since the file was made), each given a negative id once so that
-/// their keys are computed once and shared like any other.
-final class FrozenVariants: @unchecked Sendable {
-    private let lock = NSLock()
-    private var ids: [[Variant: Int]]
-    private var variants: [[Variant]]
-
-    init(exercises: Int) {
-        ids = Array(repeating: [:], count: exercises)
-        variants = Array(repeating: [], count: exercises)
-    }
-
-    /// The id of a variant of the exercise at `position`: -1, -2, … in order of first sight.
-    func id(_ v: Variant, exercise position: Int) -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        if let id = ids[position][v] { return id }
-        variants[position].append(v)
-        let id = -variants[position].count
-        ids[position][v] = id
-        return id
-    }
-
-    /// The variant with this (negative) id.
-    func variant(_ id: Int, exercise position: Int) -> Variant {
-        lock.lock()
-        defer { lock.unlock() }
-        return variants[position][-id - 1]
-    }
-}
-
 /// What choosing and checking a variant needs of an exercise, kept apart so that grading a
 /// student copies no exercise.
 struct ExerciseShape: Sendable {

@@ -27,7 +27,8 @@ struct ExercisePages {
         guard !chapter.exercises.isEmpty else { return out }
         let scenarios = chapter.scenarios.map { ScenarioFile(name: $0.key, path: $0.value.path, text: $0.value.text) }
         let files = chapter.exercises.map { (path: $0.key, text: $0.value) }
-        let (catalog, problems) = ExerciseCatalog.load(files: files, course: chapter.course, scenarios: scenarios, workers: workers)
+        let (catalog, problems) = ExerciseCatalog.load(files: files, course: chapter.course, scenarios: scenarios, workers: workers,
+                                                      caches: context.caches)
         out.diagnostics += problems
         out.catalog = catalog
         let sectionIDs = Set(chapter.sections.map(\.id))

@@ -38,15 +38,20 @@ public enum SiteBuilder {
     public static let formatVersion = "1"
 
     /// `workers`: how many threads loading the exercises may use (the command's choice).
-    public static func build(_ tree: SourceTree, options: BuildOptions = BuildOptions(), workers: Workers = .one) -> BuildResult {
-        var clock = StageClock()
+    /// `caches`: where the exercises' scenarios and hint checks are kept (the command's; a series
+    /// of builds in one process passes the same one, so a rebuild reuses what has not changed).
+    /// `timer`: how to read the time for `BuildResult.timings` (the bench's); without one, the
+    /// build reads no clock and records no timings.
+    public static func build(_ tree: SourceTree, options: BuildOptions = BuildOptions(), workers: Workers = .one,
+                             caches: CourseCaches = CourseCaches(), timer: StageTimer? = nil) -> BuildResult {
+        var clock = StageClock(timer)
         var (loaded, diagnostics) = ChapterLoader.load(tree)
         clock.lap("load")
         guard var chapter = loaded else { return BuildResult(files: [], diagnostics: diagnostics) }
         do { try chapter.course.apply(overrides: options.overrides) } catch {
             return BuildResult(files: [], diagnostics: diagnostics + error.diagnostics)
         }
-        var context = BuildContext(chapter: chapter, options: options)
+        var context = BuildContext(chapter: chapter, options: options, caches: caches, timer: timer)
         var files: [OutputFile] = []
 
         let templates = Templates.load(tree)
@@ -175,18 +180,37 @@ public enum SiteBuilder {
     }
 }
 
-/// Times the build's stages with the standard library's clock.
+/// Reads the time for a build's stage timings: the command's choice (the bench passes
+/// `.continuous`), so that the library itself never reads a clock.
+public struct StageTimer: Sendable {
+    public let now: @Sendable () -> ContinuousClock.Instant
+
+    public init(now: @escaping @Sendable () -> ContinuousClock.Instant) { self.now = now }
+
+    /// The standard library's monotonic clock.
+    public static let continuous = StageTimer { ContinuousClock.now }
+}
+
+/// Times the build's stages with the command's timer (none: no laps).
 struct StageClock {
     var laps: [(stage: String, ms: Double)] = []
-    private var last = ContinuousClock.now
+    private let timer: StageTimer?
+    private var last: ContinuousClock.Instant?
+
+    init(_ timer: StageTimer?) {
+        self.timer = timer
+        last = timer?.now()
+    }
 
     mutating func lap(_ stage: String) {
-        let now = ContinuousClock.now
+        guard let timer, let last else { return }
+        let now = timer.now()
         laps.append((stage, Self.ms(now - last)))
-        last = now
+        self.last = now
     }
 
     mutating func add(_ more: [String: Double]) {
+        guard timer != nil else { return }
         for k in more.keys.sorted() { laps.append(("  of which \(k)", more[k]!)) }
     }
 
@@ -207,21 +231,28 @@ struct RenderedPage {
 struct BuildContext {
     let chapter: Chapter
     let options: BuildOptions
+    /// The exercises' caches (`SiteBuilder.build`'s `caches`), which the pages' scenarios share.
+    let caches: CourseCaches
+    /// The command's timer for `timings` (nil: none kept).
+    let timer: StageTimer?
     /// Each chapter scenario's run, by name (`run(_:)`).
     var runs: [String: Result<(scenario: ScenarioRun, run: QueryRun), DiagnosticError>] = [:]
     /// Milliseconds per kind of work, summed over pages.
     var timings: [String: Double] = [:]
 
     mutating func timed<T>(_ what: String, _ body: (inout BuildContext) -> T) -> T {
-        let start = ContinuousClock.now
+        guard let timer else { return body(&self) }
+        let start = timer.now()
         let r = body(&self)
-        timings[what, default: 0] += StageClock.ms(ContinuousClock.now - start)
+        timings[what, default: 0] += StageClock.ms(timer.now() - start)
         return r
     }
 
-    init(chapter: Chapter, options: BuildOptions) {
+    init(chapter: Chapter, options: BuildOptions, caches: CourseCaches = CourseCaches(), timer: StageTimer? = nil) {
         self.chapter = chapter
         self.options = options
+        self.caches = caches
+        self.timer = timer
     }
 
     /// The course parameters as `{expression}` variables and as prose names.
@@ -233,11 +264,11 @@ struct BuildContext {
     /// makes it a variable on a page too).
     mutating func run(_ name: String) -> Result<(scenario: ScenarioRun, run: QueryRun), DiagnosticError> {
         if let cached = runs[name] { return cached }
-        let start = ContinuousClock.now
-        defer { timings["scenarios", default: 0] += StageClock.ms(ContinuousClock.now - start) }
+        let start = timer?.now()
+        defer { if let timer, let start { timings["scenarios", default: 0] += StageClock.ms(timer.now() - start) } }
         let result: Result<(scenario: ScenarioRun, run: QueryRun), DiagnosticError>
         if let (path, text) = chapter.scenarios[name] {
-            let scenario = ScenarioRun(text: text, file: path, variables: courseVariables)
+            let scenario = ScenarioRun(text: text, file: path, variables: courseVariables, caches: caches)
             do throws(DiagnosticError) { result = .success((scenario, try scenario.run())) } catch { result = .failure(error) }
         } else {
             result = .failure(DiagnosticError(Diagnostic(at: SourceLocation(file: "content/scenarios/\(name).yaml"), id: .contentUnknownScenario,
@@ -330,8 +361,8 @@ struct BuildContext {
             let request = FigureRequest(id: "\(page.id)-\(spec.id)", kind: spec.kind, trace: traceValue, after: spec.after,
                                         host: spec.host, queue: spec.queue, caption: spec.caption, options: spec.options)
             do throws(DiagramError) {
-                let start = ContinuousClock.now
-                defer { timings["figures", default: 0] += StageClock.ms(ContinuousClock.now - start) }
+                let start = timer?.now()
+                defer { if let timer, let start { timings["figures", default: 0] += StageClock.ms(timer.now() - start) } }
                 let figure = try Diagrams.render(request)
                 let label = number.map { "그림 \($0).\(k + 1)" } ?? "그림 \(k + 1)"
                 let printed = PrintBook.frames(kind: spec.kind, count: figure.frames.count, option: spec.options["print"],

@@ -257,7 +257,8 @@ enum GradeBench {
             }
         }
         let scenarios = try yaml("scenarios").map { ScenarioFile(name: ($0.path as NSString).lastPathComponent.replacingOccurrences(of: ".yaml", with: ""), path: $0.path, text: $0.text) }
-        let (catalog, problems) = ExerciseCatalog.load(files: try yaml("exercises"), course: course, scenarios: scenarios)
+        let (catalog, problems) = ExerciseCatalog.load(files: try yaml("exercises"), course: course, scenarios: scenarios,
+                                                      caches: CourseCaches())
         if !problems.isEmpty { throw BenchError(problems.map(\.description).joined(separator: "\n")) }
         return catalog
     }

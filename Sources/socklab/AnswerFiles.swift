@@ -3,6 +3,7 @@ import CourseModel
 import Foundation
 import Grader
 import SourceFiles
+import Synchronization
 
 /// Finding and reading answer files for `grade` and `check`: the only code that touches them on
 /// disk, so that every limit is applied once, on what is really there.
@@ -96,14 +97,18 @@ func printSafely(_ diagnostics: [Diagnostic]) {
 
 /// A progress line on standard error, only when it is a terminal and the run has taken more
 /// than a second (a script or a quick run sees nothing).
-final class ProgressLine: @unchecked Sendable {
+final class ProgressLine: Sendable {
     let total: Int
     let label: String
     let start = Date()
     let enabled = isatty(STDERR_FILENO) == 1
-    private let lock = NSLock()
-    private var last = Date.distantPast
-    private(set) var shown = false
+    /// When the line was last written, and whether it was ever (so `finish` clears it). Held
+    /// while writing, so lines from two threads never interleave.
+    private struct Shown: Sendable {
+        var last = Date.distantPast
+        var ever = false
+    }
+    private let shown = Mutex(Shown())
 
     init(total: Int, label: String) {
         self.total = total
@@ -113,19 +118,19 @@ final class ProgressLine: @unchecked Sendable {
     func update(_ done: Int) {
         guard enabled else { return }
         let now = Date()
-        lock.lock()
-        defer { lock.unlock() }
-        guard now.timeIntervalSince(start) > 1, now.timeIntervalSince(last) > 0.1 || done == total else { return }
-        last = now
-        shown = true
-        FileHandle.standardError.write(Data("\r\(label): \(done)/\(total) files".utf8))
+        shown.withLock { shown in
+            guard now.timeIntervalSince(start) > 1, now.timeIntervalSince(shown.last) > 0.1 || done == total else { return }
+            shown.last = now
+            shown.ever = true
+            FileHandle.standardError.write(Data("\r\(label): \(done)/\(total) files".utf8))
+        }
     }
 
     /// Clears the line, so the summary starts at the left.
     func finish() {
-        lock.lock()
-        defer { lock.unlock() }
-        if shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        shown.withLock { shown in
+            if shown.ever { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        }
     }
 }
 

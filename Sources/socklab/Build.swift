@@ -66,7 +66,7 @@ struct Build: ParsableCommand {
             print("up to date: \(outDir.path) (nothing changed, no file written) in \(ms(since: started)) ms")
             return
         }
-        let result = SiteBuilder.build(tree, options: options, workers: .machine)
+        let result = SiteBuilder.build(tree, options: options, workers: .machine, caches: CourseCaches())
         // In the builder's order, not sorted by file: a cause comes before what it caused.
         for d in result.diagnostics { FileHandle.standardError.write(Data((d.description + "\n").utf8)) }
         if result.hasErrors {

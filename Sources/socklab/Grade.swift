@@ -27,7 +27,8 @@ struct GradingContent {
         let files = try report { () throws(DiagnosticError) in
             try yamlFiles(in: root.appendingPathComponent("exercises")).map { path throws(DiagnosticError) in (path: path, text: try readText(path)) }
         }
-        let (catalog, problems) = ExerciseCatalog.load(files: files, course: course, scenarios: scenarios, workers: .machine)
+        let (catalog, problems) = ExerciseCatalog.load(files: files, course: course, scenarios: scenarios, workers: .machine,
+                                                      caches: CourseCaches())
         if !problems.isEmpty {
             printDiagnostics(problems)
             throw ExitCode.failure

@@ -25,7 +25,7 @@ struct FixtureCourse: @unchecked Sendable {
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted().map {
             (path: "exercises/\($0)", text: try String(contentsOfFile: dir.appendingPathComponent($0).path, encoding: .utf8))
         }
-        let (catalog, problems) = ExerciseCatalog.load(files: files, course: course, scenarios: [])
+        let (catalog, problems) = ExerciseCatalog.load(files: files, course: course, scenarios: [], caches: sharedCaches)
         try #require(problems.isEmpty, "\(problems)")
         let c = FixtureCourse(catalog: catalog, grader: Grader(catalog: catalog, secret: try #require(course.secret)))
         cached = c

@@ -15,7 +15,7 @@ struct Content {
         let coursePath = contentRoot.appendingPathComponent("course.yaml").path
         let files = Course.Files(course: (coursePath, try String(contentsOfFile: coursePath, encoding: .utf8)),
                                  scenarios: try files(in: "scenarios"), exercises: try files(in: "exercises"))
-        let (loaded, diagnostics) = Course.load(files)
+        let (loaded, diagnostics) = Course.load(files, caches: sharedCaches)
         guard let course = loaded else { throw DiagnosticError(diagnostics) }
         return Content(course: course.config, scenarios: course.scenarios, catalog: course.catalog, diagnostics: diagnostics)
     }

@@ -37,7 +37,7 @@ import Testing
 
     static func leaks(_ yaml: String) throws -> [Diagnostic] {
         let c = try Content.load()
-        let (catalog, problems) = ExerciseCatalog.load(files: [("hinted.yaml", yaml)], course: c.course, scenarios: c.scenarios)
+        let (catalog, problems) = ExerciseCatalog.load(files: [("hinted.yaml", yaml)], course: c.course, scenarios: c.scenarios, caches: sharedCaches)
         #expect(catalog.exercises.isEmpty == !problems.isEmpty, "an exercise with a leaking hint is refused")
         return problems
     }

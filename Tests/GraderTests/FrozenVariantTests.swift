@@ -26,7 +26,7 @@ struct FrozenVariantTests {
             ScenarioFile(name: String($0.path.split(separator: "/").last!.dropLast(5)), path: $0.path, text: $0.text)
         }
         let exercises = try files("exercises").map { (path: $0.path, text: edit($0.path, $0.text)) }
-        let (catalog, problems) = ExerciseCatalog.load(files: exercises, course: course, scenarios: scenarios)
+        let (catalog, problems) = ExerciseCatalog.load(files: exercises, course: course, scenarios: scenarios, caches: sharedCaches)
         #expect(problems.map(\.description) == [])
         return catalog
     }

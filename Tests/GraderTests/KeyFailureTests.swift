@@ -36,7 +36,7 @@ import Testing
     @Test func oneContentErrorForTheWholeRun() throws {
         let course = try CourseConfig.load(text: "title: t\nparameters: {sqs: 500, rqs: 500, mss: 536, msl: 30s}\nsections: [buffering]\nsecret: s\n",
                                            file: "course.yaml")
-        let (catalog, problems) = ExerciseCatalog.load(files: [("exercises/broken.yaml", Self.exercise)], course: course, scenarios: [])
+        let (catalog, problems) = ExerciseCatalog.load(files: [("exercises/broken.yaml", Self.exercise)], course: course, scenarios: [], caches: sharedCaches)
         #expect(problems.isEmpty, "\(problems)")
         let grader = Grader(catalog: catalog, secret: "s")
         let inputs = (0..<40).map { i in

@@ -23,7 +23,7 @@ struct RealChapterTests {
         let scenarios = try files("scenarios").map {
             ScenarioFile(name: String($0.path.split(separator: "/").last!.dropLast(5)), path: $0.path, text: $0.text)
         }
-        let (catalog, problems) = ExerciseCatalog.load(files: try files("exercises"), course: course, scenarios: scenarios)
+        let (catalog, problems) = ExerciseCatalog.load(files: try files("exercises"), course: course, scenarios: scenarios, caches: sharedCaches)
         #expect(problems.map(\.description) == [])
         return (catalog, Grader(catalog: catalog, secret: try #require(course.secret)))
     }

@@ -21,7 +21,7 @@ import Testing
             ScenarioFile(name: String(($0.path as NSString).lastPathComponent.dropLast(5)), path: $0.path, text: $0.text)
         }
         let files = try yaml("exercises").map { (path: prefix + $0.path, text: $0.text) }
-        let (catalog, problems) = ExerciseCatalog.load(files: files, course: course, scenarios: scenarios, workers: workers)
+        let (catalog, problems) = ExerciseCatalog.load(files: files, course: course, scenarios: scenarios, workers: workers, caches: sharedCaches)
         #expect(problems.isEmpty, "\(problems.map(\.description).joined(separator: "\n"))")
         return catalog
     }

@@ -10,7 +10,7 @@ struct CheckPageTests {
         let (chapter, _) = ChapterLoader.load(tree)
         let c = try #require(chapter)
         let scenarios = c.scenarios.map { ScenarioFile(name: $0.key, path: $0.value.path, text: $0.value.text) }
-        return ExerciseCatalog.load(files: c.exercises.map { ($0.key, $0.value) }, course: c.course, scenarios: scenarios).catalog
+        return ExerciseCatalog.load(files: c.exercises.map { ($0.key, $0.value) }, course: c.course, scenarios: scenarios, caches: sharedCaches).catalog
     }
 
     /// Every string leaf of a JSON value, with the path of keys that leads to it.
@@ -26,7 +26,7 @@ struct CheckPageTests {
     @Test("the schema holds ids, kinds, choices and parameter names, and no key, query, prompt or explanation")
     func schemaHasNoAnswers() throws {
         let tree = try realTree()
-        let built = SiteBuilder.build(tree)
+        let built = SiteBuilder.build(tree, caches: sharedCaches)
         #expect(built.errors == [])
         let json = try #require(built.file(CheckPage.schemaJSON))
         let script = try #require(built.file(CheckPage.schemaScript))
@@ -82,7 +82,7 @@ struct CheckPageTests {
 
     @Test("check.html is in the student build, in the table of contents, and loads the schema and the checker script")
     func pageIsBuilt() throws {
-        let built = SiteBuilder.build(try realTree())
+        let built = SiteBuilder.build(try realTree(), caches: sharedCaches)
         let page = try #require(built.file(CheckPage.path))
         #expect(page.contains("<input type=\"file\" id=\"answer-file\""))
         #expect(page.contains("<script src=\"answer-schema.js\"></script>"))

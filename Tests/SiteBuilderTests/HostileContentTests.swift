@@ -76,7 +76,7 @@ struct HostileContentTests {
     @Test("each failure class gives its diagnostic at its source, first", arguments: cases)
     func located(_ c: Case) throws {
         let tree = try miniTree(extra: c.files)
-        let result = SiteBuilder.build(tree)
+        let result = SiteBuilder.build(tree, caches: sharedCaches)
         let first = try #require(result.diagnostics.first { $0.severity == .error }, "no error for \(c.name)")
         #expect(first.id.rawValue == c.id, "\(result.diagnostics.map(\.description))")
         #expect(first.location.file == c.file, "\(first)")
@@ -104,14 +104,14 @@ struct HostileContentTests {
                 answer: queue client.sendq after 1
             """,
         ])
-        let errors = SiteBuilder.build(tree).diagnostics.filter { $0.severity == .error }
+        let errors = SiteBuilder.build(tree, caches: sharedCaches).diagnostics.filter { $0.severity == .error }
         #expect(errors.map(\.id.rawValue) == ["yaml.malformed"], "\(errors.map(\.description))")
     }
 
     @Test("the same failing scenario used by two figures is reported once")
     func noRepeats() throws {
         let tree = try miniTree(extra: ["content/scenarios/dl.yaml": "title: x\nsteps:\n  - client: fly away\n"])
-        let errors = SiteBuilder.build(tree).diagnostics.filter { $0.severity == .error }
+        let errors = SiteBuilder.build(tree, caches: sharedCaches).diagnostics.filter { $0.severity == .error }
         #expect(!errors.isEmpty)
         #expect(Set(errors).count == errors.count, "\(errors.map(\.description))")
     }
@@ -164,7 +164,7 @@ struct HostileContentTests {
             "content/course.yaml": "title: t\nparameters: { sqs: 16777216, rqs: 16777216, mss: 536, msl: 30s }\nsections: [buf]\npages: [extra]\n",
             "content/scenarios/hs.yaml": "title: big\nsteps:\n  - server: listen 80\n  - client: connect server:80\n  - client: send 5000000\n  - server: recv 5000000\n",
         ])
-        let result = SiteBuilder.build(tree)
+        let result = SiteBuilder.build(tree, caches: sharedCaches)
         #expect(result.errors == [])
         let frames = result.files.filter { $0.path.hasPrefix("figures/buf-hand-") }
         #expect(!frames.isEmpty)

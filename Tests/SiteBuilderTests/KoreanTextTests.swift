@@ -37,7 +37,7 @@ struct KoreanTextTests {
 
     @Test("figure titles, descriptions, captions and labels for screen readers have no English words")
     func figuresInKorean() throws {
-        let result = SiteBuilder.build(try realTree())
+        let result = SiteBuilder.build(try realTree(), caches: sharedCaches)
         #expect(result.errors == [])
         let texts = try Self.figureTexts(result)
         #expect(texts.count > 300, "every frame's title and description: \(texts.count)")
@@ -56,7 +56,7 @@ struct KoreanTextTests {
     @Test("prose, exercises, hints, solutions and page text have no English words in Korean sentences",
           arguments: [false, true])
     func proseInKorean(solutions: Bool) throws {
-        let result = SiteBuilder.build(try realTree(), options: BuildOptions(solutions: solutions))
+        let result = SiteBuilder.build(try realTree(), options: BuildOptions(solutions: solutions), caches: sharedCaches)
         #expect(result.errors == [])
         var found: [String: String] = [:]
         var sentences = 0
@@ -93,7 +93,7 @@ struct KoreanTextTests {
     @Test("durations in prose, exercises, hints and solutions read the Korean way (30초, not 30000ms)",
           arguments: [false, true])
     func durations(solutions: Bool) throws {
-        let result = SiteBuilder.build(try realTree(), options: BuildOptions(solutions: solutions))
+        let result = SiteBuilder.build(try realTree(), options: BuildOptions(solutions: solutions), caches: sharedCaches)
         #expect(result.errors == [])
         for file in result.files where file.path.hasSuffix(".html") {
             let hits = try Self.latinDurations(file.contents)

@@ -17,7 +17,7 @@ func buildAlone(section: String, path: String, course: String? = nil) throws -> 
     sections: [bad]
     pages: []
     """
-    return SiteBuilder.build(tree)
+    return SiteBuilder.build(tree, caches: sharedCaches)
 }
 
 /// Diagnostics with the tree's path of the case's file replaced by the case's own name.

@@ -15,12 +15,12 @@ struct NoAnswerLeakTests {
 
     static func build() throws -> Built {
         let tree = try realTree()
-        let student = SiteBuilder.build(tree)
-        let instructor = SiteBuilder.build(tree, options: BuildOptions(solutions: true))
+        let student = SiteBuilder.build(tree, caches: sharedCaches)
+        let instructor = SiteBuilder.build(tree, options: BuildOptions(solutions: true), caches: sharedCaches)
         let (chapter, _) = ChapterLoader.load(tree)
         let c = try #require(chapter)
         let scenarios = c.scenarios.map { ScenarioFile(name: $0.key, path: $0.value.path, text: $0.value.text) }
-        let (catalog, problems) = ExerciseCatalog.load(files: c.exercises.map { ($0.key, $0.value) }, course: c.course, scenarios: scenarios)
+        let (catalog, problems) = ExerciseCatalog.load(files: c.exercises.map { ($0.key, $0.value) }, course: c.course, scenarios: scenarios, caches: sharedCaches)
         #expect(problems.map(\.description) == [])
         return Built(student: student, instructor: instructor, catalog: catalog)
     }

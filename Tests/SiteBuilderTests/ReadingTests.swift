@@ -16,7 +16,7 @@ struct ReadingTests {
     @Test("identifiers with underscores are never emphasis, in the student and the instructor build",
           arguments: [false, true])
     func underscores(solutions: Bool) throws {
-        let result = SiteBuilder.build(try realTree(), options: BuildOptions(solutions: solutions))
+        let result = SiteBuilder.build(try realTree(), options: BuildOptions(solutions: solutions), caches: sharedCaches)
         #expect(result.errors == [])
         var identifiers = 0
         for (path, html) in Self.pages(result) {
@@ -42,7 +42,7 @@ struct ReadingTests {
 
     @Test("every heading and glossary entry has a unique id and a permalink; bold page titles are links")
     func anchors() throws {
-        let result = SiteBuilder.build(try realTree())
+        let result = SiteBuilder.build(try realTree(), caches: sharedCaches)
         for (path, html) in Self.pages(result) where path != "print.html" {
             for heading in html.ranges(of: try Regex("<h[23][ >]")) {
                 let tag = html[heading.lowerBound...].prefix(while: { $0 != ">" })
@@ -84,7 +84,7 @@ struct ReadingTests {
 
     @Test("the search index is a script listing every heading, with Hangul bigrams")
     func searchIndex() throws {
-        let result = SiteBuilder.build(try realTree())
+        let result = SiteBuilder.build(try realTree(), caches: sharedCaches)
         let script = try #require(result.files.first { $0.path == "assets/search-index.js" }?.contents)
         #expect(script.hasPrefix("// Built with the site"))
         #expect(script.contains("window.SOCKLAB_SEARCH = {\"docs\":["))
@@ -101,7 +101,7 @@ struct ReadingTests {
 
     @Test("print.html holds every section once with its exercises, and a few frames per figure")
     func printBook() throws {
-        let result = SiteBuilder.build(try realTree())
+        let result = SiteBuilder.build(try realTree(), caches: sharedCaches)
         let book = try #require(result.files.first { $0.path == "print.html" }?.contents)
         for id in ["structures", "buffering", "deadlock", "performance", "lifecycle", "closing", "glossary", "linux"] {
             #expect(book.components(separatedBy: "<section class=\"book-part\" id=\"part-\(id)\">").count == 2, "\(id) once")

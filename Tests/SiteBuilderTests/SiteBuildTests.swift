@@ -1,6 +1,7 @@
 import CourseModel
 import Foundation
 import SourceFiles
+import Synchronization
 import Testing
 import XMLCheck
 @testable import SiteBuilder
@@ -9,7 +10,7 @@ import XMLCheck
 struct SiteBuildTests {
     @Test("the real chapter builds with no errors and no warnings")
     func realChapter() throws {
-        let result = SiteBuilder.build(try realTree())
+        let result = SiteBuilder.build(try realTree(), caches: sharedCaches)
         #expect(result.diagnostics.map(\.description) == [])
         let paths = Set(result.files.map(\.path))
         for page in ["index.html", "structures.html", "buffering.html", "deadlock.html", "performance.html",
@@ -30,19 +31,38 @@ struct SiteBuildTests {
         #expect(deadlock.contains { $0.contains("<a href=\"structures.html\"><span class=\"num\">1.</span>") })
     }
 
-    @Test("the same inputs give byte-identical output")
+    @Test("the same inputs give byte-identical output, with the caches warm or fresh")
     func deterministic() throws {
         let tree = try miniTree()
-        let a = SiteBuilder.build(tree), b = SiteBuilder.build(tree)
+        let a = SiteBuilder.build(tree, caches: sharedCaches), b = SiteBuilder.build(tree, caches: sharedCaches)
+        let fresh = SiteBuilder.build(tree, caches: CourseCaches())
         #expect(a.errors == [])
         #expect(a.files == b.files)
+        #expect(fresh.files == a.files)
+    }
+
+    @Test("the build reads a clock only through the command's timer, and timing changes nothing")
+    func timerIsTheCommands() throws {
+        let tree = try miniTree()
+        let untimed = SiteBuilder.build(tree, caches: sharedCaches)
+        #expect(untimed.timings.isEmpty)
+        let reads = Atomic<Int>(0)
+        let origin = ContinuousClock.now
+        // A clock that moves one millisecond per reading.
+        let timer = StageTimer { origin + .milliseconds(reads.add(1, ordering: .relaxed).newValue) }
+        let timed = SiteBuilder.build(tree, caches: sharedCaches, timer: timer)
+        #expect(Array(timed.timings.map(\.stage).prefix(2)) == ["load", "pages (scenarios, values, figures, prose)"])
+        #expect(timed.timings.map(\.stage).last == "libxml2 check")
+        #expect(timed.timings.allSatisfy { $0.ms >= 1 })
+        #expect(reads.load(ordering: .relaxed) >= timed.timings.count)
+        #expect(timed.files == untimed.files)
     }
 
     @Test("values and figures follow SQS and RQS; files that do not depend on them stay the same")
     func followsParameters() throws {
         let tree = try miniTree()
-        let base = SiteBuilder.build(tree)
-        let bigger = SiteBuilder.build(tree, options: BuildOptions(overrides: ["sqs": "1000", "rqs": "700"]))
+        let base = SiteBuilder.build(tree, caches: sharedCaches)
+        let bigger = SiteBuilder.build(tree, options: BuildOptions(overrides: ["sqs": "1000", "rqs": "700"]), caches: sharedCaches)
         #expect(base.errors == [] && bigger.errors == [])
         // n = SQS + RQS + 1, computed by the scenario, not typed in.
         #expect(base.file("buf.html")?.contains("양쪽이 1001바이트를") == true)
@@ -87,7 +107,7 @@ struct SiteBuildTests {
 
         {{{figures.dead}}}
         """)
-        let result = SiteBuilder.build(tree)
+        let result = SiteBuilder.build(tree, caches: sharedCaches)
         let errors = result.diagnostics.filter { $0.severity == .error }
         let byID = Dictionary(grouping: errors, by: \.id)
         let unknownValue = try #require(byID[.contentUnknownValue]?.first)
@@ -113,7 +133,7 @@ struct SiteBuildTests {
             본문
             """,
         ])
-        let result = SiteBuilder.build(tree)
+        let result = SiteBuilder.build(tree, caches: sharedCaches)
         let ids = Set(result.diagnostics.map(\.id))
         #expect(ids.isSuperset(of: [.yamlMalformed, .templateSyntax, .contentFigureKind, .contentUnknownScenario]))
         #expect(result.files.isEmpty || result.hasErrors)
@@ -125,7 +145,7 @@ struct SiteBuildTests {
     func missingTemplate() throws {
         var tree = try miniTree()
         tree.files["templates/page.mustache"] = nil
-        let result = SiteBuilder.build(tree)
+        let result = SiteBuilder.build(tree, caches: sharedCaches)
         #expect(result.diagnostics.contains { $0.id.rawValue == "template.missing" && $0.location.file == "templates/page.mustache" })
     }
 
@@ -133,7 +153,7 @@ struct SiteBuildTests {
     func malformedOutput() throws {
         var tree = try miniTree()
         tree.files["templates/footer.mustache"] = "<footer>\n<p>unclosed & broken</footer>"
-        let result = SiteBuilder.build(tree)
+        let result = SiteBuilder.build(tree, caches: sharedCaches)
         let bad = result.diagnostics.filter { $0.severity == .error }
         #expect(bad.map(\.id.rawValue) == ["template.malformed-xml"], "\(bad.map(\.description))")
         #expect(bad.first?.location == SourceLocation(file: "templates/footer.mustache", line: 2))
@@ -152,7 +172,7 @@ struct SiteBuildTests {
 
     @Test("figures can be stepped: one frame per step, a stepper, and every frame also as an SVG file")
     func steppableFigures() throws {
-        let result = SiteBuilder.build(try miniTree())
+        let result = SiteBuilder.build(try miniTree(), caches: sharedCaches)
         let page = try #require(result.file("buf.html"))
         #expect(page.contains("<figure class=\"sim-figure\" id=\"fig-buf-hand\" data-frames=\"5\">"))
         #expect(page.contains("class=\"stepper\" hidden=\"hidden\""))

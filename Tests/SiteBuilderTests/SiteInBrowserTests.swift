@@ -8,7 +8,7 @@ import Testing
 @Suite("The site in a real browser", .serialized)
 struct SiteInBrowserTests {
     static func buildRealSite() throws -> URL {
-        let result = SiteBuilder.build(try realTree())
+        let result = SiteBuilder.build(try realTree(), caches: sharedCaches)
         #expect(result.errors == [])
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("socklab-site-\(UUID().uuidString)")
         for file in result.files {
