@@ -248,19 +248,18 @@ enum GradeBench {
     }
 
     static func loadCatalog(_ content: URL) throws -> ExerciseCatalog {
-        let coursePath = content.appendingPathComponent("course.yaml").path
-        let course = try CourseConfig.load(text: String(contentsOfFile: coursePath, encoding: .utf8), file: coursePath)
         func yaml(_ folder: String) throws -> [(path: String, text: String)] {
             let d = content.appendingPathComponent(folder)
             return try FileManager.default.contentsOfDirectory(atPath: d.path).filter { $0.hasSuffix(".yaml") }.sorted().map {
                 (d.appendingPathComponent($0).path, try String(contentsOfFile: d.appendingPathComponent($0).path, encoding: .utf8))
             }
         }
-        let scenarios = try yaml("scenarios").map { ScenarioFile(name: ($0.path as NSString).lastPathComponent.replacingOccurrences(of: ".yaml", with: ""), path: $0.path, text: $0.text) }
-        let (catalog, problems) = ExerciseCatalog.load(files: try yaml("exercises"), course: course, scenarios: scenarios,
-                                                      caches: CourseCaches())
-        if !problems.isEmpty { throw BenchError(problems.map(\.description).joined(separator: "\n")) }
-        return catalog
+        let coursePath = content.appendingPathComponent("course.yaml").path
+        let files = Course.Files(course: (coursePath, try String(contentsOfFile: coursePath, encoding: .utf8)),
+                                 scenarios: try yaml("scenarios"), exercises: try yaml("exercises"))
+        let (course, problems) = Course.load(files, caches: CourseCaches())
+        guard let course, problems.isEmpty else { throw BenchError(problems.map(\.description).joined(separator: "\n")) }
+        return course.catalog
     }
 
     /// Files as today's `socklab template` writes them, with a `tag:` beside each variant (what

@@ -18,21 +18,18 @@ struct GradingContent {
         guard FileManager.default.fileExists(atPath: coursePath) else {
             throw ValidationError("no course.yaml in '\(content)': pass the content folder with --content")
         }
-        let course = try report { () throws(DiagnosticError) in try CourseConfig.load(text: try readText(coursePath), file: coursePath) }
-        let scenarios = try report { () throws(DiagnosticError) in
-            try yamlFiles(in: root.appendingPathComponent("scenarios")).map { path throws(DiagnosticError) in
-                ScenarioFile(name: (path as NSString).lastPathComponent.replacingOccurrences(of: ".yaml", with: ""), path: path, text: try readText(path))
-            }
-        }
         let files = try report { () throws(DiagnosticError) in
-            try yamlFiles(in: root.appendingPathComponent("exercises")).map { path throws(DiagnosticError) in (path: path, text: try readText(path)) }
+            func read(_ folder: String) throws(DiagnosticError) -> [(path: String, text: String)] {
+                try yamlFiles(in: root.appendingPathComponent(folder)).map { path throws(DiagnosticError) in (path: path, text: try readText(path)) }
+            }
+            return Course.Files(course: (coursePath, try readText(coursePath)), scenarios: try read("scenarios"), exercises: try read("exercises"))
         }
-        let (catalog, problems) = ExerciseCatalog.load(files: files, course: course, scenarios: scenarios, workers: .machine,
-                                                      caches: CourseCaches())
-        if !problems.isEmpty {
+        let (loaded, problems) = Course.load(files, workers: .machine, caches: CourseCaches())
+        guard let loaded, problems.isEmpty else {
             printDiagnostics(problems)
             throw ExitCode.failure
         }
+        let (course, catalog) = (loaded.config, loaded.catalog)
         if catalog.exercises.isEmpty {
             printDiagnostics([Diagnostic(at: SourceLocation(file: root.appendingPathComponent("exercises").path), id: .contentNoExercises, "no exercises to grade")])
             throw ExitCode.failure
