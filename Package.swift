@@ -64,7 +64,7 @@ let package = Package(
 
         // What several test targets share: golden files; the malformed-input corpus of the loaders.
         .target(name: "SocklabTestSupport", path: "Tests/SocklabTestSupport"),
-        .target(name: "CourseModelTestSupport", dependencies: ["SourceFiles", "CourseModel", "SocketSim"], path: "Tests/CourseModelTestSupport"),
+        .target(name: "CourseModelTestSupport", dependencies: ["SourceFiles", "CourseModel", "SocketSim", "SocklabTestSupport"], path: "Tests/CourseModelTestSupport"),
 
         .testTarget(name: "SocketSimTests", dependencies: ["SocketSim", "SocklabTestSupport"],
                     exclude: ["Golden"]),

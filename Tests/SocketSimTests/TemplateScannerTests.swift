@@ -1,4 +1,5 @@
 @testable import SocketSim
+import SocklabTestSupport
 import Testing
 
 /// The one `{…}` scanner reads every text as the scanners it replaced did: the pieces put back
@@ -11,24 +12,8 @@ struct TemplateScannerTests {
     /// linear congruential sequence, so a failure is the same on every run).
     static let texts: [String] = {
         let short = ["{", "}", "a", "n + 1", "한국", "\u{301}", "q:", "\n", "{}"]
-        var out = [""]
-        var layer = [""]
-        for _ in 1...4 {
-            layer = layer.flatMap { prefix in short.map { prefix + $0 } }
-            out += layer
-        }
         let long = short + ["{{", "}}", "sqs", " ", "(", ")", "-", "é", "e\u{301}", "answer", "{n}", "{ n }", "1/0", "9999999999999999999999"]
-        var seed: UInt64 = 0x5eed
-        for _ in 0..<3_000 {
-            var s = ""
-            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            for _ in 0..<Int(seed >> 60) + 4 {
-                seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-                s += long[Int(seed >> 33) % long.count]
-            }
-            out.append(s)
-        }
-        return out
+        return TokenTexts.make(short: short, long: long, seed: 0x5eed)
     }()
 
     /// The loop `Arithmetic.Template` had before the scanner, as it was.
