@@ -76,18 +76,9 @@ public enum ExerciseText {
     /// (the key when it may be shown; nil hides it). `showQueries: false` hides `{q:...}` values
     /// too: in feedback without `--reveal` a query's value may be another question's key.
     public static func render(_ text: String, key: AnswerKey, answer: AnswerValue? = nil, showQueries: Bool = true) -> String {
-        guard hasBrace(text) else { return text }
-        var out = ""
-        for piece in TemplateScanner(text) {
-            switch piece {
-            case .literal(let s), .unclosed(let s):
-                out += s
-            case .placeholder(let inner):
-                let inner = String(inner)
-                out += fill(inner, key: key, answer: answer, showQueries: showQueries) ?? "{\(inner)}"
-            }
+        TemplateScanner.replacingPlaceholders(in: text) { inner in
+            fill(String(inner), key: key, answer: answer, showQueries: showQueries) ?? "{\(inner)}"
         }
-        return out
     }
 
     /// What one placeholder's inside becomes for this key; nil leaves it as written (braces too).

@@ -135,25 +135,16 @@ struct ExercisePages {
     /// Renders placeholders whose value depends on the student as the expression itself
     /// (`<var>n</var>`) and fills the others; `{answer}` and `{q:...}` never appear in the student build.
     static func symbolic(_ s: String, samples: [[String: Int]], key: AnswerKey) -> (String, [String: String]) {
-        guard TemplateScanner.mayHavePlaceholders(s) else { return (s, [:]) }
-        var out = ""
         var tokens: [String: String] = [:]
-        for piece in TemplateScanner(s) {
-            switch piece {
-            case .literal(let text), .unclosed(let text):
-                out += text
-            case .placeholder(let placeholder):
-                let inner = String(placeholder)
-                if inner == "answer" || inner.hasPrefix("q:") {
-                    out += ExerciseText.hiddenAnswer
-                } else if Set(samples.map({ try? Arithmetic.evaluate(inner, variables: $0) })).count > 1 {
-                    let token = "SOCKLABVAR\(tokens.count)END"
-                    tokens[token] = "<var>\(inner.trimmingUnicodeWhitespace().xmlEscaped)</var>"
-                    out += token
-                } else {
-                    out += ExerciseText.render("{\(inner)}", key: key)
-                }
+        let out = TemplateScanner.replacingPlaceholders(in: s) { placeholder in
+            let inner = String(placeholder)
+            if inner == "answer" || inner.hasPrefix("q:") { return ExerciseText.hiddenAnswer }
+            guard Set(samples.map({ try? Arithmetic.evaluate(inner, variables: $0) })).count > 1 else {
+                return ExerciseText.render("{\(inner)}", key: key)
             }
+            let token = "SOCKLABVAR\(tokens.count)END"
+            tokens[token] = "<var>\(inner.trimmingUnicodeWhitespace().xmlEscaped)</var>"
+            return token
         }
         // Markdown runs after this; the tokens survive it and then become <var> elements.
         return (out, tokens)

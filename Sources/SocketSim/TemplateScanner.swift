@@ -54,6 +54,20 @@ public struct TemplateScanner: Sequence, Sendable {
         }
     }
 
+    /// The text with each placeholder replaced by `replace(inside)`; literal text and an unclosed
+    /// `{` stay as they are. A text with no `{` is returned without being scanned.
+    public static func replacingPlaceholders(in text: String, _ replace: (Substring) throws -> String) rethrows -> String {
+        guard mayHavePlaceholders(text) else { return text }
+        var out = ""
+        for piece in TemplateScanner(text) {
+            switch piece {
+            case .literal(let s), .unclosed(let s): out += s
+            case .placeholder(let inner): out += try replace(inner)
+            }
+        }
+        return out
+    }
+
     /// The text between the braces of a value written whole as `{expr}` (a tolerance, a range
     /// bound): the text starts with `{` and ends with `}`; nil otherwise. Only the two ends are
     /// looked at: a brace inside (`{a}+{b}`) stays in the result, where the expression reader
