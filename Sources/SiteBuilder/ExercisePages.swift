@@ -2,6 +2,7 @@ import CourseModel
 import Foundation
 import SocketSim
 import SourceFiles
+import TraceQueries
 
 /// The exercises as pages: each section's exercises at the end of its page, a page of all of them,
 /// the answer-file template to download and, in the instructor build, the keys and explanations.

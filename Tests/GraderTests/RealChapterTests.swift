@@ -3,6 +3,7 @@ import CourseModelTestSupport
 import Foundation
 @testable import Grader
 import Testing
+@testable import TraceQueries
 
 /// The real chapter's exercises (content/), graded end to end: for several students, a file with
 /// every key of their own variant scores full marks and an empty one scores zero.

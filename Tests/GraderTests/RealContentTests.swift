@@ -2,6 +2,7 @@ import CourseModel
 import Foundation
 import Grader
 import Testing
+import TraceQueries
 
 /// The chapter's own exercises: every key computes, a perfect file gets full marks, an empty one zero.
 @Suite struct RealContent {

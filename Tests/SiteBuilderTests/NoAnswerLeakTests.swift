@@ -1,7 +1,8 @@
 import CourseModel
 import Foundation
-import Testing
 @testable import SiteBuilder
+import Testing
+import TraceQueries
 
 /// Without --solutions nothing in the output reveals an answer: the student build is searched for
 /// every key of several variants of every question, and for every explanation.

@@ -1,5 +1,5 @@
-import SourceFiles
 import SocketSim
+import SourceFiles
 import Yams
 
 /// A scenario document read once, for loading many times with different variables and overrides.
@@ -92,9 +92,9 @@ public final class CompiledScenario: Sendable {
     }
 
     /// A `let` as `ScenarioRun` re-reads it: its name and its text without the braces, parsed.
-    struct RunLet {
-        let name: String
-        let expression: Arithmetic.Compiled
+    package struct RunLet: Sendable {
+        package let name: String
+        package let expression: Arithmetic.Compiled
     }
 
     /// Set when the document is not a mapping: nothing else is read.
@@ -115,7 +115,7 @@ public final class CompiledScenario: Sendable {
     let hostsSection: HostsSection
     let hostNames: [String]
     let steps: StepsSection
-    let runLets: [RunLet]
+    package let runLets: [RunLet]
     /// Where each step is written, in order (for a run that goes over its budget at that step).
     let stepLocations: [SourceLocation]
 
@@ -180,14 +180,22 @@ public final class CompiledScenario: Sendable {
         }
     }
 
+    /// A `let` or `--set` value as one expression: a text that is a single `{…}` (`{sqs / 2}`)
+    /// loses its braces; any other text is evaluated as written.
+    package static func unbrace(_ s: String) -> String {
+        let t = s.trimmingSpacesTabsAndNewlines()
+        if t.hasPrefix("{") && t.hasSuffix("}") && t.filter({ $0 == "{" }).count == 1 { return String(t.dropFirst().dropLast()) }
+        return t
+    }
+
     /// The `let` pairs as `ScenarioRun` re-reads them, straight from the root mapping: a pair
     /// whose key is not text is skipped, and a value is read as one expression with its braces
-    /// taken off (`ScenarioRun.unbrace`).
+    /// taken off (`unbrace`).
     static func runLets(_ doc: YAMLDocument) -> [RunLet] {
         guard case .mapping(let m) = doc.root, let letNode = m.first(where: { $0.key.string == "let" })?.value,
               case .mapping(let pairs) = letNode else { return [] }
         return pairs.compactMap { k, v in
-            k.string.map { RunLet(name: $0, expression: Arithmetic.Compiled(ScenarioRun.unbrace(v.string ?? ""))) }
+            k.string.map { RunLet(name: $0, expression: Arithmetic.Compiled(unbrace(v.string ?? ""))) }
         }
     }
 
