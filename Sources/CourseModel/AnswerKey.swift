@@ -39,7 +39,7 @@ extension QuestionKind {
         case (.integer, .integer), (.integer, .never): return true
         case (.yesno, .boolean): return true
         case (.choice, _): return choices.contains { AnswerValue.literalMatches(v, $0) }
-        case (.state, .text(let s)): return TCPState(spelling: s) != nil
+        case (.state, .state): return true
         case (.list, .list): return true
         case (.counts, .counts): return true
         default: return false

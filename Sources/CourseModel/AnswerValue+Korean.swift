@@ -13,8 +13,8 @@ extension AnswerValue {
             return AnswerValue.sortedCountKeys(c).map { "\($0): \(c[$0]!)바이트" }.joined(separator: ", ")
         case .list(let items):
             // `recvs` lists a call that never returns as `never`: in Korean as the value alone reads.
-            return items.isEmpty ? "없음" : items.map { $0 == AnswerValue.never.display ? AnswerValue.never.korean : $0 }.joined(separator: ", ")
-        case .integer, .text: return display
+            return items.isEmpty ? "없음" : items.map { $0 == .never ? AnswerValue.never.korean : $0.display }.joined(separator: ", ")
+        case .integer, .text, .state, .errno, .outcome, .endpoint: return display
         }
     }
 
@@ -23,9 +23,12 @@ extension AnswerValue {
     /// Korean text.
     public var koreanMarkdown: String { isShownAsCode ? "`\(korean)`" : korean }
 
-    /// Whether the value is shown as code: a choice (a text that is no TCP state).
+    /// Whether the value is shown as code: a choice (an errno, an outcome, an endpoint, a word;
+    /// not a TCP state, which prose writes as a name).
     public var isShownAsCode: Bool {
-        if case .text(let s) = self { return TCPState(spelling: s) == nil && !s.contains("`") }
-        return false
+        switch self {
+        case .text, .errno, .outcome, .endpoint: return !display.contains("`")
+        case .integer, .boolean, .state, .list, .counts, .never: return false
+        }
     }
 }

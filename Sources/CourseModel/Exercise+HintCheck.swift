@@ -391,16 +391,17 @@ enum AnswerForms {
         case .boolean(let b):
             let spellings: Set<String> = b ? ["yes", "true", "예", "네", "응", "참"] : ["no", "false", "아니요", "아니오", "아니", "거짓"]
             return hay.words(equalToLowercased: spellings)
-        case .text(let s):
-            if let state = TCPState(spelling: s) { return states(state, in: hay) }
-            return choice(s, others: others, in: text)
+        case .state(let state):
+            return states(state, in: hay)
+        case .text, .errno, .outcome, .endpoint:
+            return choice(value.display, others: others, in: text)
         case .list(let items):
             if items.isEmpty { return substrings(["없음"], in: text) }
             // Every item, in order: the list written out in prose or with arrows.
             var at = 0
             var first: Int?
             for item in items {
-                let found = item.contains(where: { !$0.isASCII }) ? substrings([item], in: text) : itemOccurrences(item, in: hay)
+                let found = itemOccurrences(item, in: hay)
                 guard let r = found.filter({ $0.lowerBound >= at }).min(by: { $0.lowerBound < $1.lowerBound }) else { return [] }
                 if first == nil { first = r.lowerBound }
                 at = r.upperBound
@@ -531,11 +532,16 @@ enum AnswerForms {
         return out
     }
 
-    /// A list item: a state in any spelling, else the word itself (case-insensitive, whole word).
-    static func itemOccurrences(_ item: String, in hay: Haystack) -> [Range<Int>] {
-        if let s = TCPState(spelling: item) { return states(s, in: hay) }
-        let lowered = item.lowercased()
-        return hay.words(equalToLowercased: [lowered])
+    /// A list item: a state in any spelling, else the word itself (case-insensitive, whole word;
+    /// any substring for a word that is not ASCII).
+    static func itemOccurrences(_ item: AnswerValue.Item, in hay: Haystack) -> [Range<Int>] {
+        switch item {
+        case .state(let s): return states(s, in: hay)
+        case .segment, .integer, .errno, .never:
+            let word = item.display
+            if word.contains(where: { !$0.isASCII }) { return substrings([word], in: hay.scalars) }
+            return hay.words(equalToLowercased: [word.lowercased()])
+        }
     }
 
     /// A choice's text, and each `:`-part of it no other choice has (a port, an address).

@@ -105,17 +105,31 @@ enum Marking {
     /// stay far below 2^40, and a difference or a sum of a million such numbers fits in an Int.
     static let integerRange = -(1 << 40)...(1 << 40)
 
-    /// A key as the same reading would give it, so that answer and key compare directly.
+    /// A key as the same reading would give it, so that answer and key compare directly. A key is
+    /// typed, so nothing here parses: a state is a state for a state question and its name for a
+    /// choice, and a list's items are written as `normalizeItem` writes a student's.
     static func read(key: AnswerValue, as kind: QuestionKind) -> ReadAnswer {
         switch key {
         case .integer(let v): return kind == .choice ? .word(String(v)) : .integer(v)
         case .never: return .never
         case .boolean(let b): return .boolean(b)
-        case .text(let t):
-            if kind == .state, let s = TCPState(spelling: t) { return .state(s) }
-            return .word(t)
-        case .list(let items): return .list(items.map(normalizeItem))
+        case .state(let s): return kind == .state ? .state(s) : .word(s.rawValue)
+        case .text, .errno, .outcome, .endpoint: return .word(key.display)
+        case .list(let items): return .list(items.map(listItem))
         case .counts(let c): return .counts(Dictionary(uniqueKeysWithValues: c.filter { $0.value != 0 }.map { (normalizeOrigin($0.key), $0.value) }))
+        }
+    }
+
+    /// A key's list item in the normal form `normalizeItem` gives a student's: a state by its
+    /// name; a segment label, a number and an errno through the same ASCII rule (upper case, `+`
+    /// between flags: `SYN+ACK`, `EPIPE`, `500`); `NEVER`.
+    static func listItem(_ item: AnswerValue.Item) -> String {
+        switch item {
+        case .state(let s): return s.rawValue
+        case .segment(let label): return asciiItem(label)
+        case .integer(let v): return asciiItem(String(v))
+        case .errno(let e): return asciiItem(e.rawValue)
+        case .never: return asciiItem(AnswerValue.Item.never.display)
         }
     }
 

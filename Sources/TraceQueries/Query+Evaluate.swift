@@ -82,7 +82,14 @@ struct QueryEvaluator {
 
     /// What a call's result says: its value, or the errno's name.
     static func value(of result: CallResult) -> AnswerValue {
-        if let e = result.error { return .text(e.rawValue) }
+        if let e = result.error { return .errno(e) }
+        return .integer(result.value ?? 0)
+    }
+
+    /// A call's result as a list item: its value, its errno, or `never` (nil: it never returned).
+    static func item(of result: CallResult?) -> AnswerValue.Item {
+        guard let result else { return .never }
+        if let e = result.error { return .errno(e) }
         return .integer(result.value ?? 0)
     }
 
@@ -120,31 +127,31 @@ struct QueryEvaluator {
         case .error(let k):
             _ = try record(k, trace)
             guard let result = Self.result(of: k, trace) else { return .never }
-            return .text(result.error?.rawValue ?? "none")
+            return .errno(result.error)
         case .queue(let h, let q, let ref):
             return try queue(h, q, after: ref, trace)
         case .origins(let h, let q, let ref):
             return try origins(h, q, after: ref, trace)
         case .outcome:
-            return .text(trace.outcome.rawValue)
+            return .outcome(trace.outcome)
         case .deadlock:
             return .boolean(trace.outcome == .deadlock)
         case .state(let ref, let step):
             return try state(ref, after: step, trace)
         case .states(let ref):
-            return .list(try states(ref, trace).map(\.rawValue))
+            return .list(try states(ref, trace).map(AnswerValue.Item.state))
         case .local(let ref, let step):
-            return .text(try socket(ref, try record(step, trace), trace)?.local?.description ?? "none")
+            return .endpoint(try socket(ref, try record(step, trace), trace)?.local)
         case .remote(let ref, let step):
-            return .text(try socket(ref, try record(step, trace), trace)?.remote?.description ?? "none")
+            return .endpoint(try socket(ref, try record(step, trace), trace)?.remote)
         case .segments(let host):
             var from: Int?
             if let host { from = try hostIndex(host, trace) }
-            return .list(trace.segmentEvents.filter { $0.kind == .sent && (from == nil || $0.segment.fromHost == from) }.map(\.segment.label))
+            return .list(trace.segmentEvents.filter { $0.kind == .sent && (from == nil || $0.segment.fromHost == from) }.map { .segment($0.segment.label) })
         case .recvs(let host):
             _ = try hostIndex(host, trace)
             let ks = trace.steps.filter { $0.actor == host && $0.action.socketCall?.kind == .recv }.map(\.index)
-            return .list(ks.map { (Self.result(of: $0, trace).map(Self.value(of:)) ?? .never).display })
+            return .list(ks.map { Self.item(of: Self.result(of: $0, trace)) })
         case .param(let name):
             return try param(name, run)
         case .search(let minimum, let name, let fromText, let toText, let step, let monotone, let condition):
@@ -201,9 +208,9 @@ struct QueryEvaluator {
     func state(_ ref: Query.SocketRef, after step: Query.StepRef, _ trace: Trace) throws(QueryError) -> AnswerValue {
         let r = try record(step, trace)
         if ref.fd == nil, let s = try hostSnapshot(ref.host, r, trace) {
-            return .text((s.state ?? .closed).rawValue)
+            return .state(s.state ?? .closed)
         }
-        return .text((try socket(ref, r, trace)?.state ?? .closed).rawValue)
+        return .state(try socket(ref, r, trace)?.state ?? .closed)
     }
 
     /// `param NAME`: the run's names first (variant values, words, `let`s), then the trace's parameters.
@@ -211,6 +218,7 @@ struct QueryEvaluator {
         if let v = run.variables[name] { return .integer(v) }
         if let t = run.textVariables[name] { return .text(t) }
         if let v = run.trace.parameters[integer: name] { return .integer(v) }
+        // The network mode is a word the scenario was given, like a variant's words.
         if name == "network" { return .text(run.trace.parameters.network.rawValue) }
         let known = Set(run.variables.keys).union(run.textVariables.keys).union(Parameters.integerNames).sorted()
         throw fail("unknown parameter '\(name)': known names are \(known.joined(separator: ", "))")
@@ -316,18 +324,24 @@ struct QueryEvaluator {
 }
 
 extension AnswerValue {
-    /// Whether a literal as written in a query (`deadlock`, `yes`, `never`, `ESTABLISHED`) equals a value.
+    /// Whether a literal as written in a query or a choice (`deadlock`, `yes`, `never`,
+    /// `ESTABLISHED`, `*:80`) equals a value: the literal is read as the value's type asks (a state
+    /// in any spelling, an errno or an outcome in any letter case, `none` for no error or address).
     package static func literalMatches(_ v: AnswerValue, _ literal: String) -> Bool {
         switch v {
         case .integer(let n): return Int(literal) == n
         case .boolean(let b): return parseBoolean(literal) == b
         case .never: return literal.lowercased() == "never"
-        case .text(let t):
-            if let a = TCPState(spelling: t), let b = TCPState(spelling: literal) { return a == b }
-            return t.lowercased() == literal.lowercased()
+        case .state(let s): return TCPState(spelling: literal) == s
+        case .errno(let e):
+            guard let e else { return literal.lowercased() == "none" }
+            return Errno(rawValue: literal.uppercased()) == e
+        case .outcome(let o): return Outcome(rawValue: literal.lowercased()) == o
+        case .endpoint(let e): return (e?.description ?? "none").lowercased() == literal.lowercased()
+        case .text(let t): return t.lowercased() == literal.lowercased()
         case .list(let items):
             let parts = literal.split(separator: ",").map { $0.trimmingSpacesTabsAndNewlines().uppercased() }
-            return parts == items.map { $0.uppercased() }
+            return parts == items.map { $0.display.uppercased() }
         case .counts:
             return false
         }

@@ -293,9 +293,9 @@ enum GradeBench {
         switch v {
         case .integer(let n): return String(wrong ? n + 1 : n)
         case .boolean(let b): return (b != wrong) ? "yes" : "no"
-        case .text(let t): return wrong ? "CLOSED" : "\"\(t)\""
+        case .text, .state, .errno, .outcome, .endpoint: return wrong ? "CLOSED" : "\"\(v.display)\""
         case .never: return wrong ? "3" : "never"
-        case .list(let items): return "[" + (wrong ? items.reversed() : items).joined(separator: ", ") + "]"
+        case .list(let items): return "[" + (wrong ? items.reversed() : items).map(\.display).joined(separator: ", ") + "]"
         case .counts(let c): return "{" + AnswerValue.sortedCountKeys(c).map { "\($0): \(c[$0]! + (wrong ? 1 : 0))" }.joined(separator: ", ") + "}"
         }
     }

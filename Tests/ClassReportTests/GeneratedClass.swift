@@ -130,9 +130,9 @@ struct GeneratedClass {
         switch v {
         case .integer(let n): return String(wrong ? n + 7 : n)
         case .boolean(let b): return (b != wrong) ? "yes" : "no"
-        case .text(let t): return wrong ? "\"SYN_SENT\"" : "\"\(t)\""
+        case .text, .state, .errno, .outcome, .endpoint: return wrong ? "\"SYN_SENT\"" : "\"\(v.display)\""
         case .never: return wrong ? "3" : "never"
-        case .list(let items): return "[" + (wrong ? items.reversed() : items).joined(separator: ", ") + "]"
+        case .list(let items): return "[" + (wrong ? items.reversed() : items).map(\.display).joined(separator: ", ") + "]"
         case .counts(let c): return "{" + AnswerValue.sortedCountKeys(c).map { "\($0): \(c[$0]! + (wrong ? 7 : 0))" }.joined(separator: ", ") + "}"
         }
     }

@@ -36,8 +36,8 @@ struct RealChapterTests {
         case .integer(let n): return String(n)
         case .never: return "never"
         case .boolean(let b): return b ? "yes" : "no"
-        case .text(let s): return quoted(s)
-        case .list(let items): return "[" + items.map(quoted).joined(separator: ", ") + "]"
+        case .text, .state, .errno, .outcome, .endpoint: return quoted(v.display)
+        case .list(let items): return "[" + items.map { quoted($0.display) }.joined(separator: ", ") + "]"
         case .counts(let c): return "{" + AnswerValue.sortedCountKeys(c).map { "\(quoted($0)): \(c[$0]!)" }.joined(separator: ", ") + "}"
         }
     }
@@ -143,7 +143,7 @@ struct FeedbackLeakTests {
         case (.integer, _): return "1"
         case (.yesno, .boolean(let b)): return b ? "no" : "yes"
         case (.choice, _): return RealChapterTests.yaml(.text(q.choices.first { !AnswerValue.literalMatches(v, $0) }!))
-        case (.state, .text(let s)): return s == "CLOSED" ? "LISTEN" : "CLOSED"
+        case (.state, .state(let s)): return s == .closed ? "LISTEN" : "CLOSED"
         case (.list, _): return "[\"CLOSING\"]"
         case (.counts, _): return "{\"send 99\": 1}"
         default: return "1"

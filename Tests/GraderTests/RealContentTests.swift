@@ -32,9 +32,9 @@ import TraceQueries
         switch v {
         case .integer(let n): return String(n)
         case .boolean(let b): return b ? "yes" : "no"
-        case .text(let t): return "\"\(t)\""
+        case .text, .state, .errno, .outcome, .endpoint: return "\"\(v.display)\""
         case .never: return "never"
-        case .list(let items): return "[" + items.map { "\"\($0)\"" }.joined(separator: ", ") + "]"
+        case .list(let items): return "[" + items.map { "\"\($0.display)\"" }.joined(separator: ", ") + "]"
         case .counts(let c): return "{" + AnswerValue.sortedCountKeys(c).map { "\($0): \(c[$0]!)" }.joined(separator: ", ") + "}"
         }
     }
