@@ -68,23 +68,12 @@ public struct ScenarioRun: Sendable, Hashable {
         try load(compiled())
     }
 
+    /// The names are the ones the load computed (`LoadedScenario.variables`: these variables, every
+    /// integer parameter as the file and the overrides left it, then the `let`s), so a `let` is
+    /// evaluated once, with its diagnostics, and never a second way.
     func load(_ compiled: CompiledScenario) throws(DiagnosticError) -> (scenario: Scenario, variables: [String: Int], letNames: [String]) {
-        let o = effectiveOverrides
-        let scenario = try compiled.instantiate(variables: variables, overrides: o).scenario
-        var vars = variables
-        vars.reserveCapacity(variables.count + Parameters.integerNames.count + compiled.runLets.count)
-        for name in Parameters.integerNames { vars[name] = scenario.parameters[integer: name] }
-        var names: [String] = []
-        names.reserveCapacity(compiled.runLets.count)
-        for l in compiled.runLets {
-            names.append(l.name)
-            if let source = o[l.name] {
-                if let value = try? Arithmetic.evaluate(CompiledScenario.unbrace(source), variables: vars) { vars[l.name] = value }
-            } else if let value = try? l.expression.evaluate(variables: vars) {
-                vars[l.name] = value
-            }
-        }
-        return (scenario, vars, names)
+        let loaded = try compiled.instantiate(variables: variables, overrides: effectiveOverrides)
+        return (loaded.scenario, loaded.variables, compiled.letNames)
     }
 
     /// Runs the scenario once.
