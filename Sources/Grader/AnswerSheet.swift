@@ -141,6 +141,12 @@ extension AnswerSheet {
     /// `diagnostics` naming the file, the line and the field, and costs only the questions on
     /// the lines it spoils (their answers carry it as `problem`).
     public static func parse(bytes: [UInt8], file: String) throws(DiagnosticError) -> AnswerSheet {
+        try parse(bytes: bytes, file: file, fastPath: true)
+    }
+
+    /// `parse`, with the fast path switched off when `fastPath` is false: for the benchmark that
+    /// measures what the fast path buys alone (`SOCKLAB_BENCH_GENERAL=1`), and for tests.
+    public static func parse(bytes: [UInt8], file: String, fastPath: Bool) throws(DiagnosticError) -> AnswerSheet {
         let at = SourceLocation(file: file)
         if bytes.count > maxBytes {
             throw DiagnosticError(Diagnostic(at: at, id: .answerTooLarge, "파일이 \(bytes.count)바이트입니다. 답안 파일은 \(maxBytes)바이트까지만 받습니다"))
@@ -156,7 +162,7 @@ extension AnswerSheet {
         let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
         let utf8 = isUTF8(body)
         // The template's shape with nothing amiss, read straight into a sheet (most files of a run).
-        if utf8, let sheet = AnswerLineReader.sheet(body, file: file) { return sheet }
+        if fastPath, utf8, let sheet = AnswerLineReader.sheet(body, file: file) { return sheet }
         let tree: AnswerTree
         if let t = AnswerLineReader.read(body, file: file, validUTF8: utf8) {
             tree = t
