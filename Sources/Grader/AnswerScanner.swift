@@ -1,8 +1,9 @@
 import CourseModel
+import Foundation
 import SourceFiles
 
-/// The grading run's reader: an answer file of the template's shape read straight into an
-/// `AnswerSheet`, without building a tree first.
+/// The fast path: an answer file of the template's shape read straight into an `AnswerSheet`,
+/// without building a tree or calling Yams.
 ///
 /// ```yaml
 /// student: s2024001
@@ -15,23 +16,20 @@ import SourceFiles
 ///       q2: [SYN, SYN+ACK, ACK]
 /// ```
 /// Comments and blank lines may come anywhere, indentation is any number of spaces. Anything else
-/// (block lists, a `variant:` written as a block, JSON, anchors, and every file with a mistake in
-/// it) gives nil, and the file goes the general way (`AnswerLineReader.read`, then `SheetBuilder`),
-/// which reads around every slip and words its diagnostic. Both ways give the same sheet; a test
-/// holds them to it.
+/// (block lists, a `variant:` written as a block, JSON, anchors, a tab anywhere, and every file
+/// with a mistake in it) gives nil, and the file goes the general way (`AnswerLineReader.read`,
+/// which has Yams read every value, then `SheetBuilder`), which reads around every slip and words
+/// its diagnostic. Both ways give the same sheet; tests hold them to it, on fixtures and on
+/// generated files.
 ///
-/// This is the one fast path, and what it buys alone was measured by switching just it off
-/// (the same commit otherwise, the bench's 10,000 tagged files of 149 questions, 2 shared cores
-/// under a load average of about 13, alternated): `socklab grade DIR --format csv` took
-/// 19.9 / 17.7 s of user CPU with it and 25.8 / 21.1 s without (main before this change: 19.8 /
-/// 18.4 s), the same CSV byte for byte; reading alone (`SOCKLAB_BENCH_PARSE_ONLY=10`, one
-/// thread, 1,000 of those files) 253 / 227 / 520 µs per file with it, 834 / 930 / 1,582 µs without.
-/// The general way cannot replace it: it builds a tree and looks ahead for slips on every line.
-/// Nor can Yams alone replace the general way: Yams stops at a file's first error, and the line
-/// reader is what keeps one slip to one question.
+/// The values it reads on their line (plain and quoted scalars, one-line flow lists and mappings)
+/// are the only YAML this project parses by hand; the general reader asks `isOneLineValue` only
+/// to know where such a value ends (what it buys alone: README, "How grading is fast").
 extension AnswerLineReader {
     static func sheet(_ bytes: [UInt8], file: String) -> AnswerSheet? {
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { return nil }
+        // A tab is whitespace to YAML where a plain scalar ends and before a comment; this reader
+        // does not weigh it, Yams does.
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) || bytes.withUnsafeBufferPointer({ memchr($0.baseAddress!, 9, $0.count) != nil }) { return nil }
         var r = AnswerLineReader(bytes, file: file)
         return r.readSheet(file: file)
     }
@@ -111,7 +109,8 @@ extension AnswerLineReader {
         while true {
             guard let next = entry(at: indent) else { return nil }
             guard let (line, i) = next else { return out }
-            guard let (id, _, colon) = mappingKeyText(line, from: i), seen.insert(id).inserted, emptyValue(line, after: colon) else { return nil }
+            guard let (key, _, colon) = mappingKeyText(line, from: i), case let id = key.trimmed(), seen.insert(id).inserted,
+                  emptyValue(line, after: colon) else { return nil }
             var ex = ExerciseAnswers(id: id, location: location(file, i))
             guard let nested = nestedIndent(under: indent) else { return nil }
             if let ni = nested, !readFields(at: ni, into: &ex, file: file) { return nil }
@@ -129,7 +128,7 @@ extension AnswerLineReader {
                 let c = skipSpaces(line, colon + 1)
                 var values: [VariantEntry] = []
                 guard c < line.upperBound, bytes[c] == Self.openBrace,
-                      let end = flowMapping(line, from: c, { k, _, _, v, _, _ in
+                      let end = flowMapping(line, from: c, { k, v in
                           guard !values.contains(where: { $0.name == k }) else { return false }
                           values.append(VariantEntry(name: k, value: v.trimmed()))
                           return true
@@ -163,7 +162,8 @@ extension AnswerLineReader {
         while true {
             guard let next = entry(at: indent) else { return nil }
             guard let (line, i) = next else { return out }
-            guard let (id, _, colon) = mappingKeyText(line, from: i), !out.contains(where: { $0.questionID == id }) else { return nil }
+            guard let (key, _, colon) = mappingKeyText(line, from: i), case let id = key.trimmed(),
+                  !out.contains(where: { $0.questionID == id }) else { return nil }
             let at = location(file, i)
             let c = skipSpaces(line, colon + 1)
             if c == line.upperBound || bytes[c] == Self.hash {
@@ -181,18 +181,28 @@ extension AnswerLineReader {
     /// A plain or quoted scalar (not a flow list or mapping) and where it ends.
     func scalarText(_ line: Range<Int>, from i: Int) -> (String, Int)? {
         if bytes[i] == Self.dquote || bytes[i] == Self.squote { return quoted(line, from: i) }
-        return plainScalarText(line, from: i)
+        guard let (_, end) = plainEnd(line, from: i) else { return nil }
+        return (trimmed(i..<end), end)
+    }
+
+    /// Whether the value from `i` is one this reader reads on its line, with nothing but a
+    /// comment after it. The general reader asks too: such a value ends on its line (deeper
+    /// lines after it are not part of it), and it is of the template's shape (not counted
+    /// against `maxFragments`).
+    func isOneLineValue(_ line: Range<Int>, from i: Int) -> Bool {
+        guard i < line.upperBound, let (_, end) = rawValue(line, from: i) else { return false }
+        return restIsComment(line, from: end)
     }
 
     /// An answer written on its key's line, as `AnswerSheet.raw` reads the same value from a tree.
     func rawValue(_ line: Range<Int>, from i: Int) -> (RawAnswer, Int)? {
         switch bytes[i] {
         case Self.openBracket:
-            guard let (items, end) = flowList(line, from: i, { s, _, _ in s.trimmed() }) else { return nil }
-            return (.list(items), end)
+            guard let (items, end) = flowList(line, from: i) else { return nil }
+            return (.list(items.map { $0.trimmed() }), end)
         case Self.openBrace:
             var d: [String: String] = [:]
-            guard let end = flowMapping(line, from: i, { k, _, _, v, _, _ in d.updateValue(v.trimmed(), forKey: k) == nil }) else { return nil }
+            guard let end = flowMapping(line, from: i, { k, v in d.updateValue(v.trimmed(), forKey: k) == nil }) else { return nil }
             return (.mapping(d), end)
         case Self.dquote, Self.squote:
             guard let (s, end) = quoted(line, from: i) else { return nil }
@@ -226,5 +236,60 @@ extension AnswerLineReader {
         while hi > lo, isSpace(bytes[hi - 1]) { hi -= 1 }
         let s = String(decoding: bytes[lo..<hi], as: UTF8.self)
         return lo < hi && (bytes[lo] >= 0x80 || bytes[hi - 1] >= 0x80) ? s.trimmed() : s
+    }
+
+    /// `[a, b, ...]` on one line from its `[`: the items as written, and the index after the `]`.
+    func flowList(_ line: Range<Int>, from i: Int) -> ([String], Int)? {
+        var items: [String] = []
+        var c = skipSpaces(line, i + 1)
+        if c < line.upperBound, bytes[c] == Self.closeBracket { return ([], c + 1) }
+        while true {
+            guard c < line.upperBound, let (s, end) = flowScalarText(line, from: c) else { return nil }
+            items.append(s)
+            c = skipSpaces(line, end)
+            guard c < line.upperBound else { return nil }
+            if bytes[c] == Self.closeBracket { return (items, c + 1) }
+            guard bytes[c] == Self.comma else { return nil }
+            c = skipSpaces(line, c + 1)
+        }
+    }
+
+    /// `{k: v, ...}` on one line from its `{`: `visit(key, value)` for each pair, which returns
+    /// false to refuse it (a key written twice); and the index after the `}`.
+    func flowMapping(_ line: Range<Int>, from i: Int, _ visit: (String, String) -> Bool) -> Int? {
+        var c = skipSpaces(line, i + 1)
+        if c < line.upperBound, bytes[c] == Self.closeBrace { return c + 1 }
+        while true {
+            guard c < line.upperBound, let (name, kEnd) = flowScalarText(line, from: c) else { return nil }
+            c = skipSpaces(line, kEnd)
+            guard c < line.upperBound, bytes[c] == Self.colon else { return nil }
+            c = skipSpaces(line, c + 1)
+            guard c < line.upperBound, bytes[c] != Self.comma, bytes[c] != Self.closeBrace,
+                  let (v, vEnd) = flowScalarText(line, from: c), visit(name, v) else { return nil }
+            c = skipSpaces(line, vEnd)
+            guard c < line.upperBound else { return nil }
+            if bytes[c] == Self.closeBrace { return c + 1 }
+            guard bytes[c] == Self.comma else { return nil }
+            c = skipSpaces(line, c + 1)
+        }
+    }
+
+    /// A scalar inside `[...]` or `{...}`: quoted, or plain up to `,` `]` `}` or a `:` that ends a key.
+    func flowScalarText(_ line: Range<Int>, from i: Int) -> (String, end: Int)? {
+        if bytes[i] == Self.dquote || bytes[i] == Self.squote { return quoted(line, from: i) }
+        guard plainStart(bytes[i]), !isDash(line, i) else { return nil }
+        var c = i
+        while c < line.upperBound, bytes[c] != Self.comma, bytes[c] != Self.closeBracket, bytes[c] != Self.closeBrace {
+            if bytes[c] == Self.colon {
+                if c + 1 == line.upperBound { break }
+                let n = bytes[c + 1]
+                if n == Self.space || n == Self.comma || n == Self.closeBracket || n == Self.closeBrace { break }
+            }
+            if bytes[c] == Self.openBracket || bytes[c] == Self.openBrace || (bytes[c] == Self.hash && bytes[c - 1] == Self.space) { return nil }
+            c += 1
+        }
+        let s = trimmed(i..<c)
+        guard !s.isEmpty else { return nil }
+        return (s, c)
     }
 }

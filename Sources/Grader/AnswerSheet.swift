@@ -17,9 +17,10 @@ import Yams
 ///       segments: [SYN, SYN+ACK, ACK]        # lists
 ///       recvq-origins: {send 1: 300, send 2: 200}   # byte counts per send
 /// ```
-/// The same structure in JSON is accepted too. `AnswerLineReader` reads the file entry by entry
-/// (Yams reads an entry it cannot, and files that are not block mappings), `SheetBuilder` turns
-/// the tree into this sheet.
+/// The same structure in JSON is accepted too. A file of the template's shape is read by the fast
+/// path (`AnswerLineReader.sheet`); any other is cut into its entries by `AnswerLineReader.read`,
+/// each entry's value read by Yams (a file that is not a block mapping is read by Yams whole),
+/// and `SheetBuilder` turns the tree into this sheet.
 public struct AnswerSheet: Sendable, Equatable {
     public var file: String
     public var student: String
@@ -140,6 +141,12 @@ extension AnswerSheet {
     /// `diagnostics` naming the file, the line and the field, and costs only the questions on
     /// the lines it spoils (their answers carry it as `problem`).
     public static func parse(bytes: [UInt8], file: String) throws(DiagnosticError) -> AnswerSheet {
+        try parse(bytes: bytes, file: file, fastPath: true)
+    }
+
+    /// `parse`, with the fast path switched off when `fastPath` is false: for the benchmark that
+    /// measures what the fast path buys alone (`SOCKLAB_BENCH_GENERAL=1`), and for tests.
+    public static func parse(bytes: [UInt8], file: String, fastPath: Bool) throws(DiagnosticError) -> AnswerSheet {
         let at = SourceLocation(file: file)
         if bytes.count > maxBytes {
             throw DiagnosticError(Diagnostic(at: at, id: .answerTooLarge, "파일이 \(bytes.count)바이트입니다. 답안 파일은 \(maxBytes)바이트까지만 받습니다"))
@@ -155,7 +162,7 @@ extension AnswerSheet {
         let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
         let utf8 = isUTF8(body)
         // The template's shape with nothing amiss, read straight into a sheet (most files of a run).
-        if utf8, let sheet = AnswerLineReader.sheet(body, file: file) { return sheet }
+        if fastPath, utf8, let sheet = AnswerLineReader.sheet(body, file: file) { return sheet }
         let tree: AnswerTree
         if let t = AnswerLineReader.read(body, file: file, validUTF8: utf8) {
             tree = t
@@ -173,11 +180,11 @@ extension AnswerSheet {
         try parse(bytes: Array(text.utf8), file: file)
     }
 
-    /// Whether the fast path reads this text (otherwise the line reader does); for tests and benchmarks.
+    /// Whether the fast path reads this text (otherwise the general way does); for tests and benchmarks.
     public static func readsFast(_ text: String) -> Bool { AnswerLineReader.sheet(Array(text.utf8), file: "") != nil }
 
-    /// The general way alone (line reader, then `SheetBuilder`), for the test that holds the fast
-    /// path to it.
+    /// The general way alone (the file cut into entries, each read by Yams, then `SheetBuilder`),
+    /// for the tests that hold the fast path to it.
     static func parseGeneral(bytes: [UInt8], file: String) throws(DiagnosticError) -> AnswerSheet {
         guard let tree = AnswerLineReader.read(bytes, file: file) else { throw DiagnosticError(Diagnostic(at: SourceLocation(file: file), id: .answerShape, "`키: 값` 줄로 된 블록 매핑이 아닙니다")) }
         var b = SheetBuilder(file: file)
@@ -377,7 +384,8 @@ struct SheetBuilder {
         var fatal: [Diagnostic] = []
         var exercises: [ExerciseAnswers] = []
         var sawExercises = false
-        for (k, v) in top {
+        for pair in top {
+            let (k, v) = (pair.key, pair.value)
             let key = k.string ?? ""
             switch structural(key, k, among: AnswerSheet.topKeys) {
             case "student":
@@ -405,7 +413,7 @@ struct SheetBuilder {
                 switch v {
                 case .scalar(let s, _, _) where s.trimmed().isEmpty: continue
                 case .mapping(let list, _):
-                    for (ek, ev) in list { exercise(ek.string ?? "", ek, ev, into: &exercises) }
+                    for p in list { exercise(p.key.string ?? "", p.key, p.value, into: &exercises) }
                 case .broken(_, let d, _): add(d)
                 default: add(error(v, .answerShape, "`exercises:` 아래에는 연습 ID와 그 답을 매핑으로 써야 합니다"))
                 }
@@ -442,7 +450,8 @@ struct SheetBuilder {
         switch node {
         case .scalar(let s, _, _) where s.trimmed().isEmpty: return
         case .mapping(let fields, _):
-            for (k, v) in fields {
+            for field in fields {
+                let (k, v) = (field.key, field.value)
                 switch structural(k.string ?? "", k, among: AnswerSheet.exerciseKeys) {
                 case "variant": variant(v, id: id, into: &list[at])
                 case "tag": tag(v, id: id, into: &list[at])
@@ -467,7 +476,8 @@ struct SheetBuilder {
         case .mapping(let pairs, _):
             var values: [VariantEntry] = []
             var names: Set<String> = []
-            for (pk, pv) in pairs {
+            for pair in pairs {
+                let (pk, pv) = (pair.key, pair.value)
                 let name = pk.string ?? ""
                 guard case .scalar(let s, _, _) = pv else {
                     add(error(pv, .answerShape, "`variant:`의 \(Text.quoted(name)) 값은 숫자나 단어 하나여야 합니다"))
@@ -505,7 +515,8 @@ struct SheetBuilder {
         switch v {
         case .scalar(let s, _, _) where s.trimmed().isEmpty: return
         case .mapping(let pairs, _):
-            for (pk, pv) in pairs {
+            for pair in pairs {
+                let (pk, pv) = (pair.key, pair.value)
                 let qid = (pk.string ?? "").trimmed()
                 var (raw, problem) = Self.raw(pv)
                 if let problem { add(problem) }
@@ -549,7 +560,7 @@ struct SheetBuilder {
             return (.list(seq.map { $0.string?.trimmed() ?? flatten($0) }), firstProblem(node))
         case .mapping(let m, _):
             var d: [String: String] = [:]
-            for (k, v) in m { d[k.string ?? flatten(k)] = v.string?.trimmed() ?? flatten(v) }
+            for p in m { d[p.key.string ?? flatten(p.key)] = p.value.string?.trimmed() ?? flatten(p.value) }
             return (.mapping(d), firstProblem(node))
         }
     }

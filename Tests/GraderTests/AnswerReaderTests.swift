@@ -6,8 +6,9 @@ import SourceFiles
 import Testing
 import Yams
 
-/// The answer-file reader (`AnswerLineReader`) reads valid YAML exactly as Yams does, and keeps a
-/// slip on one line to the entries on that line.
+/// The general reader (`AnswerLineReader.read`: the file cut into entries, each value read by
+/// Yams) reads valid YAML exactly as Yams reads the whole file, and keeps a slip on one line to
+/// the entries on that line.
 @Suite struct LineReaderAgreesWithYams {
     static let samples: [String] = [
         "student: s1\nexercises:\n  a:\n    variant: {n: 700, mode: auto}\n    answers:\n      q1: 500\n      q2: [SYN, SYN+ACK, ACK]\n",
@@ -18,7 +19,8 @@ import Yams
         "student: s1\nexercises:\n  a:\n    answers:\n      q: [ ]\n      r: {}\n      s: -3\n      t: a:b\n",
         "student: s1\nexercises:\n  a:\n    answers:\n      q: <script>alert(1)</script>\n      r: \"</script>\"\n",
         "student: s1\nexercises:\n  a:\n    answers:\n      q: 한국어 답 # 주석\n      r: [예, 아니요]\n",
-        // Values this reader hands to Yams, one entry at a time.
+        // Values that are not of the template's shape (Yams reads every value; these are not
+        // counted against the reader's bound on odd entries).
         "student: s1\nexercises:\n  a:\n    answers:\n      q: |\n        two\n        lines\n      r: 2\n",
         "student: s1\nexercises:\n  a:\n    answers:\n      q: [SYN,\n        ACK]\n      r: 2\n",
         "student: s1\nexercises:\n  a:\n    answers:\n      q: plain\n        continued\n",
@@ -39,7 +41,7 @@ import Yams
         case .scalar("", true, _): return .scalar("", plain: true, AnswerTree.Position(line: 0, column: 0))
         case .scalar, .broken: return tree
         case .sequence(let items, let p): return .sequence(items.map(unplacingEmptyValues), p)
-        case .mapping(let pairs, let p): return .mapping(pairs.map { (unplacingEmptyValues($0.key), unplacingEmptyValues($0.value)) }, p)
+        case .mapping(let pairs, let p): return .mapping(pairs.map { AnswerTree.Pair(key: unplacingEmptyValues($0.key), value: unplacingEmptyValues($0.value)) }, p)
         }
     }
 
