@@ -1,5 +1,6 @@
-import SourceFiles
 import SocketSim
+import SourceFiles
+import TraceQueries
 
 /// The answers for one exercise and one variant, all computed by the simulation.
 public struct AnswerKey: Sendable, Equatable {
@@ -59,7 +60,7 @@ extension Exercise {
         var key = AnswerKey(exerciseID: id, variant: variant, values: [:], variables: variables, textVariables: prepared.run.textVariables)
 
         let direct = questions.filter { $0.carryForward == nil }
-        let needs = scenario.caches.needs(id: id, texts: [prose] + questions.flatMap { [$0.prompt, $0.hint, $0.solution] })
+        let needs = caches.needs(id: id, texts: [prose] + questions.flatMap { [$0.prompt, $0.hint, $0.solution] })
         var placeholderQueries: [Query] = []
         for (text, parsed) in needs.queries {
             switch parsed {

@@ -1,5 +1,6 @@
-import SourceFiles
 import SocketSim
+import SourceFiles
+import TraceQueries
 
 extension AnswerValue {
     /// The rendering students read (Korean): 예/아니요, "반환하지 않음" for a call that never returns.

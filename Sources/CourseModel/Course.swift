@@ -48,13 +48,23 @@ public struct Course: Sendable {
         do throws(DiagnosticError) { config = try CourseConfig.load(text: files.course.text, file: files.course.path) } catch {
             return (nil, error.diagnostics)
         }
-        let scenarios = files.scenarios.sorted { $0.path < $1.path }.map { ScenarioFile(name: scenarioName($0.path), path: $0.path, text: $0.text) }
-        let (catalog, diagnostics) = ExerciseCatalog.load(files: files.exercises, course: config, scenarios: scenarios, workers: workers, caches: caches)
-        return (Course(config: config, configPath: files.course.path, scenarios: scenarios, catalog: catalog), diagnostics)
+        let (course, diagnostics) = load(config: config, configPath: files.course.path, scenarios: files.scenarios,
+                                         exercises: files.exercises, workers: workers, caches: caches)
+        return (course, diagnostics)
+    }
+
+    /// The same for a caller that has read `course.yaml` itself (the site reads it with its pages
+    /// and applies `--set` before any exercise loads): the scenarios and exercises load as above.
+    public static func load(config: CourseConfig, configPath: String, scenarios: [(path: String, text: String)],
+                            exercises: [(path: String, text: String)], workers: Workers = .one,
+                            caches: CourseCaches = CourseCaches()) -> (course: Course, diagnostics: [Diagnostic]) {
+        let files = scenarios.sorted { $0.path < $1.path }.map { ScenarioFile(name: scenarioName($0.path), path: $0.path, text: $0.text) }
+        let (catalog, diagnostics) = ExerciseCatalog.load(files: exercises, course: config, scenarios: files, workers: workers, caches: caches)
+        return (Course(config: config, configPath: configPath, scenarios: files, catalog: catalog), diagnostics)
     }
 
     /// A scenario's name: its file name without `.yaml`.
-    static func scenarioName(_ path: String) -> String {
+    public static func scenarioName(_ path: String) -> String {
         let file = path.split(separator: "/").last.map(String.init) ?? path
         return file.hasSuffix(".yaml") ? String(file.dropLast(5)) : file
     }

@@ -1,10 +1,12 @@
+import ScenarioLoading
 import SourceFiles
+import TraceQueries
 
 /// What loading and grading a course compute once and reuse, owned by whoever loads the course:
 /// the command makes one per run (the bench one per series of builds), a test makes its own, and
-/// nothing is kept process-wide. `ExerciseCatalog.load` hands it to every exercise it loads (in
-/// the exercise's `ScenarioRun`), so the keys, the site and the grader reach it without passing it
-/// along.
+/// nothing is kept process-wide. `ExerciseCatalog.load` hands it to every exercise it loads (and
+/// `scenarios` to the exercise's `ScenarioRun`), so the keys, the site and the grader reach it
+/// without passing it along.
 ///
 /// - `scenarios`: each scenario text read once per file and words (`ScenarioRun.compiled()`):
 ///   a grading run loads the same few scenarios for every variant, misconception and search.
@@ -13,7 +15,7 @@ import SourceFiles
 ///   parameters and scenario files: a process that loads the same content again (the bench's
 ///   rebuilds, a grader built twice) does not pay for it again.
 public final class CourseCaches: Sendable {
-    let scenarios = LockedMemo<ScenarioKey, Result<CompiledScenario, DiagnosticError>>(limit: 4096)
+    public let scenarios = ScenarioCache()
     let exerciseNeeds = LockedMemo<NeedsKey, ExerciseText.Needs>(limit: 4096)
     let hintChecks = LockedMemo<HintCheckKey, HintCheck>(limit: 1024)
 

@@ -1,5 +1,6 @@
-import SourceFiles
 import SocketSim
+import SourceFiles
+import TraceQueries
 
 /// The check that a question's hint (and every misconception's correction) teaches without
 /// giving the answer away: for many variants, the rendered text is searched for every written form

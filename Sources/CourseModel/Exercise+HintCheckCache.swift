@@ -2,11 +2,11 @@ import SourceFiles
 
 extension Exercise {
     /// `hintCheck()` once per exercise text, course parameters and scenario files in the course's
-    /// caches (`CourseCaches.hintChecks`, reached through the exercise's scenario).
+    /// caches (`CourseCaches.hintChecks`).
     func cachedHintCheck(text: String, file: String, course: CourseConfig, scenarios: [ScenarioFile]) -> CourseCaches.HintCheck {
         let key = CourseCaches.HintCheckKey(file: file, text: text, parameters: course.parameters,
                                             scenarios: scenarios.map { .init(name: $0.name, text: $0.text) })
-        return scenario.caches.hintChecks.value(key) { hintCheck() }
+        return caches.hintChecks.value(key) { hintCheck() }
     }
 }
 

@@ -1,5 +1,6 @@
-import SourceFiles
 import SocketSim
+import SourceFiles
+import TraceQueries
 import Yams
 
 /// A scenario file the exercises may name: `scenario: deadlock` means `content/scenarios/deadlock.yaml`.
@@ -50,7 +51,8 @@ public struct ExerciseCatalog: Sendable {
             let f = sorted[i]
             do throws(DiagnosticError) {
                 var e = try ExerciseLoader.load(text: f.text, file: f.path, course: course, scenarios: scenarios)
-                e.scenario.caches = caches
+                e.caches = caches
+                e.scenario.caches = caches.scenarios
                 return .success((e, e.cachedHintCheck(text: f.text, file: f.path, course: course, scenarios: scenarios)))
             } catch {
                 return .failure(error)

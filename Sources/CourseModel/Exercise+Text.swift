@@ -1,5 +1,6 @@
-import SourceFiles
 import SocketSim
+import SourceFiles
+import TraceQueries
 
 /// The placeholders of exercise texts (prose, prompts, explanations), filled per variant.
 ///

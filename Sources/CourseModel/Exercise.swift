@@ -1,5 +1,7 @@
-import SourceFiles
+import ScenarioLoading
 import SocketSim
+import SourceFiles
+import TraceQueries
 
 /// A graded exercise: a scenario, the parameters that vary per student, and questions whose answers
 /// are queries over the scenario's trace (never typed-in values).
@@ -18,6 +20,9 @@ public struct Exercise: Sendable, Hashable, Identifiable {
     public var misconceptions: [Misconception]
     public var questions: [Question]
     public var location: SourceLocation
+    /// What loading and grading the course compute once (`CourseCaches`): `ExerciseCatalog.load`
+    /// gives every exercise its course's. Not part of the exercise's identity.
+    @NotCompared public var caches = CourseCaches()
 
     public init(id: String, section: String, title: String, prose: String, scenario: ScenarioRun, scenarioName: String?,
                 parameters: [ParameterSpec], misconceptions: [Misconception], questions: [Question], location: SourceLocation) {

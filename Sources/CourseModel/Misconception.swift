@@ -1,5 +1,6 @@
-import SourceFiles
 import SocketSim
+import SourceFiles
+import TraceQueries
 
 /// A common wrong model of sockets, written as a variation of the right one.
 ///

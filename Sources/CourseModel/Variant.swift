@@ -2,6 +2,7 @@ import SourceFiles
 @preconcurrency import Crypto
 import Foundation
 import SocketSim
+import TraceQueries
 
 /// One student's values for an exercise's parameters.
 public struct Variant: Sendable, Hashable, CustomStringConvertible {

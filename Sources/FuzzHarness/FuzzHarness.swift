@@ -1,9 +1,11 @@
 import CourseModel
 import Foundation
 import Grader
+import ScenarioLoading
 import SiteBuilder
 import SocketSim
 import SourceFiles
+import TraceQueries
 
 /// The inputs SockLab reads from people, each driven through the code the commands run on it.
 ///

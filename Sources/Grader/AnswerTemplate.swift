@@ -1,6 +1,7 @@
 import CourseModel
 import SocketSim
 import SourceFiles
+import TraceQueries
 
 /// A student's empty answer file: their variant of every exercise, sealed by its tag (see
 /// `VariantTag`), and every question id with an empty answer, the prompt (with their numbers) as

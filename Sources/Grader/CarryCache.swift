@@ -1,5 +1,7 @@
 import CourseModel
+import ScenarioLoading
 import SourceFiles
+import TraceQueries
 
 /// Values of carried-forward questions for answers students actually gave, computed once each.
 final class CarryCache: Sendable {

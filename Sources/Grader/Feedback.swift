@@ -1,4 +1,5 @@
 import CourseModel
+import TraceQueries
 
 /// The Korean feedback a student reads for one question (Markdown).
 ///

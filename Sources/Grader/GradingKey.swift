@@ -3,6 +3,7 @@ import Foundation
 import SocketSim
 import SourceFiles
 import Synchronization
+import TraceQueries
 
 /// A key with what marking needs from it prepared once: keys read as answers are, misconception
 /// predictions in a fixed order, explanations rendered for the variant, and the question's own

@@ -1,5 +1,6 @@
 import CourseModel
 import SocketSim
+import TraceQueries
 
 /// A student's answer read as the question's kind asks.
 enum ReadAnswer: Hashable, Sendable {

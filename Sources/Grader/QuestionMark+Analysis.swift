@@ -1,4 +1,5 @@
 import CourseModel
+import TraceQueries
 
 /// An answer or a key read as its question's kind asks, in a form that compares and hashes the
 /// way marking compares (words without regard to letter case, lists and byte counts normalised).

@@ -1,5 +1,6 @@
 import CourseModel
 import SourceFiles
+import TraceQueries
 
 /// How one question was marked.
 ///

@@ -1,6 +1,7 @@
 import CourseModel
 import Foundation
 import SocketSim
+import TraceQueries
 
 /// What an answer file may contain, for the student site's offline checker (`check.html`): the
 /// exercise and question ids, each question's kind and choices, the names of each exercise's

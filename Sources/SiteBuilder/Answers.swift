@@ -1,6 +1,7 @@
 import CourseModel
 import SocketSim
 import SourceFiles
+import TraceQueries
 
 /// Worked-example values: a query over a scenario's run, shown as prose text.
 extension BuildContext {

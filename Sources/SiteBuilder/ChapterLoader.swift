@@ -22,8 +22,7 @@ public enum ChapterLoader {
 
         var scenarios: [String: (path: String, text: String)] = [:]
         for path in tree.paths(under: "content/scenarios", suffix: ".yaml") {
-            let name = String(path.split(separator: "/").last!.dropLast(5))
-            scenarios[name] = (path, tree[path]!)
+            scenarios[Course.scenarioName(path)] = (path, tree[path]!)
         }
 
         var byID: [String: PageSource] = [:]

@@ -2,6 +2,7 @@ import CourseModel
 import Foundation
 import SocketSim
 import SourceFiles
+import TraceQueries
 
 /// The exercises as pages: each section's exercises at the end of its page, a page of all of them,
 /// the answer-file template to download and, in the instructor build, the keys and explanations.
@@ -25,10 +26,10 @@ struct ExercisePages {
     static func build(chapter: Chapter, context: inout BuildContext, options: BuildOptions, workers: Workers = .one) -> ExercisePages {
         var out = ExercisePages()
         guard !chapter.exercises.isEmpty else { return out }
-        let scenarios = chapter.scenarios.map { ScenarioFile(name: $0.key, path: $0.value.path, text: $0.value.text) }
-        let files = chapter.exercises.map { (path: $0.key, text: $0.value) }
-        let (catalog, problems) = ExerciseCatalog.load(files: files, course: chapter.course, scenarios: scenarios, workers: workers,
-                                                      caches: context.caches)
+        let (course, problems) = Course.load(config: chapter.course, configPath: "content/course.yaml",
+                                             scenarios: Array(chapter.scenarios.values), exercises: chapter.exercises.map { (path: $0.key, text: $0.value) },
+                                             workers: workers, caches: context.caches)
+        let catalog = course.catalog
         out.diagnostics += problems
         out.catalog = catalog
         let sectionIDs = Set(chapter.sections.map(\.id))

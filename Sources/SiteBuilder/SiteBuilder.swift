@@ -3,6 +3,7 @@ import Diagrams
 import Foundation
 import SocketSim
 import SourceFiles
+import TraceQueries
 import XMLCheck
 
 /// How to build: parameter overrides (`--set`) and whether this is the instructor's build.
@@ -268,7 +269,7 @@ struct BuildContext {
         defer { if let timer, let start { timings["scenarios", default: 0] += StageClock.ms(timer.now() - start) } }
         let result: Result<(scenario: ScenarioRun, run: QueryRun), DiagnosticError>
         if let (path, text) = chapter.scenarios[name] {
-            let scenario = ScenarioRun(text: text, file: path, variables: courseVariables, caches: caches)
+            let scenario = ScenarioRun(text: text, file: path, variables: courseVariables, caches: caches.scenarios)
             do throws(DiagnosticError) { result = .success((scenario, try scenario.run())) } catch { result = .failure(error) }
         } else {
             result = .failure(DiagnosticError(Diagnostic(at: SourceLocation(file: "content/scenarios/\(name).yaml"), id: .contentUnknownScenario,

@@ -2,6 +2,7 @@ import CourseModel
 import Foundation
 import Grader
 import SocketSim
+import TraceQueries
 
 /// Grades generated answer files as `socklab grade FOLDER` does (read the files, parse, compute the
 /// keys of every variant in use, mark), and prints files per second and peak memory.

@@ -1,8 +1,10 @@
 import ArgumentParser
 import CourseModel
 import Foundation
+import ScenarioLoading
 import SocketSim
 import SourceFiles
+import TraceQueries
 
 struct Simulate: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -3,6 +3,7 @@ import Foundation
 import Grader
 import SocketSim
 import Testing
+import TraceQueries
 
 let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
 

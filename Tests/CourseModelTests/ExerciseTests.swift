@@ -1,41 +1,13 @@
 import CourseModel
+import CourseModelTestSupport
 import Foundation
 import SocketSim
 import SourceFiles
 import Testing
 
-/// The course's content, loaded once per test.
-struct Content {
-    let course: CourseConfig
-    let scenarios: [ScenarioFile]
-    let catalog: ExerciseCatalog
-    let diagnostics: [Diagnostic]
-
-    static func load() throws -> Content {
-        let coursePath = contentRoot.appendingPathComponent("course.yaml").path
-        let files = Course.Files(course: (coursePath, try String(contentsOfFile: coursePath, encoding: .utf8)),
-                                 scenarios: try files(in: "scenarios"), exercises: try files(in: "exercises"))
-        let (loaded, diagnostics) = Course.load(files, caches: sharedCaches)
-        guard let course = loaded else { throw DiagnosticError(diagnostics) }
-        return Content(course: course.config, scenarios: course.scenarios, catalog: course.catalog, diagnostics: diagnostics)
-    }
-
-    static func files(in folder: String) throws -> [(path: String, text: String)] {
-        let dir = contentRoot.appendingPathComponent(folder)
-        return try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".yaml") }.sorted().map {
-            let p = dir.appendingPathComponent($0).path
-            return (p, try String(contentsOfFile: p, encoding: .utf8))
-        }
-    }
-
-    func load(_ yaml: String, file: String = "test.yaml") throws(DiagnosticError) -> Exercise {
-        try ExerciseLoader.load(text: yaml, file: file, course: course, scenarios: scenarios)
-    }
-}
-
 @Suite struct ExerciseLoading {
     @Test func everyExerciseLoadsAndEveryVariantHasAKey() throws {
-        let c = try Content.load()
+        let c = try Content.load(caches: sharedCaches)
         #expect(c.diagnostics.isEmpty, "\(c.diagnostics.map(\.description).joined(separator: "\n"))")
         #expect(c.catalog.exercises.count >= 4)
         for e in c.catalog.exercises {
@@ -52,7 +24,7 @@ struct Content {
     }
 
     @Test func refusesALiteralAnswer() throws {
-        let c = try Content.load()
+        let c = try Content.load(caches: sharedCaches)
         let yaml = """
         id: literal
         section: buffering
@@ -84,7 +56,7 @@ struct Content {
     }
 
     @Test func reportsEveryProblemWithItsLine() throws {
-        let c = try Content.load()
+        let c = try Content.load(caches: sharedCaches)
         let yaml = """
         id: Bad_Id
         section: nowhere
@@ -108,7 +80,7 @@ struct Content {
     }
 
     @Test func inlineScenarioErrorsPointIntoTheExerciseFile() throws {
-        let c = try Content.load()
+        let c = try Content.load(caches: sharedCaches)
         let yaml = """
         id: inline
         section: buffering
@@ -134,7 +106,7 @@ struct Content {
     }
 
     @Test func variantsAreStableAndSpread() throws {
-        let c = try Content.load()
+        let c = try Content.load(caches: sharedCaches)
         let e = try #require(c.catalog.exercise("deadlock-smallest-n"))
         let chooser = VariantChooser(secret: "test-secret")
         #expect(chooser.variant(of: e, for: "s001") == chooser.variant(of: e, for: "s001"))
@@ -149,7 +121,7 @@ struct Content {
 
 @Suite struct Misconceptions {
     @Test func predictionsNameTheWrongModels() throws {
-        let c = try Content.load()
+        let c = try Content.load(caches: sharedCaches)
         let buffering = try #require(c.catalog.exercise("buffering-first-recv"))
         let key = try buffering.answerKey(for: Variant(["a": .integer(300), "b": .integer(400)]))
         #expect(key.values["first-recv"] == .integer(key.variables["rqs"]!))
@@ -176,7 +148,7 @@ struct Content {
     }
 
     @Test func swappedQueues() throws {
-        let c = try Content.load()
+        let c = try Content.load(caches: sharedCaches)
         let e = try c.load("""
         id: swapped
         section: buffering
@@ -199,7 +171,7 @@ struct Content {
     }
 
     @Test func carriedForward() throws {
-        let c = try Content.load()
+        let c = try Content.load(caches: sharedCaches)
         let dl = try #require(c.catalog.exercise("deadlock-smallest-n"))
         let v = Variant(["sqs": .integer(500), "rqs": .integer(300), "d": .integer(1)])
         let q = try #require(dl.question("recvq-at-smallest-n"))

@@ -2,6 +2,7 @@
 import CourseModelTestSupport
 import SocketSim
 import Testing
+@testable import TraceQueries
 
 /// `ExerciseText` reads placeholders with `TemplateScanner`; these tests hold it to the loops it
 /// had before, copied here as they were, over many generated texts.

@@ -1,8 +1,10 @@
 @testable import CourseModel
+import CourseModelTestSupport
 import Foundation
 import SocketSim
 import SourceFiles
 import Testing
+@testable import TraceQueries
 
 /// The loader's proof that hints teach without giving the answer away.
 @Suite struct HintCheck {
@@ -36,7 +38,7 @@ import Testing
     }
 
     static func leaks(_ yaml: String) throws -> [Diagnostic] {
-        let c = try Content.load()
+        let c = try Content.load(caches: sharedCaches)
         let (catalog, problems) = ExerciseCatalog.load(files: [("hinted.yaml", yaml)], course: c.course, scenarios: c.scenarios, caches: sharedCaches)
         #expect(catalog.exercises.isEmpty == !problems.isEmpty, "an exercise with a leaking hint is refused")
         return problems
@@ -191,7 +193,7 @@ import Testing
 
     @Test("a key's unit: milliseconds for duration parameters, the unit its name carries in the scenario, else none")
     func durationUnits() throws {
-        let c = try Content.load()
+        let c = try Content.load(caches: sharedCaches)
         let extra = """
           - id: wait
             prompt: "p"
@@ -218,7 +220,7 @@ import Testing
 
     @Test("the hint check reads what students read: durations in Korean, mentions kept on them")
     func tracedDurations() throws {
-        let c = try Content.load()
+        let c = try Content.load(caches: sharedCaches)
         let e = try c.load(Self.exercise(hint: "h", answer: "deadlock", kind: "yesno"))
         let key = try e.answerKey(for: e.defaultVariant)
         let t = ExerciseText.renderTraced("MSL({msl}ms) 뒤 {2 * msl}ms와 `+{msl}ms` 뒤", key: key, givens: e.givenNames)
@@ -283,7 +285,7 @@ import Testing
 
     @Test("a hint may not use {answer}; the old explanation: is the solution, and not beside solution:")
     func fields() throws {
-        let c = try Content.load()
+        let c = try Content.load(caches: sharedCaches)
         let withAnswer = Self.exercise(hint: "답은 {answer}", answer: "deadlock", kind: "yesno")
         do { _ = try c.load(withAnswer); Issue.record("a hint with {answer} was accepted") } catch {
             #expect(error.diagnostics.map(\.id.rawValue) == ["exercise.hint-answer"])
@@ -301,7 +303,7 @@ import Testing
 
     @Test("a misconception's correction is checked like a hint")
     func misconceptionCorrection() throws {
-        let c = try Content.load()
+        let c = try Content.load(caches: sharedCaches)
         let yaml = """
         id: listener
         section: lifecycle
@@ -325,7 +327,7 @@ import Testing
 
     @Test("every question of the chapter has a hint and a solution")
     func chapterHasHintsAndSolutions() throws {
-        let c = try Content.load()
+        let c = try Content.load(caches: sharedCaches)
         #expect(c.diagnostics.isEmpty, "\(c.diagnostics.map(\.description).joined(separator: "\n"))")
         for e in c.catalog.exercises {
             for q in e.questions {
@@ -342,7 +344,7 @@ import Testing
 @Suite struct ContentMeasures {
     /// The chapter with the keys of every exercise's sampled variants, computed once.
     static let chapter: Result<(Content, [String: [Variant: AnswerKey]]), Error> = Result {
-        let c = try Content.load()
+        let c = try Content.load(caches: sharedCaches)
         var keys: [String: [Variant: AnswerKey]] = [:]
         for e in c.catalog.exercises {
             for v in e.hintCheckVariants { keys[e.id, default: [:]][v] = try c.catalog.checkedKey(e, v).map(e.withPredictions) ?? e.answerKey(for: v) }
@@ -352,7 +354,7 @@ import Testing
 
     @Test("the keys the hint check kept are the keys: those of every sampled variant, the default among them")
     func checkedKeysAreTheKeys() throws {
-        let c = try Content.load()
+        let c = try Content.load(caches: sharedCaches)
         var compared = 0
         for e in c.catalog.exercises {
             let kept = c.catalog.checkedKeys[e.id] ?? [:]
@@ -456,7 +458,7 @@ import Testing
     /// have all 19,900); the figures are printed for the report.
     @Test("pairs of 200 students with identical keys", arguments: once)
     func figures(_ id: String) throws {
-        let c = try Content.load()
+        let c = try Content.load(caches: sharedCaches)
         let e = try #require(c.catalog.exercise(id))
         let pairs = try Self.identicalPairs(e)
         print("identical-key pairs of 200 students: \(id): \(pairs) of 19900")

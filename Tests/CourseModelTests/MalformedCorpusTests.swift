@@ -1,6 +1,7 @@
 import CourseModel
 import CourseModelTestSupport
 import Foundation
+import ScenarioLoading
 import SocketSim
 import SourceFiles
 import Testing

@@ -1,4 +1,5 @@
 import CourseModel
+import ScenarioLoading
 import SocketSim
 import Testing
 

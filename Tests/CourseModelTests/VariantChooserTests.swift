@@ -1,5 +1,6 @@
 @testable import CourseModel
 import Crypto
+import CourseModelTestSupport
 import Foundation
 import SourceFiles
 import Testing
@@ -42,7 +43,7 @@ import Testing
     }
 
     @Test func indicesMatchTheReference() throws {
-        let c = try Content.load()
+        let c = try Content.load(caches: sharedCaches)
         let chooser = VariantChooser(secret: "test-secret")
         var varied = 0
         for e in c.catalog.exercises {
@@ -138,7 +139,7 @@ import Testing
 
     @Test("range [1, 1073741824] loads without listing its values, and every student gets a value in it")
     func aBillionValues() throws {
-        let c = try Content.load()
+        let c = try Content.load(caches: sharedCaches)
         let e = try c.load(Self.exercise(parameters: "  n: { range: [1, 1073741824] }\n  mode: { choices: [a, b, c] }"))
         #expect(e.variantCount == 3 << 30)
         #expect(e.parameters[0].candidates.count == 1 << 30)
@@ -163,7 +164,7 @@ import Testing
 
     @Test("a bound beyond ±2^40 is refused at its line")
     func boundBeyondTheLimit() throws {
-        let c = try Content.load()
+        let c = try Content.load(caches: sharedCaches)
         #expect(throws: DiagnosticError.self) { try c.load(Self.exercise(parameters: "  n: { range: [0, 1099511627777] }")) }
         do throws(DiagnosticError) {
             _ = try c.load(Self.exercise(parameters: "  n: { range: [-9223372036854775808, 9223372036854775807] }"))
@@ -178,7 +179,7 @@ import Testing
 
     @Test("more than 2^48 variants in all is refused at the parameter that crosses the bound")
     func tooManyVariants() throws {
-        let c = try Content.load()
+        let c = try Content.load(caches: sharedCaches)
         let params = "  a: { range: [0, 1000000] }\n  b: { range: [0, 1000000] }\n  c: { range: [0, 1000000] }"
         do throws(DiagnosticError) {
             _ = try c.load(Self.exercise(parameters: params))
@@ -243,7 +244,7 @@ import Testing
     }
 
     @Test func theShippedCourseUsesTheDemoSecret() throws {
-        let c = try Content.load()
+        let c = try Content.load(caches: sharedCaches)
         #expect(c.course.secret == CourseSecret.demo)
     }
 }

@@ -1,5 +1,6 @@
 import CourseModel
 import Diagrams
+import ScenarioLoading
 import SocketSim
 
 /// The textbook's situations, written here rather than read from content/ so that editing the

@@ -1,4 +1,5 @@
 import CourseModel
+import CourseModelTestSupport
 import Foundation
 @testable import Grader
 import SourceFiles
@@ -13,22 +14,9 @@ struct FrozenVariantTests {
 
     /// The real chapter, with every exercise file's text passed through `edit`.
     static func catalog(editing edit: (String, String) -> String = { $1 }) throws -> ExerciseCatalog {
-        let content = RealChapterTests.root.appendingPathComponent("content")
-        let coursePath = content.appendingPathComponent("course.yaml").path
-        let course = try CourseConfig.load(text: String(contentsOfFile: coursePath, encoding: .utf8), file: "content/course.yaml")
-        func files(_ folder: String) throws -> [(path: String, text: String)] {
-            let dir = content.appendingPathComponent(folder)
-            return try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".yaml") }.sorted().map {
-                (path: "content/\(folder)/\($0)", text: try String(contentsOfFile: dir.appendingPathComponent($0).path, encoding: .utf8))
-            }
-        }
-        let scenarios = try files("scenarios").map {
-            ScenarioFile(name: String($0.path.split(separator: "/").last!.dropLast(5)), path: $0.path, text: $0.text)
-        }
-        let exercises = try files("exercises").map { (path: $0.path, text: edit($0.path, $0.text)) }
-        let (catalog, problems) = ExerciseCatalog.load(files: exercises, course: course, scenarios: scenarios, caches: sharedCaches)
+        let (loaded, problems) = Course.load(try Content.files(relative: true, exercises: { ($0, edit($0, $1)) }), caches: sharedCaches)
         #expect(problems.map(\.description) == [])
-        return catalog
+        return try #require(loaded).catalog
     }
 
     /// A mid-semester edit: every range widened by two steps at the top, and one range narrowed so

@@ -3,6 +3,7 @@ import CourseModelTestSupport
 import Foundation
 @testable import Grader
 import Testing
+@testable import TraceQueries
 
 /// The real chapter's exercises (content/), graded end to end: for several students, a file with
 /// every key of their own variant scores full marks and an empty one scores zero.
@@ -11,21 +12,10 @@ struct RealChapterTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     static func load() throws -> (ExerciseCatalog, Grader) {
-        let content = root.appendingPathComponent("content")
-        let coursePath = content.appendingPathComponent("course.yaml").path
-        let course = try CourseConfig.load(text: String(contentsOfFile: coursePath, encoding: .utf8), file: "content/course.yaml")
-        func files(_ folder: String) throws -> [(path: String, text: String)] {
-            let dir = content.appendingPathComponent(folder)
-            return try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".yaml") }.sorted().map {
-                (path: "content/\(folder)/\($0)", text: try String(contentsOfFile: dir.appendingPathComponent($0).path, encoding: .utf8))
-            }
-        }
-        let scenarios = try files("scenarios").map {
-            ScenarioFile(name: String($0.path.split(separator: "/").last!.dropLast(5)), path: $0.path, text: $0.text)
-        }
-        let (catalog, problems) = ExerciseCatalog.load(files: try files("exercises"), course: course, scenarios: scenarios, caches: sharedCaches)
+        let (loaded, problems) = Course.load(try Content.files(relative: true), caches: sharedCaches)
         #expect(problems.map(\.description) == [])
-        return (catalog, Grader(catalog: catalog, secret: try #require(course.secret)))
+        let course = try #require(loaded)
+        return (course.catalog, Grader(catalog: course.catalog, secret: try #require(course.config.secret)))
     }
 
     /// An answer as a student writes it in YAML.

@@ -1,7 +1,9 @@
 import CourseModel
+import CourseModelTestSupport
 import Foundation
 import Grader
 import Testing
+import TraceQueries
 
 /// The chapter's own exercises: every key computes, a perfect file gets full marks, an empty one zero.
 @Suite struct RealContent {
@@ -9,21 +11,9 @@ import Testing
         .appendingPathComponent("content")
 
     static func catalog(workers: Workers = .one, under prefix: String = "") throws -> ExerciseCatalog {
-        let coursePath = content.appendingPathComponent("course.yaml").path
-        let course = try CourseConfig.load(text: String(contentsOfFile: coursePath, encoding: .utf8), file: coursePath)
-        func yaml(_ folder: String) throws -> [(path: String, text: String)] {
-            let d = content.appendingPathComponent(folder)
-            return try FileManager.default.contentsOfDirectory(atPath: d.path).filter { $0.hasSuffix(".yaml") }.sorted().map {
-                (d.appendingPathComponent($0).path, try String(contentsOfFile: d.appendingPathComponent($0).path, encoding: .utf8))
-            }
-        }
-        let scenarios = try yaml("scenarios").map {
-            ScenarioFile(name: String(($0.path as NSString).lastPathComponent.dropLast(5)), path: $0.path, text: $0.text)
-        }
-        let files = try yaml("exercises").map { (path: prefix + $0.path, text: $0.text) }
-        let (catalog, problems) = ExerciseCatalog.load(files: files, course: course, scenarios: scenarios, workers: workers, caches: sharedCaches)
+        let (loaded, problems) = Course.load(try Content.files(exercises: { (prefix + $0, $1) }), workers: workers, caches: sharedCaches)
         #expect(problems.isEmpty, "\(problems.map(\.description).joined(separator: "\n"))")
-        return catalog
+        return try #require(loaded).catalog
     }
 
     /// An answer written the way a student would write the key.

@@ -3,6 +3,7 @@ import Foundation
 @testable import Grader
 import SourceFiles
 import Testing
+import TraceQueries
 
 /// One slip, one question: each fixture in Fixtures/slips is right.yaml (17 points) with one kind of
 /// mistake, and costs exactly the questions the mistake touches, with diagnostics naming the

@@ -7,10 +7,8 @@ import Testing
 @Suite("The answer-file checker page")
 struct CheckPageTests {
     static func catalog(_ tree: SourceTree) throws -> ExerciseCatalog {
-        let (chapter, _) = ChapterLoader.load(tree)
-        let c = try #require(chapter)
-        let scenarios = c.scenarios.map { ScenarioFile(name: $0.key, path: $0.value.path, text: $0.value.text) }
-        return ExerciseCatalog.load(files: c.exercises.map { ($0.key, $0.value) }, course: c.course, scenarios: scenarios, caches: sharedCaches).catalog
+        let files = try #require(Course.Files(tree: tree.files))
+        return try #require(Course.load(files, caches: sharedCaches).course).catalog
     }
 
     /// Every string leaf of a JSON value, with the path of keys that leads to it.

@@ -1,7 +1,8 @@
 import CourseModel
 import Foundation
-import Testing
 @testable import SiteBuilder
+import Testing
+import TraceQueries
 
 /// Without --solutions nothing in the output reveals an answer: the student build is searched for
 /// every key of several variants of every question, and for every explanation.
@@ -17,12 +18,10 @@ struct NoAnswerLeakTests {
         let tree = try realTree()
         let student = SiteBuilder.build(tree, caches: sharedCaches)
         let instructor = SiteBuilder.build(tree, options: BuildOptions(solutions: true), caches: sharedCaches)
-        let (chapter, _) = ChapterLoader.load(tree)
-        let c = try #require(chapter)
-        let scenarios = c.scenarios.map { ScenarioFile(name: $0.key, path: $0.value.path, text: $0.value.text) }
-        let (catalog, problems) = ExerciseCatalog.load(files: c.exercises.map { ($0.key, $0.value) }, course: c.course, scenarios: scenarios, caches: sharedCaches)
+        let files = try #require(Course.Files(tree: tree.files))
+        let (course, problems) = Course.load(files, caches: sharedCaches)
         #expect(problems.map(\.description) == [])
-        return Built(student: student, instructor: instructor, catalog: catalog)
+        return Built(student: student, instructor: instructor, catalog: try #require(course).catalog)
     }
 
     /// The text of one question's block in a page, tags removed.

@@ -1,10 +1,11 @@
 import CourseModel
 import Foundation
+@testable import SiteBuilder
 import SourceFiles
 import Synchronization
 import Testing
+import TraceQueries
 import XMLCheck
-@testable import SiteBuilder
 
 @Suite("Building the site")
 struct SiteBuildTests {

@@ -1,47 +1,6 @@
 import SourceFiles
 import SocketSim
 
-/// A value computed from a trace: what an answer key, a worked example or a student's answer is.
-public enum AnswerValue: Hashable, Sendable, CustomStringConvertible {
-    case integer(Int)
-    case text(String)
-    case boolean(Bool)
-    case list([String])
-    /// Bytes per originating `send` ("send 1", or "client send 1" when both hosts send).
-    case counts([String: Int])
-    /// A call that never returned (or a search that found nothing).
-    case never
-
-    /// A plain, language-neutral rendering: `1000`, `yes`, `SYN, SYN+ACK, ACK`, `send 1: 500, send 2: 300`.
-    /// Callers that speak Korean localise booleans and `never` themselves.
-    public var display: String {
-        switch self {
-        case .integer(let v): return String(v)
-        case .text(let s): return s
-        case .boolean(let b): return b ? "yes" : "no"
-        case .list(let items): return items.joined(separator: ", ")
-        case .counts(let c): return Self.sortedCountKeys(c).map { "\($0): \(c[$0]!)" }.joined(separator: ", ")
-        case .never: return "never"
-        }
-    }
-
-    public var description: String { display }
-
-    /// Count keys in a natural order: `send 2` before `send 10`, host names alphabetically.
-    public static func sortedCountKeys(_ c: [String: Int]) -> [String] {
-        c.keys.sorted { a, b in
-            let (pa, na) = splitTrailingNumber(a), (pb, nb) = splitTrailingNumber(b)
-            return pa != pb ? pa < pb : na < nb
-        }
-    }
-
-    static func splitTrailingNumber(_ s: String) -> (String, Int) {
-        let digits = s.reversed().prefix { $0.isNumber }
-        guard !digits.isEmpty, let n = Int(String(digits.reversed())) else { return (s, 0) }
-        return (String(s.dropLast(digits.count)), n)
-    }
-}
-
 /// Why a query could not be read or answered; the message names what was expected.
 public struct QueryError: Error, Hashable, Sendable, CustomStringConvertible {
     public var message: String
@@ -74,7 +33,7 @@ public struct QueryError: Error, Hashable, Sendable, CustomStringConvertible {
 ///   no to yes for `min`, from yes to no for `max`): then by bisection, about log2(B - A) runs.
 public struct Query: Hashable, Sendable, CustomStringConvertible {
     public let text: String
-    let form: Form
+    package let form: Form
 
     public var description: String { text }
 
@@ -83,22 +42,22 @@ public struct Query: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// A step reference: a number or the last step.
-    enum StepRef: Hashable, Sendable {
+    package enum StepRef: Hashable, Sendable {
         case index(Int)
         case last
     }
 
     /// Which socket of a host: its connection socket (what `send` and `recv` use), or a descriptor.
-    struct SocketRef: Hashable, Sendable {
-        var host: String
-        var fd: Int?
+    package struct SocketRef: Hashable, Sendable {
+        package var host: String
+        package var fd: Int?
     }
 
-    enum Comparison: String, Hashable, Sendable {
+    package enum Comparison: String, Hashable, Sendable {
         case eq = "==", ne = "!=", lt = "<", le = "<=", gt = ">", ge = ">="
     }
 
-    indirect enum Form: Hashable, Sendable {
+    package indirect enum Form: Hashable, Sendable {
         case returned(Int)
         case returnedAt(Int)
         case blocks(Int)

@@ -1,9 +1,12 @@
 @testable import CourseModel
+import CourseModelTestSupport
 import Foundation
+@testable import ScenarioLoading
 import SocketSim
 import SocklabTestSupport
 import SourceFiles
 import Testing
+@testable import TraceQueries
 
 /// The scenario compiler held to golden files instead of to an older loader kept as an oracle.
 ///
@@ -122,7 +125,7 @@ import Testing
     }
 
     @Test func courseScenariosLoadAsAFreshCompileDoes() throws {
-        let content = try Content.load()
+        let content = try Content.load(caches: sharedCaches)
         var docs = try content.scenarios.map { try YAMLDocument(text: $0.text, file: $0.path) }
         // Scenarios written inside exercises (the exercise file with the rest blanked out).
         docs += try content.catalog.exercises.filter { $0.scenarioName == nil }.map { try YAMLDocument(text: $0.scenario.text, file: $0.scenario.file) }
@@ -188,7 +191,7 @@ import Testing
     }
 
     @Test func courseRunsLoadAsAFreshCompileDoes() throws {
-        let content = try Content.load()
+        let content = try Content.load(caches: sharedCaches)
         let runs = content.catalog.exercises.flatMap { e in (0..<min(6, e.variantCount)).map { e.run(for: e.variant(at: $0)) } }
         #expect(runs.count >= content.catalog.exercises.count)
         for base in runs {

@@ -1,5 +1,5 @@
-import SourceFiles
 import SocketSim
+import SourceFiles
 import Yams
 
 /// A scenario document read once, for loading many times with different variables and overrides.
@@ -91,12 +91,6 @@ public final class CompiledScenario: Sendable {
         case items([StepItem])
     }
 
-    /// A `let` as `ScenarioRun` re-reads it: its name and its text without the braces, parsed.
-    struct RunLet {
-        let name: String
-        let expression: Arithmetic.Compiled
-    }
-
     /// Set when the document is not a mapping: nothing else is read.
     let rootFailure: Diagnostic?
     let rootLocation: SourceLocation
@@ -109,13 +103,13 @@ public final class CompiledScenario: Sendable {
     let network: Result<NetworkMode, Diagnostic>?
     let start: Result<StartMode, Diagnostic>?
     let letSection: LetSection
-    let letNames: [String]
+    /// The `let` names, in the file's order.
+    package let letNames: [String]
     /// Where each parameter's value is written, for range errors (the file itself when not written).
     let parameterLocations: [String: SourceLocation]
     let hostsSection: HostsSection
     let hostNames: [String]
     let steps: StepsSection
-    let runLets: [RunLet]
     /// Where each step is written, in order (for a run that goes over its budget at that step).
     let stepLocations: [SourceLocation]
 
@@ -128,7 +122,6 @@ public final class CompiledScenario: Sendable {
     public init(_ doc: YAMLDocument) {
         file = doc.file
         rootLocation = doc.location(doc.root)
-        runLets = Self.runLets(doc)
         var r = YAMLReader(doc)
         guard let entries = r.mapping(doc.root, "a scenario") else {
             rootFailure = r.diagnostics[0]
@@ -177,17 +170,6 @@ public final class CompiledScenario: Sendable {
             steps = Self.stepsSection(sn, in: doc, hosts: hostNames)
         } else {
             steps = .missing(doc.error(doc.root, .scenarioNoSteps, "a scenario needs 'steps:' (a list of 'actor: call' lines)"))
-        }
-    }
-
-    /// The `let` pairs as `ScenarioRun` re-reads them, straight from the root mapping: a pair
-    /// whose key is not text is skipped, and a value is read as one expression with its braces
-    /// taken off (`ScenarioRun.unbrace`).
-    static func runLets(_ doc: YAMLDocument) -> [RunLet] {
-        guard case .mapping(let m) = doc.root, let letNode = m.first(where: { $0.key.string == "let" })?.value,
-              case .mapping(let pairs) = letNode else { return [] }
-        return pairs.compactMap { k, v in
-            k.string.map { RunLet(name: $0, expression: Arithmetic.Compiled(ScenarioRun.unbrace(v.string ?? ""))) }
         }
     }
 

@@ -1,8 +1,11 @@
 import CourseModel
+import CourseModelTestSupport
 import Foundation
+import ScenarioLoading
 import SocketSim
 import SourceFiles
 import Testing
+import TraceQueries
 
 /// Every number a scenario, course.yaml or `--set` names is read into its documented range and
 /// refused outside it with a located diagnostic; a run over its work budget is a located
@@ -211,7 +214,7 @@ struct ScenarioLimitsTests {
 
     @Test("the streamed JSON and text are byte for byte what the whole-trace encoders wrote, for every course scenario")
     func streamedMatchesReference() throws {
-        let content = try Content.load()
+        let content = try Content.load(caches: sharedCaches)
         var scenarios = try content.scenarios.map { try ScenarioLoader.load(text: $0.text, file: $0.path, variables: content.course.parameters) }
         for e in content.catalog.exercises where e.scenarioName == nil {
             scenarios.append(try e.run(for: e.variant(at: 0)).load().scenario)

@@ -1,11 +1,9 @@
 import CourseModel
+import CourseModelTestSupport
 import Foundation
 import SocketSim
 import Testing
-
-/// The content folder, found from this file so the tests run from any directory.
-let contentRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().appendingPathComponent("content")
+import TraceQueries
 
 func scenarioText(_ name: String) throws -> String {
     try String(contentsOf: contentRoot.appendingPathComponent("scenarios/\(name).yaml"), encoding: .utf8)

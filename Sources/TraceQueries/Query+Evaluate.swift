@@ -317,7 +317,7 @@ struct QueryEvaluator {
 
 extension AnswerValue {
     /// Whether a literal as written in a query (`deadlock`, `yes`, `never`, `ESTABLISHED`) equals a value.
-    static func literalMatches(_ v: AnswerValue, _ literal: String) -> Bool {
+    package static func literalMatches(_ v: AnswerValue, _ literal: String) -> Bool {
         switch v {
         case .integer(let n): return Int(literal) == n
         case .boolean(let b): return parseBoolean(literal) == b
