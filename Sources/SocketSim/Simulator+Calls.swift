@@ -42,7 +42,7 @@ extension Simulator {
 
         case .listenNumber(let n, let backlog, let reuse):
             if let sid = target(fd, host: h, fallback: hosts[h].lastCreated), sockets[sid].local != nil,
-               sockets[sid].state == .closed, !sockets[sid].everConnected {
+               sockets[sid].state == .closed, !sockets[sid].connection.everConnected {
                 // listen(2) on a bound socket: the number is the backlog.
                 if let e = listen(sid, backlog: backlog ?? n) { return .fail(e) }
                 return .ok()
@@ -74,7 +74,7 @@ extension Simulator {
         case .shutdown(let how):
             guard let sid = target(fd, host: h, fallback: hosts[h].dataSocket ?? hosts[h].lastCreated) else { return .fail(.EBADF) }
             guard sockets[sid].state.isSynchronized || sockets[sid].state == .synReceived else { return .fail(.ENOTCONN) }
-            if how != .write { shutdownRead(sid) }
+            if how != .write { perform(sockets[sid].connection.shutDownReading(), on: sid) }
             if how != .read { shutdownWrite(sid, cause: .close) }
             return .ok()
 
@@ -100,14 +100,14 @@ extension Simulator {
             guard let s = hosts[h].fds[fd] else { return .fail(.EBADF) }
             sid = s
         } else if let s = target(nil, host: h, fallback: hosts[h].lastCreated), sockets[s].state == .closed,
-                  !sockets[s].everConnected {
+                  !sockets[s].connection.everConnected {
             sid = s
         } else {
             sid = newSocket(host: h).sid
         }
         switch sockets[sid].state {
         case .synSent, .synReceived: return .fail(.EALREADY)
-        case .closed where sockets[sid].everConnected: return .fail(.EISCONN)
+        case .closed where sockets[sid].connection.everConnected: return .fail(.EISCONN)
         case .closed: break
         case .listen, .established, .finWait1, .finWait2, .closeWait, .closing, .lastAck, .timeWait: return .fail(.EISCONN)
         }
@@ -173,8 +173,8 @@ extension Simulator {
             switch sockets[sid].state {
             case .established, .closeWait: result = CallResult(value: 0)
             case .closed:
-                let e = sockets[sid].pendingError ?? .ECONNREFUSED
-                sockets[sid].pendingError = nil
+                let e = sockets[sid].connection.pendingError ?? .ECONNREFUSED
+                sockets[sid].connection.pendingError = nil
                 result = CallResult(error: e)
             // Still in the handshake (or past ESTABLISHED within one settle): keep waiting.
             case .listen, .synSent, .synReceived, .finWait1, .finWait2, .closing, .lastAck, .timeWait: break
@@ -214,7 +214,8 @@ extension Simulator {
         let fd = hosts[h].lowestFreeFD()
         let sid = sockets.count
         sockets.append(SocketRecord(id: sid, host: h, fd: fd,
-                                    sendQ: ByteQueue(capacity: hosts[h].sqs), recvQ: ByteQueue(capacity: hosts[h].rqs)))
+                                    sendQ: ByteQueue(capacity: hosts[h].sqs), recvQ: ByteQueue(capacity: hosts[h].rqs),
+                                    connection: Connection(timing: Connection.Timing(parameters))))
         hosts[h].fds[fd] = sid
         hosts[h].lastCreated = sid
         return (fd, sid)
@@ -222,7 +223,7 @@ extension Simulator {
 
     mutating func bind(_ sid: Int, _ addr: SocketAddress) -> Errno? {
         let h = sockets[sid].host
-        guard sockets[sid].local == nil, sockets[sid].state == .closed, !sockets[sid].everConnected else { return .EINVAL }
+        guard sockets[sid].local == nil, sockets[sid].state == .closed, !sockets[sid].connection.everConnected else { return .EINVAL }
         var address = addr.host
         if address != "*" {
             if let byName = hosts.first(where: { $0.config.name == address }), byName.index == h {
@@ -279,7 +280,7 @@ extension Simulator {
             if let backlog { sockets[sid].backlog = backlog }
             return nil
         case .closed:
-            guard !sockets[sid].everConnected else { return .EINVAL }
+            guard !sockets[sid].connection.everConnected else { return .EINVAL }
         case .synSent, .synReceived, .established, .finWait1, .finWait2, .closeWait, .closing, .lastAck, .timeWait:
             return .EINVAL
         }
@@ -290,7 +291,7 @@ extension Simulator {
             sockets[sid].local = Endpoint("*", p)
         }
         sockets[sid].backlog = backlog ?? parameters.backlog
-        setState(sid, .listen, .passiveOpen)
+        perform(sockets[sid].connection.listen(now: clock), on: sid)
         hosts[h].listener = sid
         return nil
     }
@@ -310,11 +311,8 @@ extension Simulator {
         }
         sockets[sid].local = local
         sockets[sid].remote = remote
-        sockets[sid].everConnected = true
-        sockets[sid].iss = initialSequenceNumber(host: h)
-        sockets[sid].sndNxt = sockets[sid].iss + 1
-        setState(sid, .synSent, .activeOpen)
-        emitControl(sid, flags: .syn, seq: sockets[sid].iss, toHost: peerHost)
+        let iss = initialSequenceNumber(host: h)
+        perform(sockets[sid].connection.connect(iss: iss, now: clock), on: sid, toHost: peerHost)
         return nil
     }
 
@@ -355,12 +353,13 @@ extension Simulator {
     }
 
     func sendError(_ sid: Int) -> Errno? {
-        let s = sockets[sid]
-        if let e = s.pendingError { return e }
-        if s.shutWrite || s.finPending || s.finSent { return .EPIPE }
-        switch s.state {
+        let c = sockets[sid].connection
+        if let e = c.pendingError { return e }
+        // A FIN is asked for only once writing is shut down.
+        if c.shutdown.contains(.write) { return .EPIPE }
+        switch c.state {
         case .established, .closeWait: return nil
-        case .closed: return s.everConnected ? .EPIPE : .ENOTCONN
+        case .closed: return c.everConnected ? .EPIPE : .ENOTCONN
         case .listen, .synSent, .synReceived: return .ENOTCONN
         case .finWait1, .finWait2, .closing, .lastAck, .timeWait: return .EPIPE
         }
@@ -375,12 +374,13 @@ extension Simulator {
     /// after a reset; nil means the call must wait.
     mutating func tryRecv(_ sid: Int, _ n: Int) -> CallResult? {
         let s = sockets[sid]
-        if s.state == .listen || (s.state == .closed && !s.everConnected) { return CallResult(error: .ENOTCONN) }
-        if let e = s.pendingError, s.recvQ.isEmpty {
-            sockets[sid].pendingError = nil
+        let c = s.connection
+        if c.state == .listen || (c.state == .closed && !c.everConnected) { return CallResult(error: .ENOTCONN) }
+        if let e = c.pendingError, s.recvQ.isEmpty {
+            sockets[sid].connection.pendingError = nil
             return CallResult(error: e)
         }
-        if s.shutRead { return CallResult(value: 0) }
+        if c.shutdown.contains(.read) { return CallResult(value: 0) }
         if !s.recvQ.isEmpty {
             let runs = sockets[sid].recvQ.removeFirst(n)
             let got = runs.reduce(0) { $0 + $1.count }
@@ -388,36 +388,21 @@ extension Simulator {
             for run in runs { appendDelivered(sid, run) }
             return CallResult(value: got, runs: runs)
         }
-        if n == 0 || s.finReceived || s.wasReset { return CallResult(value: 0) }
-        if s.state == .synSent || s.state == .synReceived { return nil }
-        return nil
+        if n == 0 || c.finReceived { return CallResult(value: 0) }
+        switch c.history {
+        case .aborted: return CallResult(value: 0)
+        case .fresh, .opened: return nil
+        }
     }
 
     mutating func appendDelivered(_ sid: Int, _ run: ByteRun) {
         sockets[sid].deliveredRuns.append(run)
     }
 
-    mutating func shutdownRead(_ sid: Int) {
-        guard !sockets[sid].shutRead else { return }
-        sockets[sid].shutRead = true
-        sockets[sid].bytesDiscarded += sockets[sid].recvQ.removeAll()
-    }
-
     mutating func shutdownWrite(_ sid: Int, cause: TransitionCause) {
-        guard !sockets[sid].shutWrite else { return }
-        sockets[sid].shutWrite = true
-        switch sockets[sid].state {
-        case .established, .synReceived:
-            sockets[sid].finPending = true
-            setState(sid, .finWait1, cause)
-        case .closeWait:
-            sockets[sid].finPending = true
-            setState(sid, .lastAck, cause)
-        // No connection to close, or our FIN is already on its way.
-        case .closed, .listen, .synSent, .finWait1, .finWait2, .closing, .lastAck, .timeWait:
-            return
-        }
-        _ = sendFINIfReady(sid)
+        let s = sockets[sid]
+        perform(sockets[sid].connection.shutDownWriting(cause: cause, now: clock, orphaned: s.fd == nil,
+                                                         sendQueueEmpty: s.sendQ.isEmpty), on: sid)
     }
 
     /// `close`: the descriptor goes away at once; the structure lives on until the close handshake
@@ -427,30 +412,15 @@ extension Simulator {
         if let fd = sockets[sid].fd { hosts[h].fds[fd] = nil }
         sockets[sid].fd = nil
         if hosts[h].listener == sid { hosts[h].listener = nil }
-        switch sockets[sid].state {
-        case .closed:
-            release(sid)
-        case .listen:
+        if sockets[sid].state == .listen {
             for child in sockets[sid].incomplete + sockets[sid].completed {
-                resetPeer(of: child)
                 sockets[child].parent = nil
-                setState(child, .closed, .listenerClosed)
-                release(child)
+                perform(sockets[child].connection.listenerClosed(now: clock), on: child)
             }
             sockets[sid].incomplete = []
             sockets[sid].completed = []
-            setState(sid, .closed, .closeWithoutFin)
-            release(sid)
-        case .synSent:
-            setState(sid, .closed, .closeWithoutFin)
-            release(sid)
-        case .synReceived, .established, .closeWait:
-            shutdownWrite(sid, cause: .close)
-        case .finWait2:
-            if sockets[sid].finWait2Until == nil { sockets[sid].finWait2Until = clock + parameters.finWait2Timeout }
-        case .finWait1, .closing, .lastAck, .timeWait:
-            break
         }
+        perform(sockets[sid].connection.close(now: clock, sendQueueEmpty: sockets[sid].sendQ.isEmpty), on: sid)
     }
 
     /// Reclaims a CLOSED socket structure once no descriptor refers to it.

@@ -8,21 +8,15 @@ extension Simulator {
         let sAddr = route(from: s, to: cAddr)
         let cEnd = Endpoint(cAddr, parameters.ephemeralFirst), sEnd = Endpoint(sAddr, 80)
         hosts[c].nextEphemeral = parameters.ephemeralFirst + 1
-        for (me, local, remote, h) in [(cid, cEnd, sEnd, c), (sid, sEnd, cEnd, s)] {
+        let cISS = initialSequenceNumber(host: c), sISS = initialSequenceNumber(host: s)
+        for (me, local, remote, h, iss, irs) in [(cid, cEnd, sEnd, c, cISS, sISS), (sid, sEnd, cEnd, s, sISS, cISS)] {
             sockets[me].local = local
             sockets[me].remote = remote
-            sockets[me].state = .established
-            sockets[me].everConnected = true
-            sockets[me].iss = initialSequenceNumber(host: h)
-            sockets[me].sndNxt = sockets[me].iss + 1
+            sockets[me].connection = .established(iss: iss, irs: irs, timing: Connection.Timing(parameters))
             hosts[h].dataSocket = me
         }
         sockets[cid].peer = sid
         sockets[sid].peer = cid
-        sockets[cid].irs = sockets[sid].iss
-        sockets[cid].rcvNxt = sockets[sid].sndNxt
-        sockets[sid].irs = sockets[cid].iss
-        sockets[sid].rcvNxt = sockets[cid].sndNxt
     }
 
     func hostIndex(owning address: String) -> Int? {
@@ -31,24 +25,7 @@ extension Simulator {
 
     func window(_ sid: Int) -> Int { sockets[sid].recvQ.free }
 
-    /// Puts a control segment (SYN, SYN+ACK, FIN) in flight and arms its retransmission timer.
-    mutating func emitControl(_ sid: Int, flags: TCPFlags, seq: Int, toHost: Int? = nil) {
-        let s = sockets[sid]
-        guard let local = s.local, let remote = s.remote,
-              let to = toHost ?? hostIndex(owning: remote.address) else { return }
-        let ackFlag: TCPFlags = flags.contains(.syn) && !flags.contains(.ack) && s.state == .synSent ? [] : .ack
-        let seg = Segment(id: newSegmentID(), fromHost: s.host, toHost: to, source: local, destination: remote,
-                          seq: seq, ack: ackFlag.isEmpty ? 0 : s.rcvNxt, flags: flags.union(ackFlag),
-                          window: window(sid), length: 0, payload: [])
-        network.append(seg)
-        record(.sent, seg)
-        sockets[sid].retransmitSegment = seg
-        sockets[sid].retransmissions = 0
-        sockets[sid].currentRTO = parameters.rto
-        sockets[sid].retransmitAt = clock + parameters.rto
-    }
-
-    /// Sends a segment that is never retransmitted: a pure ACK or a RST.
+    /// Sends a RST for a connection the host has no socket for (so no `Connection` to ask).
     mutating func emit(from host: Int, to: Int, source: Endpoint, destination: Endpoint, seq: Int, ack: Int,
                        flags: TCPFlags, window: Int) {
         let seg = Segment(id: newSegmentID(), fromHost: host, toHost: to, source: source, destination: destination,
@@ -57,22 +34,14 @@ extension Simulator {
         record(.sent, seg)
     }
 
-    mutating func sendACK(_ sid: Int) {
-        let s = sockets[sid]
-        guard let local = s.local, let remote = s.remote, let to = hostIndex(owning: remote.address) else { return }
-        emit(from: s.host, to: to, source: local, destination: remote, seq: s.sndNxt, ack: s.rcvNxt, flags: .ack, window: window(sid))
-    }
-
     /// Sends FIN once the application has closed or shut down writing and SendQ has drained.
     mutating func sendFINIfReady(_ sid: Int) -> Bool {
-        let s = sockets[sid]
-        guard s.finPending, !s.finSent, s.sendQ.isEmpty, !s.freed else { return false }
-        sockets[sid].finSent = true
-        sockets[sid].finPending = false
-        sockets[sid].finSeq = s.sndNxt
-        sockets[sid].sndNxt += 1
-        emitControl(sid, flags: .fin, seq: s.sndNxt)
-        return true
+        // Asked of every socket in every round: look before writing, since a write through the
+        // table marks the socket for a new snapshot.
+        guard !sockets[sid].freed, sockets[sid].sendQ.isEmpty, case .pending = sockets[sid].connection.fin else { return false }
+        let effects = sockets[sid].connection.sendFINIfReady(sendQueueEmpty: sockets[sid].sendQ.isEmpty)
+        perform(effects, on: sid)
+        return !effects.isEmpty
     }
 
     /// The socket at the other end of `sid`'s connection, if its structure still exists.
@@ -107,7 +76,7 @@ extension Simulator {
         case .established, .closeWait, .finWait1, .closing, .lastAck: break
         case .closed, .listen, .synSent, .synReceived, .finWait2, .timeWait: return 0
         }
-        guard !sockets[sid].finSent else { return 0 }
+        guard !sockets[sid].connection.finSent else { return 0 }
         // The other end's structure is gone (it timed out, or its RST was lost): its host answers RST.
         guard let pid = peer(of: sid) else { return dataToClosedSocket(sid, peer: nil) }
         if sockets[pid].state == .synSent {
@@ -116,7 +85,7 @@ extension Simulator {
             return dataToClosedSocket(sid, peer: nil)
         }
         sockets[sid].peer = pid
-        if sockets[pid].fd == nil && sockets[pid].parent == nil && !sockets[pid].finReceived || sockets[pid].state == .closed {
+        if sockets[pid].fd == nil && sockets[pid].parent == nil && !sockets[pid].connection.finReceived || sockets[pid].state == .closed {
             // Data for a socket whose program has closed it: the peer answers with RST (what the
             // kernel does; the bytes of that segment are lost).
             return dataToClosedSocket(sid, peer: pid)
@@ -124,7 +93,8 @@ extension Simulator {
         let mss = parameters.mss
         var moved = 0
         while moved < limit, !sockets[sid].sendQ.isEmpty, exceeded == nil {
-            let space = sockets[pid].shutRead ? Int.max : sockets[pid].recvQ.free
+            let shutRead = sockets[pid].connection.shutdown.contains(.read)
+            let space = shutRead ? Int.max : sockets[pid].recvQ.free
             guard space > 0 else { break }
             // Without recording, move everything at once: the same bytes, counted per segment.
             let cap = recording ? mss : Int.max
@@ -132,25 +102,25 @@ extension Simulator {
             let runs = sockets[sid].sendQ.removeFirst(chunk)
             sockets[sid].bytesTransmitted += chunk
             sockets[pid].bytesArrived += chunk
-            if sockets[pid].shutRead {
+            if shutRead {
                 sockets[pid].bytesDiscarded += chunk
             } else {
                 sockets[pid].recvQ.append(contentsOf: runs)
             }
             if recording, let local = sockets[sid].local, let remote = sockets[sid].remote {
                 let seg = Segment(id: newSegmentID(), fromHost: sockets[sid].host, toHost: sockets[pid].host,
-                                  source: local, destination: remote, seq: sockets[sid].sndNxt, ack: sockets[sid].rcvNxt,
+                                  source: local, destination: remote, seq: sockets[sid].connection.sndNxt, ack: sockets[sid].connection.rcvNxt,
                                   flags: [.psh, .ack], window: window(sid), length: chunk, payload: runs)
                 record(.sent, seg)
                 record(.delivered, seg)
             }
-            sockets[sid].sndNxt += chunk
-            sockets[pid].rcvNxt += chunk
+            sockets[sid].connection.sndNxt += chunk
+            sockets[pid].connection.rcvNxt += chunk
             moved += chunk
         }
         if moved > 0, recording, let local = sockets[pid].local, let remote = sockets[pid].remote {
             let ack = Segment(id: newSegmentID(), fromHost: sockets[pid].host, toHost: sockets[sid].host, source: local,
-                              destination: remote, seq: sockets[pid].sndNxt, ack: sockets[pid].rcvNxt, flags: .ack,
+                              destination: remote, seq: sockets[pid].connection.sndNxt, ack: sockets[pid].connection.rcvNxt, flags: .ack,
                               window: window(pid), length: 0, payload: [])
             record(.sent, ack)
             record(.delivered, ack)
@@ -169,47 +139,25 @@ extension Simulator {
         sockets[sid].bytesLost += chunk
         if recording {
             let seg = Segment(id: newSegmentID(), fromHost: sockets[sid].host, toHost: peerHost, source: local,
-                              destination: remote, seq: sockets[sid].sndNxt, ack: sockets[sid].rcvNxt, flags: [.psh, .ack],
+                              destination: remote, seq: sockets[sid].connection.sndNxt, ack: sockets[sid].connection.rcvNxt, flags: [.psh, .ack],
                               window: window(sid), length: chunk, payload: runs)
             record(.sent, seg)
             record(.delivered, seg, note: pid == nil ? "no socket for this connection: RST" : "the receiving program has closed the socket")
         }
-        sockets[sid].sndNxt += chunk
+        sockets[sid].connection.sndNxt += chunk
         guard let pid else {
             emit(from: peerHost, to: sockets[sid].host, source: remote, destination: local,
-                 seq: sockets[sid].rcvNxt, ack: 0, flags: .rst, window: 0)
+                 seq: sockets[sid].connection.rcvNxt, ack: 0, flags: .rst, window: 0)
             return max(chunk, 1)
         }
         // The peer aborts and answers with RST.
-        if let local = sockets[pid].local, let remote = sockets[pid].remote {
-            emit(from: sockets[pid].host, to: sockets[sid].host, source: local, destination: remote,
-                 seq: sockets[pid].sndNxt, ack: 0, flags: .rst, window: 0)
-        }
-        if sockets[pid].state != .closed { setState(pid, .closed, .rcvDataAfterClose) }
-        release(pid)
+        perform(sockets[pid].connection.dataAfterClose(now: clock), on: pid, toHost: sockets[sid].host)
         return max(chunk, 1)
-    }
-
-    /// Sends RST to the other end of `sid` (closing a listener with unaccepted connections).
-    mutating func resetPeer(of sid: Int) {
-        let s = sockets[sid]
-        guard let local = s.local, let remote = s.remote, let to = hostIndex(owning: remote.address) else { return }
-        emit(from: s.host, to: to, source: local, destination: remote, seq: s.sndNxt, ack: s.rcvNxt, flags: [.rst, .ack], window: 0)
     }
 
     /// Gives up on a connection: the socket goes to CLOSED and its program sees `error`.
     mutating func abort(_ sid: Int, error: Errno, cause: TransitionCause) {
-        sockets[sid].pendingError = error
-        sockets[sid].wasReset = true
-        sockets[sid].bytesLost += sockets[sid].sendQ.removeAll()
-        sockets[sid].finPending = false
-        if let parent = sockets[sid].parent {
-            sockets[parent].incomplete.removeAll { $0 == sid }
-            sockets[parent].completed.removeAll { $0 == sid }
-            sockets[sid].parent = nil
-        }
-        setState(sid, .closed, cause)
-        release(sid)
+        perform(sockets[sid].connection.abort(error: error, cause: cause, now: clock), on: sid)
     }
 
     // MARK: - Receiving a segment
@@ -217,7 +165,7 @@ extension Simulator {
     mutating func receive(_ seg: Segment) {
         let h = seg.toHost
         if let sid = sockets.first(where: { !$0.freed && $0.host == h && $0.local == seg.destination && $0.remote == seg.source })?.id {
-            receive(seg, on: sid)
+            perform(sockets[sid].connection.receive(seg, now: clock, orphaned: sockets[sid].fd == nil), on: sid)
             return
         }
         if seg.flags.contains(.syn), !seg.flags.contains(.ack),
@@ -244,128 +192,16 @@ extension Simulator {
         }
         let h = l.host
         let cid = sockets.count
-        var child = SocketRecord(id: cid, host: h, fd: nil, sendQ: ByteQueue(capacity: hosts[h].sqs), recvQ: ByteQueue(capacity: hosts[h].rqs))
+        let (connection, effects) = Connection.accepting(seg, iss: initialSequenceNumber(host: h), now: clock,
+                                                         timing: Connection.Timing(parameters))
+        var child = SocketRecord(id: cid, host: h, fd: nil, sendQ: ByteQueue(capacity: hosts[h].sqs),
+                                 recvQ: ByteQueue(capacity: hosts[h].rqs), connection: connection)
         child.local = seg.destination
         child.remote = seg.source
-        child.state = .listen  // born from the listener: LISTEN -> SYN_RCVD is the RFC's arrow
         child.parent = lid
         child.reuseAddress = l.reuseAddress
-        child.everConnected = true
-        child.irs = seg.seq
-        child.rcvNxt = seg.seq + 1
         sockets.append(child)
-        sockets[cid].iss = initialSequenceNumber(host: h)
-        sockets[cid].sndNxt = sockets[cid].iss + 1
         sockets[lid].incomplete.append(cid)
-        setState(cid, .synReceived, .rcvSyn)
-        emitControl(cid, flags: [.syn, .ack], seq: sockets[cid].iss, toHost: seg.fromHost)
-    }
-
-    mutating func receive(_ seg: Segment, on sid: Int) {
-        if seg.flags.contains(.rst) {
-            let err: Errno = sockets[sid].state == .synSent ? .ECONNREFUSED : sockets[sid].state == .closeWait ? .EPIPE : .ECONNRESET
-            if sockets[sid].state == .timeWait { return }  // RFC 1337: TIME_WAIT ignores RST
-            abort(sid, error: err, cause: .rcvRst)
-            return
-        }
-        switch sockets[sid].state {
-        case .closed, .listen:
-            return
-        case .synSent:
-            if seg.flags.contains(.syn) && seg.flags.contains(.ack) {
-                guard seg.ack == sockets[sid].iss + 1 else { return }
-                sockets[sid].irs = seg.seq
-                sockets[sid].rcvNxt = seg.seq + 1
-                sockets[sid].retransmitAt = nil
-                sockets[sid].retransmitSegment = nil
-                setState(sid, .established, .rcvSynAck)
-                sendACK(sid)
-            } else if seg.flags.contains(.syn) {
-                // Simultaneous open: both sides sent SYN.
-                sockets[sid].irs = seg.seq
-                sockets[sid].rcvNxt = seg.seq + 1
-                setState(sid, .synReceived, .rcvSyn)
-                emitControl(sid, flags: [.syn, .ack], seq: sockets[sid].iss)
-            }
-            return
-        case .synReceived:
-            if seg.flags.contains(.syn) && !seg.flags.contains(.ack) {
-                // Our SYN+ACK was lost and the SYN came again: answer again.
-                if let rtx = sockets[sid].retransmitSegment { network.append(rtx); record(.retransmitted, rtx, note: "SYN arrived again") }
-                return
-            }
-            guard seg.flags.contains(.ack), seg.ack == sockets[sid].iss + 1 else { return }
-            sockets[sid].retransmitAt = nil
-            sockets[sid].retransmitSegment = nil
-            if seg.flags.contains(.syn) { sockets[sid].irs = seg.seq; sockets[sid].rcvNxt = seg.seq + 1 }
-            setState(sid, .established, .rcvAckOfSyn)
-            if let parent = sockets[sid].parent {
-                sockets[parent].incomplete.removeAll { $0 == sid }
-                sockets[parent].completed.append(sid)
-            }
-            if seg.flags.contains(.syn) { sendACK(sid) }
-            if seg.flags.contains(.fin) { receiveFIN(seg, on: sid, ackedOurFIN: false) }
-            return
-        case .established, .finWait1, .finWait2, .closeWait, .closing, .lastAck, .timeWait:
-            break
-        }
-
-        // Synchronized states.
-        if seg.flags.contains(.syn) {
-            // A retransmitted SYN+ACK: our ACK was lost. Acknowledge again.
-            sendACK(sid)
-            return
-        }
-        var ackedFIN = false
-        if seg.flags.contains(.ack), sockets[sid].finSent, !sockets[sid].finAcked, seg.ack >= sockets[sid].finSeq + 1 {
-            sockets[sid].finAcked = true
-            sockets[sid].retransmitAt = nil
-            sockets[sid].retransmitSegment = nil
-            ackedFIN = true
-        }
-        if seg.flags.contains(.fin) {
-            receiveFIN(seg, on: sid, ackedOurFIN: ackedFIN)
-            return
-        }
-        guard ackedFIN else { return }
-        switch sockets[sid].state {
-        case .finWait1: setState(sid, .finWait2, .rcvAckOfFin)
-        case .closing: setState(sid, .timeWait, .rcvAckOfFin)
-        case .lastAck:
-            setState(sid, .closed, .rcvAckOfFin)
-            release(sid)
-        // Our FIN was acknowledged: only the three states above have one outstanding.
-        case .closed, .listen, .synSent, .synReceived, .established, .finWait2, .closeWait, .timeWait: break
-        }
-    }
-
-    mutating func receiveFIN(_ seg: Segment, on sid: Int, ackedOurFIN: Bool) {
-        let isNew = !sockets[sid].finReceived
-        if isNew {
-            sockets[sid].finReceived = true
-            sockets[sid].rcvNxt = seg.seq + seg.sequenceLength
-        }
-        switch sockets[sid].state {
-        case .established, .synReceived:
-            setState(sid, .closeWait, .rcvFin)
-        case .finWait1:
-            setState(sid, ackedOurFIN ? .timeWait : .closing, ackedOurFIN ? .rcvFinAckOfFin : .rcvFin)
-        case .finWait2:
-            setState(sid, .timeWait, .rcvFin)
-        case .timeWait:
-            // The peer did not get our last ACK and sent FIN again: acknowledge, and wait 2 MSL anew.
-            sockets[sid].timeWaitUntil = clock + 2 * parameters.msl
-            if recording, let i = events.indices.last { events[i].note = "FIN again in TIME_WAIT: ACK and restart the 2MSL timer" }
-        case .closeWait, .closing, .lastAck:
-            if ackedOurFIN, sockets[sid].state == .lastAck {
-                setState(sid, .closed, .rcvAckOfFin)
-                release(sid)
-                return
-            }
-            if ackedOurFIN, sockets[sid].state == .closing { setState(sid, .timeWait, .rcvAckOfFin) }
-        case .closed, .listen, .synSent:
-            return
-        }
-        sendACK(sid)
+        perform(effects, on: cid, toHost: seg.fromHost)
     }
 }

@@ -303,46 +303,16 @@ public struct Simulator: Sendable {
         clock = target
     }
 
-    enum Timer {
-        case retransmit, timeWait, finWait2
-    }
-
-    func nextTimer() -> (Int, Int, Timer)? {
-        var best: (Int, Int, Timer)?
+    func nextTimer() -> (Int, Int, Connection.Timer)? {
+        var best: (Int, Int, Connection.Timer)?
         for s in sockets where !s.freed {
-            for (t, kind) in [(s.retransmitAt, Timer.retransmit), (s.timeWaitUntil, .timeWait), (s.finWait2Until, .finWait2)] {
-                if let t, best.map({ t < $0.0 }) ?? true { best = (t, s.id, kind) }
-            }
+            if let (t, kind) = s.connection.nextTimer, best.map({ t < $0.0 }) ?? true { best = (t, s.id, kind) }
         }
         return best
     }
 
-    mutating func fire(_ timer: Timer, socket sid: Int) {
-        switch timer {
-        case .retransmit:
-            guard let seg = sockets[sid].retransmitSegment else { sockets[sid].retransmitAt = nil; return }
-            if sockets[sid].retransmissions >= parameters.maxRetransmissions {
-                sockets[sid].retransmitAt = nil
-                abort(sid, error: .ETIMEDOUT, cause: .retransmissionTimeout)
-                return
-            }
-            sockets[sid].retransmissions += 1
-            sockets[sid].currentRTO *= 2
-            sockets[sid].retransmitAt = clock + sockets[sid].currentRTO
-            var copy = seg
-            copy.id = newSegmentID()
-            copy.ack = sockets[sid].rcvNxt
-            network.append(copy)
-            record(.retransmitted, copy, note: "retransmission \(sockets[sid].retransmissions)")
-        case .timeWait:
-            sockets[sid].timeWaitUntil = nil
-            setState(sid, .closed, .timeout2MSL)
-            release(sid)
-        case .finWait2:
-            sockets[sid].finWait2Until = nil
-            setState(sid, .closed, .finWait2Timeout)
-            release(sid)
-        }
+    mutating func fire(_ timer: Connection.Timer, socket sid: Int) {
+        perform(sockets[sid].connection.timerFired(timer, now: clock), on: sid)
     }
 
     // MARK: - Recording
@@ -350,30 +320,6 @@ public struct Simulator: Sendable {
     mutating func record(_ kind: SegmentEventKind, _ seg: Segment, note: String? = nil) {
         guard recording else { return }
         events.append(SegmentEvent(kind: kind, segment: seg, time: clock, note: note))
-    }
-
-    mutating func setState(_ sid: Int, _ to: TCPState, _ cause: TransitionCause) {
-        let from = sockets[sid].state
-        guard from != to else { return }
-        assert(Transition.rfc9293.contains(Transition(from, to)), "\(from) -> \(to) is not an arrow of RFC 9293")
-        sockets[sid].state = to
-        switch to {
-        case .timeWait:
-            sockets[sid].timeWaitUntil = clock + 2 * parameters.msl
-            sockets[sid].finWait2Until = nil
-        case .finWait2:
-            if sockets[sid].fd == nil { sockets[sid].finWait2Until = clock + parameters.finWait2Timeout }
-        case .closed:
-            sockets[sid].retransmitAt = nil
-            sockets[sid].retransmitSegment = nil
-            sockets[sid].timeWaitUntil = nil
-            sockets[sid].finWait2Until = nil
-        case .listen, .synSent, .synReceived, .established, .finWait1, .closeWait, .closing, .lastAck:
-            break
-        }
-        if recording {
-            changes.append(StateChange(socket: sid, host: hosts[sockets[sid].host].config.name, from: from, to: to, cause: cause, time: clock))
-        }
     }
 
     /// The socket a host is seen through: its connected socket; before it has one, the newest
@@ -521,7 +467,6 @@ struct SocketRecord: Sendable {
     var fd: Int?
     var local: Endpoint?
     var remote: Endpoint?
-    var state: TCPState = .closed
     var sendQ: ByteQueue
     var recvQ: ByteQueue
     var delivered = 0
@@ -530,27 +475,10 @@ struct SocketRecord: Sendable {
     var incomplete: [Int] = []
     var completed: [Int] = []
     var parent: Int?
+    /// SO_REUSEADDR.
     var reuseAddress = false
-    var everConnected = false
-    var shutRead = false
-    var shutWrite = false
-    var finPending = false
-    var finSent = false
-    var finSeq = 0
-    var finAcked = false
-    var finReceived = false
-    var iss = 0
-    var sndNxt = 0
-    var irs = 0
-    var rcvNxt = 0
-    var retransmitSegment: Segment?
-    var retransmitAt: Int?
-    var retransmissions = 0
-    var currentRTO = 0
-    var timeWaitUntil: Int?
-    var finWait2Until: Int?
-    var pendingError: Errno?
-    var wasReset = false
+    /// The TCP connection: its state, sequence numbers, FIN bookkeeping and timers.
+    var connection: Connection
     /// Reclaimed by the system; kept so old records still resolve.
     var freed = false
     var peer: Int?
@@ -559,4 +487,6 @@ struct SocketRecord: Sendable {
     var bytesLost = 0
     var bytesArrived = 0
     var bytesDiscarded = 0
+
+    var state: TCPState { connection.state }
 }
