@@ -179,17 +179,14 @@ extension ExerciseText {
         return nil
     }
 
-    /// Each `{...}` of `text`: its trimmed inside, and where the text goes on after `}`.
+    /// Each `{...}` of `text` as `TemplateScanner` reads it: its trimmed inside, and where the text
+    /// goes on after `}`.
     static func placeholderEnds(in text: String) -> [(name: String, end: String.Index)] {
         guard hasBrace(text) else { return [] }
-        var out: [(String, String.Index)] = []
-        var rest = Substring(text)
-        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
-            let end = rest.index(after: close)
-            out.append((String(rest[rest.index(after: open)..<close]).trimmingSpacesTabsAndNewlines(), end))
-            rest = rest[end...]
+        return TemplateScanner(text).compactMap { piece in
+            guard case .placeholder(let inner) = piece else { return nil }
+            return (String(inner).trimmingSpacesTabsAndNewlines(), piece.range.upperBound)
         }
-        return out
     }
 }
 
