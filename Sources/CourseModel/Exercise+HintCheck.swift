@@ -267,25 +267,26 @@ extension ExerciseText {
     public static func renderTraced(_ text: String, key: AnswerKey, givens: Set<String>) -> Traced {
         var out = Traced(text: "")
         let t = Array(text.unicodeScalars)
-        var i = 0
-        var literalStart = 0
-        while i < t.count {
-            guard t[i] == "{", let close = t[i...].firstIndex(of: "}") else { i += 1; continue }
-            out.scalars += t[literalStart..<i]
-            var innerText = ""
-            innerText.unicodeScalars.append(contentsOf: t[(i + 1)..<close])
+        // The placeholders as every other reader of the text finds them (`TemplateScanner`), kept
+        // in scalars for the check; `offset` counts the scalars of `text` before each piece.
+        var offset = 0
+        for piece in TemplateScanner(text) {
+            let length = text.unicodeScalars[piece.range].count
+            defer { offset += length }
+            guard case .placeholder(let inner) = piece else {
+                out.scalars += t[offset..<(offset + length)]
+                continue
+            }
+            let innerText = String(inner)
             let value = fill(innerText, key: key, answer: nil) ?? "{\(innerText)}"
             let start = out.scalars.count
             out.scalars += value.unicodeScalars
             let name = innerText.trimmingSpacesTabsAndNewlines()
             if givens.contains(name), key.variables[name] != nil || key.textVariables[name] != nil,
-               !concludes(before: t[..<i], after: t[(close + 1)...]) {
+               !concludes(before: t[..<offset], after: t[(offset + length)...]) {
                 out.mentions.append(start..<out.scalars.count)
             }
-            i = close + 1
-            literalStart = i
         }
-        out.scalars += t[literalStart...]
         return out.koreanDurations()
     }
 

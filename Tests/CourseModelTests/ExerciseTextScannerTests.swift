@@ -59,4 +59,13 @@ struct ExerciseTextScannerTests {
             }
         }
     }
+
+    @Test("the hint check's traced rendering is the rendering students read, mentions inside it")
+    func tracedRenderingAsRendered() {
+        for text in Self.texts {
+            let traced = ExerciseText.renderTraced(text, key: Self.key, givens: ["n", "mode"])
+            #expect(traced.string == DurationText.koreanMilliseconds(in: ExerciseText.render(text, key: Self.key)), "\(text.debugDescription)")
+            #expect(traced.mentions.allSatisfy { $0.upperBound <= traced.scalars.count }, "\(text.debugDescription)")
+        }
+    }
 }
